@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layering (who may import whom):
+//   HTTP1, WebSocket, Mingling  -> standard library only (WebSocket may use Deflate)
+//   Deflate -> CZlib; TLS -> COpenSSL; EventLoop -> Glibc + Synchronization
+//   MingleServer sees everything; `mingle` only parses arguments and runs it.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Mingle",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mingle", targets: ["mingle"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims: module maps and static inline wrappers for macros Swift cannot import.
+        .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+
+        // Sans-IO protocol layers.
+        .target(name: "HTTP1", swiftSettings: strict),
+        .target(name: "Deflate", dependencies: ["CZlib"], swiftSettings: strict),
+        .target(name: "WebSocket", dependencies: ["Deflate"], swiftSettings: strict),
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: strict),
+
+        // The only layer that makes socket syscalls.
+        .target(name: "EventLoop", swiftSettings: strict),
+
+        // The pure mingling domain.
+        .target(name: "Mingling", swiftSettings: strict),
+
+        // Composition root.
+        .target(
+            name: "MingleServer",
+            dependencies: ["HTTP1", "WebSocket", "Deflate", "TLS", "EventLoop", "Mingling"],
+            resources: [.copy("Public")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "mingle",
+            dependencies: ["MingleServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+
+        .target(name: "MingleTestSupport", dependencies: ["EventLoop", "TLS"], swiftSettings: strict),
+
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: strict),
+        .testTarget(name: "DeflateTests", dependencies: ["Deflate"], swiftSettings: strict),
+        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "Deflate"], swiftSettings: strict),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "MingleTestSupport"], swiftSettings: strict),
+        .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "MingleTestSupport"], swiftSettings: strict),
+        .testTarget(name: "MinglingTests", dependencies: ["Mingling"], swiftSettings: strict),
+        .testTarget(
+            name: "MingleServerTests",
+            dependencies: ["MingleServer", "MingleTestSupport", "HTTP1", "WebSocket", "TLS", "EventLoop", "Mingling"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

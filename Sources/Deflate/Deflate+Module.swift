@@ -1,0 +1,1 @@
+// Deflate module: see the module's files.

@@ -1,0 +1,1 @@
+// EventLoop module: see the module's files.

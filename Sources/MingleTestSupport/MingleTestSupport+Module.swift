@@ -1,0 +1,1 @@
+// MingleTestSupport module: see the module's files.

@@ -1,0 +1,1 @@
+// Mingling module: see the module's files.

@@ -1,0 +1,1 @@
+// TLS module: see the module's files.

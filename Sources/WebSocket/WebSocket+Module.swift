@@ -1,0 +1,1 @@
+// WebSocket module: see the module's files.

@@ -1,0 +1,4 @@
+import Testing
+@testable import MingleServer
+
+@Test func MingleServerModuleLinks() { #expect(Bool(true)) }

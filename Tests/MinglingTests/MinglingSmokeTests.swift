@@ -1,0 +1,4 @@
+import Testing
+@testable import Mingling
+
+@Test func MinglingModuleLinks() { #expect(Bool(true)) }

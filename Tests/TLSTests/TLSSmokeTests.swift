@@ -1,0 +1,4 @@
+import Testing
+@testable import TLS
+
+@Test func TLSModuleLinks() { #expect(Bool(true)) }
