@@ -22,6 +22,7 @@ let package = Package(
         // C shims: module maps and static inline wrappers for macros Swift cannot import.
         .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "CSystemShims"),
 
         // Sans-IO protocol layers.
         .target(name: "HTTP1", swiftSettings: strict),
@@ -30,7 +31,7 @@ let package = Package(
         .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: strict),
 
         // The only layer that makes socket syscalls.
-        .target(name: "EventLoop", swiftSettings: strict),
+        .target(name: "EventLoop", dependencies: ["CSystemShims"], swiftSettings: strict),
 
         // The pure mingling domain.
         .target(name: "Mingling", swiftSettings: strict),

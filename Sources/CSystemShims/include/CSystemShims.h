@@ -1,0 +1,30 @@
+#ifndef MINGLE_CSYSTEMSHIMS_H
+#define MINGLE_CSYSTEMSHIMS_H
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
+/* epoll_event is a packed struct on x86_64; these wrappers keep it out of Swift. */
+static inline int mingle_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t token) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = token;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+static const uint32_t MINGLE_EPOLLIN = EPOLLIN;
+static const uint32_t MINGLE_EPOLLOUT = EPOLLOUT;
+static const uint32_t MINGLE_EPOLLRDHUP = EPOLLRDHUP;
+static const uint32_t MINGLE_EPOLLHUP = EPOLLHUP;
+static const uint32_t MINGLE_EPOLLERR = EPOLLERR;
+
+/* Waits and unpacks up to `max` events into two plain arrays. */
+int mingle_epoll_wait(int epfd, uint64_t *tokens, uint32_t *events, int max, int timeout_ms);
+
+#include <sys/socket.h>
+/* accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC (needs _GNU_SOURCE, so it lives in C). */
+int mingle_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len);
+
+/* Names the calling thread (visible in top -H); ignores errors. */
+void mingle_set_thread_name(const char *name);
+#endif

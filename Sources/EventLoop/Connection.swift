@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One socket owned by one loop. Output is corked: `write` appends to the queue and the
+/// loop flushes every connection written to once at the end of its pass (one syscall
+/// for many small messages); EPOLLOUT is watched only while bytes remain queued.
+public final class Connection {
+    public let id: ConnectionID
+    public let remoteAddress: SocketAddress?
+    public let localPort: UInt16
+    public let openedAt: ContinuousClock.Instant
+    public unowned let loop: EventLoop
+    /// The tag of the listener that accepted it (e.g. "tls", "plain"), or "outbound".
+    public let listenerTag: String
+
+    var fd: Int32
+    var handler: (any ConnectionHandler)?
+    var outbound: [UInt8] = []
+    var outboundStart = 0
+    var pendingFlush = false
+    var watchingWritable = false
+    var notifyDrained = false
+    var connecting = false
+    var lastWriteProgress: ContinuousClock.Instant
+    var stallCheckArmed = false
+    var state: State = .open
+    var readingEnabled = true
+
+    enum State { case open, closingAfterFlush, lingering, closed }
+
+    public private(set) var bytesReceived: UInt64 = 0
+    public internal(set) var bytesSent: UInt64 = 0
+
+    /// The handler's single deadline; setting it re-arms the loop's timer.
+    public var deadline: ContinuousClock.Instant? {
+        didSet {
+            if let d = deadline, d != oldValue { loop.armDeadline(for: self, at: d) }
+        }
+    }
+
+    init(id: ConnectionID, fd: Int32, remote: SocketAddress?, localPort: UInt16, listenerTag: String,
+         loop: EventLoop, now: ContinuousClock.Instant) {
+        self.id = id
+        self.fd = fd
+        self.remoteAddress = remote
+        self.localPort = localPort
+        self.listenerTag = listenerTag
+        self.loop = loop
+        self.openedAt = now
+        self.lastWriteProgress = now
+    }
+
+    public var isOpen: Bool { state == .open }
+    public var queuedOutboundBytes: Int { outbound.count - outboundStart }
+
+    /// Queues bytes for sending. See `WriteOutcome`.
+    @discardableResult
+    public func write(_ bytes: UnsafeRawBufferPointer) -> WriteOutcome {
+        guard state == .open else { return .refused }
+        let queued = queuedOutboundBytes
+        if queued + bytes.count > loop.limits.hardOutboundBytes && queued > 0 { return .refused }
+        if outboundStart > 0 && outboundStart == outbound.count {
+            outbound.removeAll(keepingCapacity: true)
+            outboundStart = 0
+        }
+        outbound.append(contentsOf: bytes)
+        markPendingFlush()
+        return queued + bytes.count > loop.limits.softOutboundBytes ? .queuedOverSoftLimit : .queued
+    }
+
+    @discardableResult
+    public func write(_ bytes: [UInt8]) -> WriteOutcome {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    /// Writes what is queued, then shuts down our side, lingers briefly reading and
+    /// discarding, and closes. Safe to call more than once.
+    public func close() {
+        guard state == .open else { return }
+        state = .closingAfterFlush
+        if queuedOutboundBytes == 0 {
+            loop.beginLinger(self)
+        } else {
+            markPendingFlush()
+        }
+    }
+
+    /// Closes the descriptor now, discarding queued output.
+    public func abort() {
+        loop.closeNow(self, error: nil)
+    }
+
+    /// Ask to be told (`connectionDrained`) when the queue empties.
+    public func notifyWhenDrained() { notifyDrained = true }
+
+    func markPendingFlush() {
+        if !pendingFlush {
+            pendingFlush = true
+            loop.pendingFlush.append(self)
+        }
+    }
+
+    func received(_ n: Int) { bytesReceived &+= UInt64(n) }
+}

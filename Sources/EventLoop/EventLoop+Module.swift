@@ -1,1 +1,0 @@
-// EventLoop module: see the module's files.

@@ -1,1 +1,0 @@
-// MingleTestSupport module: see the module's files.

@@ -1,4 +1,0 @@
-import Testing
-@testable import EventLoop
-
-@Test func EventLoopModuleLinks() { #expect(Bool(true)) }
