@@ -51,6 +51,9 @@ public final class Connection {
         self.lastWriteProgress = now
     }
 
+    /// The handler driving this connection (nil once closed).
+    public var handlerObject: (any ConnectionHandler)? { handler }
+
     public var isOpen: Bool { state == .open }
     public var queuedOutboundBytes: Int { outbound.count - outboundStart }
 

@@ -15,6 +15,8 @@ public final class EventLoop {
     public var makeHandler: ((Connection) -> any ConnectionHandler)?
     /// Bytes written (best effort) to a connection refused because the loop is full.
     public var overloadReply: [UInt8] = []
+    /// Whatever the application keeps per loop (reached from jobs posted to the loop).
+    public var userContext: AnyObject?
     /// Accepted connections above this many on this loop are refused at once.
     public var maxConnections: Int
 

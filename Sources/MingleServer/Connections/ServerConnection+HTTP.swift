@@ -1,0 +1,98 @@
+import EventLoop
+import HTTP1
+import WebSocket
+
+extension ServerConnection {
+    func handlePlaintext(_ bytes: UnsafeRawBufferPointer, _ connection: Connection, _ now: ContinuousClock.Instant) {
+        switch phase {
+        case .http:
+            parser.append(bytes)
+            processRequests(connection, now)
+        case .websocket(let ws, let session):
+            ws.receive(bytes, now: now) { event in
+                self.handleWebSocketEvent(event, session, connection)
+            }
+            afterWebSocketIO(ws, connection)
+        case .closed:
+            break
+        }
+    }
+
+    private func processRequests(_ connection: Connection, _ now: ContinuousClock.Instant) {
+        while case .http = phase {
+            let event: RequestEvent?
+            do {
+                event = try parser.next()
+            } catch {
+                shared.stats.httpRejected()
+                shared.log.debug("http_rejected", ["conn": "\(connection.id)", "status": "\(error.status)", "reason": "\(error.kind)"])
+                plaintextOut += error.responseBytes
+                phase = .closed
+                flushPlaintext(connection)
+                connection.close()
+                return
+            }
+            guard let event else { return }
+            switch event {
+            case .head(let head):
+                if head.headers["upgrade"] != nil, let endpoint = shared.router.webSocketEndpoint(for: head.path) {
+                    upgrade(head, to: endpoint, connection, now)
+                    return
+                }
+                request = PendingRequest(head: head)
+                // The body (if any) gets its own allowance; a slow body is a slow client.
+                connection.deadline = now + shared.settings.handshakeTimeout
+            case .body(let chunk):
+                request?.body += chunk
+            case .end:
+                guard let pending = request else { continue }
+                request = nil
+                requestsServed += 1
+                let response = shared.router.respond(to: pending.head, body: pending.body, connection: connection)
+                plaintextOut += response.serialize(forHEAD: pending.head.method == "HEAD")
+                if !pending.head.keepAlive || response.headers["connection"]?.lowercased() == "close" {
+                    phase = .closed
+                    flushPlaintext(connection)
+                    connection.close()
+                    return
+                }
+                connection.deadline = now + shared.settings.keepAliveTimeout
+            }
+        }
+    }
+
+    private func upgrade(_ head: HTTPRequestHead, to endpoint: any WebSocketEndpoint, _ connection: Connection,
+                         _ now: ContinuousClock.Instant) {
+        if let refusal = endpoint.refuse(head, connection: connection) {
+            shared.stats.upgradeRejected()
+            plaintextOut += refusal.serialize()
+            phase = .closed
+            flushPlaintext(connection)
+            connection.close()
+            return
+        }
+        let request = HandshakeRequest(method: head.method, target: head.target,
+                                       versionMajor: head.versionMajor, versionMinor: head.versionMinor,
+                                       headers: head.headers.map { (name: $0.name, value: $0.value) })
+        switch ServerHandshake.evaluate(request, config: endpoint.webSocketConfig(for: head)) {
+        case .rejected(let rejection):
+            shared.stats.upgradeRejected()
+            shared.log.debug("upgrade_rejected", ["conn": "\(connection.id)", "status": "\(rejection.status)"])
+            plaintextOut += rejection.responseBytes
+            phase = .closed
+            flushPlaintext(connection)
+            connection.close()
+        case .accepted(let acceptance):
+            shared.stats.upgradeAccepted()
+            plaintextOut += acceptance.responseBytes
+            let ws = WebSocketConnection(config: endpoint.webSocketConfig(for: head), acceptance: acceptance, now: now)
+            let session = endpoint.open(head: head, connection: connection, socket: self, now: now)
+            phase = .websocket(ws, session)
+            connection.deadline = ws.nextDeadline
+            let leftover = parser.takeUnparsedBytes()
+            if !leftover.isEmpty {
+                leftover.withUnsafeBytes { handlePlaintext($0, connection, now) }
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import EventLoop
+import HTTP1
+import TLS
+import WebSocket
+
+/// One client connection as the server sees it, from accept to close:
+///
+///     accept -> [TLS handshake] -> HTTP/1.1 requests (keep-alive) -> [WebSocket] -> closed
+///
+/// The TLS handshake and the first request head share one deadline (`handshakeTimeout`),
+/// so a client that stalls anywhere before it has said what it wants is closed. After the
+/// upgrade, bytes the HTTP parser had already buffered become the WebSocket's first input.
+/// All the protocol work is done by the sans-IO layers; this type only moves bytes between
+/// them and the socket, and maps their decisions onto the connection.
+final class ServerConnection: ConnectionHandler {
+    let shared: LoopContext
+    weak var connection: Connection?
+    var tls: TLSSession?
+    var tlsHandshakeDone = false
+    var parser: RequestParser
+    var phase: Phase = .http
+    var request: PendingRequest?
+    /// Plaintext produced by the protocol layers during one callback, flushed at its end.
+    var plaintextOut: [UInt8] = []
+    var scratch: [UInt8] = []
+    var requestsServed = 0
+
+    enum Phase {
+        case http
+        case websocket(WebSocketConnection, any WebSocketEndpointSession)
+        case closed
+    }
+
+    struct PendingRequest {
+        var head: HTTPRequestHead
+        var body: [UInt8] = []
+    }
+
+    init(shared: LoopContext, useTLS: Bool) {
+        self.shared = shared
+        self.parser = RequestParser(limits: shared.settings.httpLimits)
+        if useTLS, let context = shared.tlsContext {
+            self.tls = TLSSession(context: context)
+        }
+    }
+
+    func connectionOpened(_ connection: Connection, now: ContinuousClock.Instant) {
+        self.connection = connection
+        connection.deadline = now + shared.settings.handshakeTimeout
+        shared.stats.connectionOpened()
+    }
+
+    func connection(_ connection: Connection, received bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) {
+        guard let tls else {
+            handlePlaintext(bytes, connection, now)
+            flushPlaintext(connection)
+            return
+        }
+        tls.receivedCiphertext(bytes)
+        if !tlsHandshakeDone {
+            switch tls.advanceHandshake() {
+            case .complete:
+                tlsHandshakeDone = true
+                shared.stats.tlsHandshakeCompleted()
+            case .needsMoreInput:
+                flushCiphertext(connection)
+                return
+            case .failed(let error):
+                shared.stats.tlsHandshakeFailed()
+                shared.log.debug("tls_handshake_failed", ["conn": "\(connection.id)", "reason": "\(error)"])
+                flushCiphertext(connection)
+                connection.close()
+                phase = .closed
+                return
+            }
+        }
+        readPlaintext(connection, now)
+        flushPlaintext(connection)
+    }
+
+    private func readPlaintext(_ connection: Connection, _ now: ContinuousClock.Instant) {
+        guard let tls else { return }
+        while true {
+            scratch.removeAll(keepingCapacity: true)
+            switch tls.readPlaintext(into: &scratch) {
+            case .progress:
+                scratch.withUnsafeBytes { handlePlaintext($0, connection, now) }
+                if case .closed = phase { return }
+            case .needsMoreInput:
+                return
+            case .closedByPeer:
+                connectionReadEnded(connection, now: now)
+                return
+            case .failed(let error):
+                shared.log.debug("tls_failed", ["conn": "\(connection.id)", "reason": "\(error)"])
+                flushPlaintext(connection)
+                connection.close()
+                phase = .closed
+                return
+            }
+        }
+    }
+
+    /// Sends what the protocol layers produced, through TLS when there is TLS.
+    func flushPlaintext(_ connection: Connection) {
+        if !plaintextOut.isEmpty {
+            if let tls {
+                var offset = 0
+                plaintextOut.withUnsafeBytes { buf in
+                    while offset < buf.count {
+                        let n = tls.writePlaintext(UnsafeRawBufferPointer(rebasing: buf[offset...]))
+                        if n <= 0 { break }
+                        offset += n
+                    }
+                }
+            } else {
+                connection.write(plaintextOut)
+            }
+            plaintextOut.removeAll(keepingCapacity: plaintextOut.capacity <= 65536)
+        }
+        flushCiphertext(connection)
+    }
+
+    func flushCiphertext(_ connection: Connection) {
+        guard let tls, tls.hasPendingCiphertext else { return }
+        scratch.removeAll(keepingCapacity: true)
+        tls.takeCiphertext(into: &scratch)
+        connection.write(scratch)
+    }
+
+    func connectionReadEnded(_ connection: Connection, now: ContinuousClock.Instant) {
+        if case .websocket(let ws, let session) = phase {
+            // TCP closed without a close handshake: 1006 for the application.
+            session.closed(code: 1006, reason: "", connection: connection)
+            _ = ws
+        }
+        phase = .closed
+        connection.close()
+    }
+
+    func connectionDeadlineReached(_ connection: Connection, now: ContinuousClock.Instant) {
+        switch phase {
+        case .http:
+            if request == nil && requestsServed == 0 { shared.stats.handshakeTimedOut() }
+            if tlsHandshakeDone || tls == nil {
+                if requestsServed == 0 {
+                    plaintextOut += HTTPResponse.status(408).serialize()
+                    flushPlaintext(connection)
+                }
+                connection.close()
+            } else {
+                connection.abort()
+            }
+            phase = .closed
+        case .websocket(let ws, let session):
+            ws.timerFired(now: now) { event in
+                self.handleWebSocketEvent(event, session, connection)
+            }
+            afterWebSocketIO(ws, connection)
+        case .closed:
+            connection.abort()
+        }
+    }
+
+    func connectionWriteStalled(_ connection: Connection, now: ContinuousClock.Instant) {
+        shared.stats.slowConsumerClosed()
+        if case .websocket(_, let session) = phase {
+            // The close frame could not get through a full queue anyway: record 1008 and drop.
+            session.closed(code: 1008, reason: "slow consumer", connection: connection)
+        }
+        phase = .closed
+        connection.abort()
+    }
+
+    func connectionClosed(_ connection: Connection, error: SystemError?) {
+        if case .websocket(_, let session) = phase {
+            session.closed(code: 1006, reason: "", connection: connection)
+        }
+        phase = .closed
+        shared.stats.connectionClosed()
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Operational log: one line per event on stderr, human-readable by default or JSON
+/// (`--log-format json`). Each line is written with a single write(2) so lines from
+/// different threads never interleave.
+public struct Log: Sendable {
+    public enum Level: String, Sendable, Comparable {
+        case debug, info, warning, error
+        var rank: Int { switch self { case .debug: 0; case .info: 1; case .warning: 2; case .error: 3 } }
+        public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
+    }
+
+    public enum Format: String, Sendable { case text, json }
+
+    public var format: Format
+    public var minimumLevel: Level
+    private let sink: @Sendable (String) -> Void
+
+    public init(format: Format = .text, minimumLevel: Level = .info,
+                sink: @escaping @Sendable (String) -> Void = Log.writeToStandardError) {
+        self.format = format
+        self.minimumLevel = minimumLevel
+        self.sink = sink
+    }
+
+    public static let writeToStandardError: @Sendable (String) -> Void = { line in
+        var bytes = Array(line.utf8)
+        bytes.append(10)
+        bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// Logs `event` (a short snake_case name) with fields, e.g. `log.info("listening", ["port": "8443"])`.
+    public func log(_ level: Level, _ event: String, _ fields: KeyValuePairs<String, String> = [:]) {
+        guard level >= minimumLevel else { return }
+        let time = Self.timestamp()
+        switch format {
+        case .text:
+            var line = "\(time) \(level.rawValue.uppercased()) \(event)"
+            for (k, v) in fields {
+                line += " \(k)=" + (v.contains(" ") || v.isEmpty ? "\"\(v)\"" : v)
+            }
+            sink(line)
+        case .json:
+            var line = "{\"time\":\"\(time)\",\"level\":\"\(level.rawValue)\",\"event\":\(JSONText.quote(event))"
+            for (k, v) in fields { line += ",\(JSONText.quote(k)):\(JSONText.quote(v))" }
+            sink(line + "}")
+        }
+    }
+
+    public func debug(_ e: String, _ f: KeyValuePairs<String, String> = [:]) { log(.debug, e, f) }
+    public func info(_ e: String, _ f: KeyValuePairs<String, String> = [:]) { log(.info, e, f) }
+    public func warning(_ e: String, _ f: KeyValuePairs<String, String> = [:]) { log(.warning, e, f) }
+    public func error(_ e: String, _ f: KeyValuePairs<String, String> = [:]) { log(.error, e, f) }
+
+    static func timestamp() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        var t = ts.tv_sec
+        var tmv = tm()
+        gmtime_r(&t, &tmv)
+        let ms = Int(ts.tv_nsec / 1_000_000)
+        func p(_ v: Int32, _ w: Int = 2) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(p(tmv.tm_year + 1900, 4))-\(p(tmv.tm_mon + 1))-\(p(tmv.tm_mday))T\(p(tmv.tm_hour)):\(p(tmv.tm_min)):\(p(tmv.tm_sec)).\(p(Int32(ms), 3))Z"
+    }
+}
+
+/// Minimal JSON string quoting for hand-built lines (logs, journal).
+public enum JSONText {
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

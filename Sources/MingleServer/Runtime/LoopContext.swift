@@ -1,0 +1,21 @@
+import EventLoop
+import TLS
+
+/// What every connection on one loop shares: settings, the loop's TLS context (rebuilt on
+/// SIGHUP), routes and counters. Lives on its loop's thread.
+final class LoopContext {
+    let settings: ServerSettings
+    let log: Log
+    let stats: ServerStats
+    let router: Router
+    /// Replaced when certificates are reloaded; sessions keep the context they started with.
+    var tlsContext: TLSContext?
+
+    init(settings: ServerSettings, log: Log, stats: ServerStats, router: Router, tlsContext: TLSContext?) {
+        self.settings = settings
+        self.log = log
+        self.stats = stats
+        self.router = router
+        self.tlsContext = tlsContext
+    }
+}

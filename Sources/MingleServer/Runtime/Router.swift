@@ -1,0 +1,45 @@
+import EventLoop
+import HTTP1
+
+/// Maps request paths to WebSocket endpoints, exact-path HTTP routes and static files.
+/// One per loop; built once at start.
+final class Router {
+    typealias Route = (HTTPRequestHead, [UInt8], Connection) -> HTTPResponse
+
+    private var webSockets: [String: any WebSocketEndpoint] = [:]
+    private var routes: [String: Route] = [:]
+    private var prefixRoutes: [(prefix: String, route: Route)] = []
+    var staticFiles: StaticFiles?
+
+    func addWebSocket(_ path: String, _ endpoint: any WebSocketEndpoint) { webSockets[path] = endpoint }
+    func add(_ path: String, _ route: @escaping Route) { routes[path] = route }
+    func addPrefix(_ prefix: String, _ route: @escaping Route) { prefixRoutes.append((prefix, route)) }
+
+    func webSocketEndpoint(for path: String) -> (any WebSocketEndpoint)? { webSockets[path] }
+
+    func respond(to head: HTTPRequestHead, body: [UInt8], connection: Connection) -> HTTPResponse {
+        if let route = routes[head.path] { return route(head, body, connection) }
+        for p in prefixRoutes where head.path.hasPrefix(p.prefix) { return p.route(head, body, connection) }
+        if webSockets[head.path] != nil {
+            // A WebSocket path asked for without an Upgrade header.
+            var r = HTTPResponse.text("This endpoint speaks WebSocket.\n", status: 426)
+            r.headers.append(name: "Upgrade", value: "websocket")
+            r.headers.append(name: "Connection", value: "Upgrade")
+            return r
+        }
+        if let response = staticFiles?.response(for: head) { return response }
+        return HTTPResponse.text("Not found.\n", status: 404)
+    }
+}
+
+extension HTTPResponse {
+    /// Only GET and HEAD; anything else is 405 with an `Allow` header.
+    static func onlyGet(_ head: HTTPRequestHead, _ make: () -> HTTPResponse) -> HTTPResponse {
+        guard head.method == "GET" || head.method == "HEAD" else {
+            var r = HTTPResponse.text("Method not allowed.\n", status: 405)
+            r.headers.append(name: "Allow", value: "GET, HEAD")
+            return r
+        }
+        return make()
+    }
+}

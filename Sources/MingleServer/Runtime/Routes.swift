@@ -1,0 +1,45 @@
+import EventLoop
+import HTTP1
+import WebSocket
+
+/// The server's routes in one place.
+enum Routes {
+    static func install(on router: Router, settings: ServerSettings, stats: ServerStats) {
+        router.add("/healthz") { head, _, _ in
+            .onlyGet(head) { .text("ok\n", status: 200) }
+        }
+        router.add("/readyz") { head, _, _ in
+            .onlyGet(head) { .text("ready\n", status: 200) }
+        }
+        if settings.echoEndpoint {
+            router.addWebSocket("/echo", EchoEndpoint(config: settings.echoWebSocketConfig))
+        }
+        router.staticFiles = StaticFiles.builtIn(overrideDirectory: settings.publicDirectory)
+    }
+}
+
+extension ServerSettings {
+    var httpLimits: HTTPLimits {
+        var l = HTTPLimits()
+        l.maxRequestLineBytes = maxRequestLineBytes
+        l.maxHeaderLineBytes = maxHeaderLineBytes
+        l.maxHeaderCount = maxHeaderCount
+        l.maxHeadBytes = maxHeadBytes
+        l.maxBodyBytes = maxBodyBytes
+        return l
+    }
+
+    /// The echo endpoint accepts any origin (conformance tools send none) and large messages.
+    var echoWebSocketConfig: WebSocketServerConfig {
+        var c = WebSocketServerConfig()
+        c.maxMessageBytes = echoMaxMessageBytes
+        c.maxFrameBytes = echoMaxMessageBytes
+        c.maxFragmentsPerMessage = max(maxFragmentsPerMessage, 100_000)
+        c.pingInterval = pingInterval
+        c.pongTimeout = pongTimeout
+        c.closeTimeout = closeTimeout
+        c.compression = echoCompression ? PerMessageDeflatePolicy() : nil
+        c.originPolicy = .any
+        return c
+    }
+}

@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EventLoop
+import HTTP1
+import Synchronization
+import TLS
+import WebSocket
+
+/// The running server: binds the listener, starts the loops, reloads certificates on
+/// SIGHUP and shuts down gracefully. Everything protocol-specific lives in the
+/// connection handler and the endpoints it routes to.
+public final class Server: Sendable {
+    public let settings: ServerSettings
+    public let log: Log
+    let stats = ServerStats()
+    private let tlsConfiguration: TLSConfiguration?
+    private let group: LoopGroup
+
+    /// The bound port (differs from settings when port 0 was asked for).
+    public var port: UInt16 { group.boundPorts[0] }
+
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Binds and starts serving; throws with a clear message when it cannot.
+    public init(settings: ServerSettings, log: Log) throws(StartError) {
+        self.settings = settings
+        self.log = log
+        var tlsConfiguration: TLSConfiguration?
+        if !settings.plain {
+            tlsConfiguration = try Self.resolveCertificate(settings, log)
+        }
+        self.tlsConfiguration = tlsConfiguration
+        // Check the certificate once here so a bad file is one clear error at start.
+        if let tlsConfiguration {
+            do {
+                let context = try TLSContext(configuration: tlsConfiguration)
+                log.info("tls_certificate", ["summary": context.certificateSummary])
+            } catch {
+                throw StartError(description: "\(error)")
+            }
+        }
+        guard let address = SocketAddress(host: settings.host, port: settings.port) else {
+            throw StartError(description: "--host \(settings.host): not a numeric IPv4 or IPv6 address")
+        }
+        var config = LoopGroupConfiguration()
+        if settings.loops > 0 { config.loops = settings.loops }
+        config.listeners = [ListenerConfiguration(address: address, tag: settings.plain ? "plain" : "tls")]
+        config.maxConnections = settings.maxConnections
+        config.limits.softOutboundBytes = settings.outboundSoftLimitBytes
+        config.limits.hardOutboundBytes = settings.outboundHardLimitBytes
+        config.limits.stalledWriteTimeout = settings.slowConsumerTimeout
+        let stats = self.stats
+        do {
+            group = try LoopGroup(configuration: config) { loop in
+                Self.setUpLoop(loop, settings: settings, log: log, stats: stats, tls: tlsConfiguration)
+            }
+        } catch {
+            throw StartError(description: "cannot listen on \(address): \(error)")
+        }
+        let scheme = settings.plain ? "http" : "https"
+        let shownHost = address.isIPv6 ? "[\(settings.host)]" : settings.host
+        log.info("listening", ["url": "\(scheme)://\(shownHost):\(port)/", "port": "\(port)",
+                               "loops": "\(group.handles.count)", "tls": settings.plain ? "off" : "on"])
+    }
+
+    private static func resolveCertificate(_ settings: ServerSettings, _ log: Log) throws(StartError) -> TLSConfiguration {
+        if let cert = settings.certificatePath, let key = settings.privateKeyPath {
+            return TLSConfiguration(certificateChainPath: cert, privateKeyPath: key)
+        }
+        if (settings.certificatePath == nil) != (settings.privateKeyPath == nil) {
+            throw StartError(description: "both a certificate (--cert) and a private key (--key) are needed, or neither for a development certificate")
+        }
+        do {
+            let dev = try DevelopmentCertificate.ensure(directory: settings.devCertificateDirectory, hostnames: [])
+            log.warning("development_certificate", [
+                "cert": dev.certificatePath, "created": dev.created ? "yes" : "no",
+                "note": "self-signed, for development only; browsers will warn. Use --cert/--key in production",
+            ])
+            return TLSConfiguration(certificateChainPath: dev.certificatePath, privateKeyPath: dev.keyPath)
+        } catch {
+            throw StartError(description: "cannot make a development certificate in \(settings.devCertificateDirectory): \(error)")
+        }
+    }
+
+    private static func setUpLoop(_ loop: EventLoop, settings: ServerSettings, log: Log, stats: ServerStats,
+                                  tls: TLSConfiguration?) {
+        var context: TLSContext?
+        if let tls {
+            do { context = try TLSContext(configuration: tls) } catch {
+                preconditionFailure("TLS context checked at start failed on a loop: \(error)")
+            }
+        }
+        let router = Router()
+        Routes.install(on: router, settings: settings, stats: stats)
+        let shared = LoopContext(settings: settings, log: log, stats: stats, router: router, tlsContext: context)
+        loop.overloadReply = HTTPResponse.text("Server is full, try again shortly.\n", status: 503).serialize()
+        loop.makeHandler = { connection in
+            ServerConnection(shared: shared, useTLS: connection.listenerTag == "tls")
+        }
+        loop.userContext = shared
+    }
+
+    /// Re-reads the certificate and key; on failure the old ones stay and the reason is logged.
+    public func reloadCertificates() {
+        guard let tlsConfiguration else { return }
+        do {
+            let check = try TLSContext(configuration: tlsConfiguration)
+            log.info("tls_reloaded", ["summary": check.certificateSummary])
+        } catch {
+            log.error("tls_reload_failed", ["reason": "\(error)", "kept": "previous certificate"])
+            return
+        }
+        let log = self.log
+        group.executeOnAll { loop in
+            guard let shared = loop.userContext as? LoopContext else { return }
+            do { shared.tlsContext = try TLSContext(configuration: tlsConfiguration) } catch {
+                log.error("tls_reload_failed", ["loop": "\(loop.index)", "reason": "\(error)"])
+            }
+        }
+    }
+
+    /// Stops accepting, closes every WebSocket with 1001 and every idle HTTP connection,
+    /// waits up to `grace` for the goodbyes to be written, then ends the loops.
+    public func shutdown(grace: Duration = .seconds(5)) {
+        log.info("shutting_down", ["open_connections": "\(stats.openConnections)"])
+        group.executeOnAll { loop in
+            loop.stopAccepting()
+            loop.forEachConnection { connection in
+                (connection.handlerObject as? ServerConnection)?.goAway(connection)
+            }
+            loop.stopWhenIdle(deadline: .now + grace)
+        }
+        group.join()
+        log.info("stopped", [:])
+    }
+}

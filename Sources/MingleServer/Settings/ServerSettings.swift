@@ -1,0 +1,65 @@
+/// Everything the server needs to run, with defaults that work with zero setup.
+/// Loaded from `Config/server.json` (documented in Config/README.md, "Server settings")
+/// and overridden by command-line flags.
+public struct ServerSettings: Sendable {
+    // Listening
+    public var host: String = "127.0.0.1"
+    public var port: UInt16 = 8443
+    /// Plain TCP instead of TLS, for running behind a TLS-terminating proxy.
+    public var plain: Bool = false
+    /// Event loop threads; 0 means one per core.
+    public var loops: Int = 0
+
+    // TLS
+    public var certificatePath: String?
+    public var privateKeyPath: String?
+    /// Where the self-signed development certificate is made and cached.
+    public var devCertificateDirectory: String = ".dev-certs"
+
+    // Endpoints
+    /// `/echo` WebSocket endpoint for conformance and benchmark runs; off by default.
+    public var echoEndpoint: Bool = false
+    /// Serve web assets from this directory instead of the built-in ones.
+    public var publicDirectory: String?
+    /// Origins allowed to open attendee and admin WebSockets. Empty means same-origin only
+    /// (the `Origin` must match `https://<Host header>`).
+    public var allowedOrigins: [String] = []
+
+    // WebSocket limits
+    public var maxMessageBytes: Int = 64 * 1024
+    public var maxFragmentsPerMessage: Int = 1024
+    public var pingInterval: Duration = .seconds(25)
+    public var pongTimeout: Duration = .seconds(20)
+    public var closeTimeout: Duration = .seconds(10)
+    /// permessage-deflate on the attendee endpoint (off by default: CRIME/BREACH, memory).
+    public var compression: Bool = false
+    /// permessage-deflate on the `/echo` endpoint (on: conformance runs test it).
+    public var echoCompression: Bool = true
+    /// Echo endpoint message limit (Autobahn's 9.x cases send up to 16 MiB).
+    public var echoMaxMessageBytes: Int = 16 * 1024 * 1024
+
+    // HTTP limits
+    /// From accept to a complete request head (TLS handshake included).
+    public var handshakeTimeout: Duration = .seconds(10)
+    public var keepAliveTimeout: Duration = .seconds(75)
+    public var maxRequestLineBytes: Int = 8192
+    public var maxHeaderLineBytes: Int = 8192
+    public var maxHeaderCount: Int = 64
+    public var maxHeadBytes: Int = 16 * 1024
+    public var maxBodyBytes: Int = 1024 * 1024
+
+    // Connections
+    public var maxConnections: Int = 19_500
+    public var outboundSoftLimitBytes: Int = 64 * 1024
+    public var outboundHardLimitBytes: Int = 256 * 1024
+    public var slowConsumerTimeout: Duration = .seconds(30)
+
+    // Logs
+    public var logFormat: Log.Format = .text
+    public var logLevel: Log.Level = .info
+
+    public init() {}
+
+    /// The URL scheme browsers use to reach us.
+    public var httpScheme: String { plain ? "http" : "https" }
+}

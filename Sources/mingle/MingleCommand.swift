@@ -1,0 +1,12 @@
+import ArgumentParser
+import MingleServer
+
+@main
+struct MingleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mingle",
+        abstract: "Mingle: timed, region-mixed breakouts for digital and hybrid events.",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self
+    )
+}
