@@ -11,6 +11,8 @@ final class CiphertextBuffers {
     var inboundOffset = 0
     /// Produced by OpenSSL, not yet taken by the event loop.
     var outbound: [UInt8] = []
+    /// Set from the info callback when OpenSSL answered a TLS 1.2 renegotiation ClientHello.
+    var refusedRenegotiation = false
 
     var inboundCount: Int { inbound.count - inboundOffset }
 
@@ -92,7 +94,7 @@ enum CiphertextBIO {
         return bio
     }
 
-    private static func buffers(of bio: OpaquePointer) -> CiphertextBuffers {
+    static func buffers(of bio: OpaquePointer) -> CiphertextBuffers {
         Unmanaged<CiphertextBuffers>.fromOpaque(BIO_get_data(bio)).takeUnretainedValue()
     }
 }

@@ -63,6 +63,14 @@ public final class TLSContext {
         try check(SSL_CTX_set_session_id_context(context, idContext, UInt32(idContext.count)) == 1,
                   "session id context")
         mingle_ctx_alpn_http11_only(context)
+        // With SSL_OP_NO_RENEGOTIATION, OpenSSL 3.0 answers a renegotiating ClientHello with a *warning*
+        // no_renegotiation alert and keeps the connection. We end such sessions instead: a client that
+        // renegotiates on an HTTP/1.1 or WebSocket connection is misbehaving (or probing for CVE-2011-1473).
+        SSL_CTX_set_info_callback(context) { ssl, event, value in
+            guard event & SSL_CB_WRITE_ALERT != 0, value & 0xFF == SSL_AD_NO_RENEGOTIATION,
+                  let ssl, let bio = SSL_get_rbio(ssl) else { return }
+            CiphertextBIO.buffers(of: bio).refusedRenegotiation = true
+        }
     }
 
     private static func check(_ accepted: Bool, _ setting: String) throws(TLSConfigurationError) {

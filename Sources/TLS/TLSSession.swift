@@ -91,6 +91,12 @@ public final class TLSSession {
                     total += count
                     continue
                 }
+                if buffers.refusedRenegotiation {
+                    let error = TLSError(cause: .renegotiationRefused, reason: "no renegotiation", isPeerFault: true)
+                    phase = .failed(error)
+                    OpenSSLErrorQueue.clear()
+                    return total > 0 ? .progress(bytes: total) : .failed(error)
+                }
                 switch SSL_get_error(ssl, result) {
                 case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
                     return total > 0 ? .progress(bytes: total) : .needsMoreInput
