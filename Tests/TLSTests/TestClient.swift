@@ -155,3 +155,11 @@ func makeServer(profile: TLSProfile = .intermediate) throws -> (context: TLSCont
                                          profile: profile)
     return (try TLSContext(configuration: configuration), paths.caPath)
 }
+
+extension TestClient {
+    /// Certificates the server sent, leaf included.
+    var peerChainLength: Int {
+        guard let chain = SSL_get_peer_cert_chain(ssl) else { return 0 }
+        return Int(OPENSSL_sk_num(chain))
+    }
+}
