@@ -1,0 +1,82 @@
+/// A parsed request line and header section. Every field has passed the RFC 9112 checks of
+/// `RequestParser`; meaning (routing, upgrades, authentication) is the caller's.
+public struct HTTPRequestHead: Sendable, Equatable {
+    /// The method token, case-sensitive as sent (RFC 9110 §9.1).
+    public var method: String
+    /// The request-target exactly as sent.
+    public var target: String
+    /// The target's path without the query, not percent-decoded ("/" for an absolute-form target
+    /// without a path, "*" for the asterisk form).
+    public var path: String
+    /// What follows the first "?", not decoded; nil when the target has no "?".
+    public var query: String?
+    public var versionMajor: Int
+    public var versionMinor: Int
+    public var headers: HTTPHeaders
+
+    public init(
+        method: String, target: String, versionMajor: Int = 1, versionMinor: Int = 1,
+        headers: HTTPHeaders = HTTPHeaders()
+    ) {
+        self.method = method
+        self.target = target
+        (path, query) = Self.splitTarget(target)
+        self.versionMajor = versionMajor
+        self.versionMinor = versionMinor
+        self.headers = headers
+    }
+
+    /// RFC 9112 §9.3: HTTP/1.1 stays open unless `Connection: close`; HTTP/1.0 closes unless
+    /// `Connection: keep-alive`.
+    public var keepAlive: Bool {
+        if headers.containsToken("close", for: "Connection") { return false }
+        if versionMinor >= 1 { return true }
+        return headers.containsToken("keep-alive", for: "Connection")
+    }
+
+    /// The request asks to switch protocols: `Connection` lists `upgrade` and `Upgrade` is present
+    /// (RFC 9110 §7.8). Whether the upgrade is acceptable is the caller's decision.
+    public var isUpgrade: Bool {
+        headers.containsToken("upgrade", for: "Connection") && !(headers["Upgrade"] ?? "").isEmpty
+    }
+
+    /// The declared body length; nil when there is none or the body is chunked.
+    public var contentLength: Int? {
+        headers["Content-Length"].flatMap { value in
+            Int(value.split(separator: ",").first.map { $0.trimmingWhitespace() } ?? "")
+        }
+    }
+
+    /// Whether the body arrives in chunked transfer coding.
+    public var isChunked: Bool {
+        headers.contains("Transfer-Encoding")
+    }
+
+    /// Splits a request-target into path and query, accepting the origin, absolute and asterisk forms.
+    static func splitTarget(_ target: String) -> (path: String, query: String?) {
+        var rest = Substring(target)
+        if !rest.hasPrefix("/") && rest != "*", let schemeEnd = rest.firstRange(of: "://") {
+            rest = rest[schemeEnd.upperBound...]
+            let pathStart = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+            rest = rest[pathStart...]
+        }
+        let path: Substring, query: String?
+        if let mark = rest.firstIndex(of: "?") {
+            path = rest[..<mark]
+            query = String(rest[rest.index(after: mark)...])
+        } else {
+            path = rest
+            query = nil
+        }
+        return (path.isEmpty ? "/" : String(path), query)
+    }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> Substring {
+        var result = self
+        while let first = result.first, first == " " || first == "\t" { result.removeFirst() }
+        while let last = result.last, last == " " || last == "\t" { result.removeLast() }
+        return result
+    }
+}

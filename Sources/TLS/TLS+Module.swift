@@ -1,1 +1,0 @@
-// TLS module: see the module's files.

@@ -1,4 +1,0 @@
-import Testing
-@testable import TLS
-
-@Test func TLSModuleLinks() { #expect(Bool(true)) }
