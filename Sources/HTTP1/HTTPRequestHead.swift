@@ -52,6 +52,28 @@ public struct HTTPRequestHead: Sendable, Equatable {
         headers.contains("Transfer-Encoding")
     }
 
+    /// The head as a client writes it: request line, fields in order, empty line. Used by tests and
+    /// by in-process clients; the fields must already be valid.
+    public func serialize() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(32 + target.utf8.count + headers.count * 32)
+        out.append(contentsOf: method.utf8)
+        out.append(ASCII.space)
+        out.append(contentsOf: target.utf8)
+        out.append(contentsOf: " HTTP/\(versionMajor).\(versionMinor)\r\n".utf8)
+        for (name, value) in headers {
+            precondition(HTTPResponse.isSafeFieldLine(name: name, value: value), "header \(name) would split the request")
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: value.utf8)
+            out.append(ASCII.cr)
+            out.append(ASCII.lf)
+        }
+        out.append(ASCII.cr)
+        out.append(ASCII.lf)
+        return out
+    }
+
     /// Splits a request-target into path and query, accepting the origin, absolute and asterisk forms.
     static func splitTarget(_ target: String) -> (path: String, query: String?) {
         var rest = Substring(target)

@@ -1,1 +1,0 @@
-// Deflate module: see the module's files.

@@ -1,1 +1,0 @@
-// Mingling module: see the module's files.

@@ -1,0 +1,103 @@
+extension MinglingEngine {
+    mutating func register(_ profile: Profile, accessCode: String?, now: Timestamp) throws(MinglingError) {
+        guard !isJoiningPaused else { throw .joiningPaused }
+        if case .accessCode(let expected) = plan.access, accessCode != expected { throw .invalidAccessCode }
+        try validate(profile)
+        let id = AttendeeID(UInt32(attendees.count + 1))
+        emit(.attendeeRegistered(id, profile, at: now))
+        arrive(id, now: now)
+    }
+
+    /// A connection for a known attendee: resumes inside the grace period, else starts afresh.
+    mutating func connect(_ id: AttendeeID, now: Timestamp) throws(MinglingError) {
+        let attendee = try existing(id)
+        switch attendee.connection {
+        case .connected:
+            return
+        case .reconnecting:
+            emit(.attendeeResumed(id, at: now, breakout: attendee.breakout))
+            if attendee.breakout == nil { arrive(id, now: now) }
+        case .offline:
+            emit(.attendeeConnected(id, at: now))
+            arrive(id, now: now)
+        }
+    }
+
+    mutating func disconnect(_ id: AttendeeID, now: Timestamp) throws(MinglingError) {
+        let attendee = try existing(id)
+        guard attendee.connection == .connected else { throw .notConnected }
+        emit(.attendeeDisconnected(id, at: now, graceEndsAt: now.adding(seconds: settings.reconnectGraceSeconds)))
+    }
+
+    /// The grace period of `id` ran out.
+    mutating func drop(_ id: AttendeeID, now: Timestamp) {
+        if let breakout = attendee(id)?.breakout { depart(id, from: breakout, reason: .dropped, now: now) }
+        emit(.attendeeDropped(id, at: now))
+    }
+
+    mutating func removeAttendee(_ id: AttendeeID, reason: String, now: Timestamp) throws(MinglingError) {
+        let attendee = try existing(id)
+        if let breakout = attendee.breakout { depart(id, from: breakout, reason: .removed, now: now) }
+        emit(.attendeeRemoved(id, reason: reason, at: now))
+    }
+
+    /// Someone without a breakout arrives during a round: they wait for others who arrive late, unless the
+    /// round ends too soon for a conversation (then they stay in the lobby for the next round).
+    mutating func arrive(_ id: AttendeeID, now: Timestamp) {
+        guard !isJoiningPaused, case .mingling(let state) = phase,
+              case .running(_, let endsAt, _) = state.status
+        else { return }
+        let eligibleAt = now.adding(seconds: state.plan.lateJoinWindowSeconds)
+        guard eligibleAt.adding(seconds: settings.minimumLateBreakoutSeconds) <= endsAt else { return }
+        emit(.attendeeWaiting(id, eligibleAt: eligibleAt))
+    }
+
+    /// `id` leaves `breakoutID`. A breakout left with one member closes; that member waits for a new partner
+    /// if the round has time left, else returns to the lobby.
+    mutating func depart(_ id: AttendeeID, from breakoutID: BreakoutID, reason: LeaveReason, now: Timestamp) {
+        emit(.leftBreakout(id, breakoutID, reason: reason))
+        guard let breakout = openBreakouts[breakoutID], breakout.members.count < 2 else { return }
+        let remaining = breakout.members
+        var canWait = false
+        if let last = remaining.first, attendee(last)?.connection == .connected, !isJoiningPaused,
+           case .mingling(let state) = phase, case .running(_, let endsAt, _) = state.status {
+            canWait = now.adding(seconds: settings.minimumLateBreakoutSeconds) <= endsAt
+        }
+        emit(.breakoutClosed(breakoutID, reason: .tooFewMembers, returnedToLobby: canWait ? [] : remaining))
+        if canWait, let last = remaining.first { emit(.attendeeWaiting(last, eligibleAt: now)) }
+    }
+
+    func validate(_ profile: Profile) throws(MinglingError) {
+        let name = profile.displayName.trimmingSpaces
+        guard !name.isEmpty, name.utf8.count <= settings.maxDisplayNameBytes else {
+            throw .invalidProfile(field: "displayName")
+        }
+        for (key, value) in profile.attributes.sorted(by: { $0.key < $1.key }) {
+            guard let definition = plan.attribute(key) else { throw .unknownAttribute(key) }
+            guard definition.index(of: value) != nil else {
+                throw .unknownAttributeValue(attribute: key, value: value)
+            }
+        }
+        for definition in plan.attributes where definition.required && profile.attributes[definition.id] == nil {
+            throw .missingAttribute(definition.id)
+        }
+        let limit = settings.maxProfileFieldBytes
+        if (profile.organisation?.utf8.count ?? 0) > limit { throw .invalidProfile(field: "organisation") }
+        if let card = profile.contactCard {
+            let fields = [("name", card.name), ("organisation", card.organisation), ("email", card.email), ("link", card.link)]
+            for (field, value) in fields where (value?.utf8.count ?? 0) > limit {
+                throw .invalidProfile(field: "contactCard.\(field)")
+            }
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: Substring {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return self[first...last]
+    }
+}

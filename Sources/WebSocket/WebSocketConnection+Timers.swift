@@ -1,0 +1,42 @@
+/// Keepalive and close deadlines. The connection never reads the clock: the caller passes `now`
+/// and arms a timer for `nextDeadline`.
+extension WebSocketConnection {
+    /// The earliest instant at which `timerFired` has something to do; nil when nothing is pending.
+    public var nextDeadline: ContinuousClock.Instant? {
+        switch state {
+        case .closed:
+            return nil
+        case .closing:
+            return closeDeadline
+        case .open:
+            if let pongDeadline { return pongDeadline }
+            guard let interval = config.pingInterval else { return nil }
+            return lastReceivedAt + interval
+        }
+    }
+
+    public func timerFired(now: ContinuousClock.Instant, output: inout [UInt8], onEvent: (WebSocketEvent) -> Void) {
+        switch state {
+        case .closed:
+            return
+        case .closing:
+            // §7.1.1 leaves the wait to the endpoint; past `closeTimeout` the peer is not coming back.
+            if let closeDeadline, now >= closeDeadline {
+                state = .closed
+                onEvent(.closed(code: sentCloseCode, reason: "", initiatedByPeer: false))
+            }
+        case .open:
+            if let pongDeadline {
+                guard now >= pongDeadline else { return }
+                // A peer that does not answer a ping in time is treated as gone: close with 1011.
+                let code = CloseCode.internalError.rawValue
+                FrameWriter.writeClose(code: code, reason: Array("pong timeout".utf8), into: &output)
+                state = .closed
+                onEvent(.closed(code: code, reason: "pong timeout", initiatedByPeer: false))
+            } else if let interval = config.pingInterval, now >= lastReceivedAt + interval {
+                FrameWriter.write(opcode: .ping, payload: UnsafeRawBufferPointer(start: nil, count: 0), into: &output)
+                pongDeadline = now + config.pongTimeout
+            }
+        }
+    }
+}

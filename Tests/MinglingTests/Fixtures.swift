@@ -1,0 +1,86 @@
+@testable import Mingling
+
+/// SplitMix64: a seeded generator so every test run draws the same numbers.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+let t0 = Timestamp(secondsSinceEpoch: 1_800_000_000)
+func at(_ seconds: Int) -> Timestamp { t0.adding(seconds: seconds) }
+
+let regions = ["viken", "innlandet", "madrid", "lombardia", "noord-brabant", "ile-de-france", "dublin"]
+
+func makePlan(
+    rounds: Int = 3, roundSeconds: Int = 300, groupSize: Int = 2, policy: PairingPolicy = .mix,
+    start: MingleStart = .automatic, warningSeconds: Int = 30, lateJoinWindowSeconds: Int = 30,
+    prompts: [String] = ["What would you change first?"], access: Access = .open
+) -> EventPlan {
+    let mingle = MinglePlan(
+        rounds: rounds, roundSeconds: roundSeconds, groupSize: groupSize, pairBy: "region", policy: policy,
+        prompts: prompts, warningSeconds: warningSeconds, start: start, lateJoinWindowSeconds: lateJoinWindowSeconds)
+    return EventPlan(
+        event: EventInfo(id: "cocreation", name: "Co-creation", timeZone: "Europe/Brussels"),
+        attributes: [
+            AttributeDefinition(
+                id: "region", label: "Region", values: regions.map { AttributeValue(id: $0, label: $0) }, required: true),
+            AttributeDefinition(
+                id: "attendance", label: "Attendance",
+                values: [AttributeValue(id: "onsite", label: "On site"), AttributeValue(id: "remote", label: "Remote")]),
+        ],
+        sessions: [
+            Session(id: "s1", title: "Opening", start: at(0), end: at(3600), mingle: mingle),
+            Session(id: "s2", title: "Second", start: at(7200), end: at(10800), mingle: mingle),
+        ],
+        access: access)
+}
+
+func profile(_ name: String, _ region: String, card: ContactCard? = nil) -> Profile {
+    Profile(displayName: name, attributes: ["region": region], organisation: "Org \(name)", contactCard: card)
+}
+
+/// An engine plus its generator and the events seen so far, for story-style tests.
+struct Harness {
+    var engine: MinglingEngine
+    var random: SplitMix64
+    var journal: [DomainEvent] = []
+
+    init(plan: EventPlan = makePlan(), seed: UInt64 = 1, settings: EngineSettings = EngineSettings()) {
+        engine = MinglingEngine(plan: plan, settings: settings)
+        random = SplitMix64(seed: seed)
+    }
+
+    @discardableResult
+    mutating func handle(_ command: Command, at now: Timestamp) throws(MinglingError) -> [DomainEvent] {
+        let events = try engine.handle(command, now: now, random: &random)
+        journal += events
+        return events
+    }
+
+    @discardableResult
+    mutating func tick(_ now: Timestamp) -> [DomainEvent] {
+        let events = engine.tick(now: now, random: &random)
+        journal += events
+        return events
+    }
+
+    /// Registers attendees with the given regions; returns their ids.
+    mutating func register(_ regionsOfAttendees: [String], at now: Timestamp = at(-600)) -> [AttendeeID] {
+        regionsOfAttendees.enumerated().map { offset, region in
+            let events = try! handle(.register(profile("p\(offset)", region), accessCode: nil), at: now)
+            guard case .attendeeRegistered(let id, _, _) = events[0] else { fatalError("not registered") }
+            return id
+        }
+    }
+
+    func roundStarts(in events: [DomainEvent]) -> [[Breakout]] {
+        events.compactMap { if case .roundStarted(_, _, _, _, let b, _) = $0 { b } else { nil } }
+    }
+}

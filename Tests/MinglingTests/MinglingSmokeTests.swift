@@ -1,4 +1,0 @@
-import Testing
-@testable import Mingling
-
-@Test func MinglingModuleLinks() { #expect(Bool(true)) }
