@@ -40,6 +40,7 @@ let package = Package(
         .target(
             name: "MingleServer",
             dependencies: ["HTTP1", "WebSocket", "Deflate", "TLS", "EventLoop", "Mingling"],
+            exclude: ["ClientProtocol/README.md"],
             resources: [.copy("Public")],
             swiftSettings: strict
         ),
@@ -49,7 +50,7 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .target(name: "MingleTestSupport", dependencies: ["EventLoop", "TLS"], swiftSettings: strict),
+        .target(name: "MingleTestSupport", dependencies: ["EventLoop", "TLS", "COpenSSL"], swiftSettings: strict),
 
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: strict),
         .testTarget(name: "DeflateTests", dependencies: ["Deflate"], swiftSettings: strict),

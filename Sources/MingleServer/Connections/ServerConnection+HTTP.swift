@@ -9,8 +9,10 @@ extension ServerConnection {
             parser.append(bytes)
             processRequests(connection, now)
         case .websocket(let ws, let session):
-            ws.receive(bytes, now: now) { event in
-                self.handleWebSocketEvent(event, session, connection)
+            withWebSocketCallbacks { direct in
+                ws.receive(bytes, now: now, output: &direct) { event in
+                    self.handleWebSocketEvent(event, session, connection)
+                }
             }
             afterWebSocketIO(ws, connection)
         case .closed:
@@ -29,7 +31,7 @@ extension ServerConnection {
                 plaintextOut += error.responseBytes
                 phase = .closed
                 flushPlaintext(connection)
-                connection.close()
+                closeTransport(connection)
                 return
             }
             guard let event else { return }
@@ -53,7 +55,7 @@ extension ServerConnection {
                 if !pending.head.keepAlive || response.headers["connection"]?.lowercased() == "close" {
                     phase = .closed
                     flushPlaintext(connection)
-                    connection.close()
+                    closeTransport(connection)
                     return
                 }
                 connection.deadline = now + shared.settings.keepAliveTimeout
@@ -68,7 +70,7 @@ extension ServerConnection {
             plaintextOut += refusal.serialize()
             phase = .closed
             flushPlaintext(connection)
-            connection.close()
+            closeTransport(connection)
             return
         }
         let request = HandshakeRequest(method: head.method, target: head.target,
@@ -81,7 +83,7 @@ extension ServerConnection {
             plaintextOut += rejection.responseBytes
             phase = .closed
             flushPlaintext(connection)
-            connection.close()
+            closeTransport(connection)
         case .accepted(let acceptance):
             shared.stats.upgradeAccepted()
             plaintextOut += acceptance.responseBytes

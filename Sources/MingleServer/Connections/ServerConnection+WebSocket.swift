@@ -25,14 +25,32 @@ extension ServerConnection: WebSocketSender {
         }
     }
 
+    /// Runs a call into the WebSocket that may call back into the application. Frames the
+    /// application sends from the callback go out *before* the call's own output: they answer
+    /// messages that came before anything the call itself wrote (a Close reply, a failure Close),
+    /// while its pongs may go anywhere.
+    func withWebSocketCallbacks(_ body: (inout [UInt8]) -> Void) {
+        var direct = websocketOut
+        websocketOut = []
+        inWebSocketCallback = true
+        body(&direct)
+        inWebSocketCallback = false
+        if !callbackOut.isEmpty {
+            plaintextOut += callbackOut
+            callbackOut.removeAll(keepingCapacity: callbackOut.capacity <= 65536)
+        }
+        plaintextOut += direct
+        direct.removeAll(keepingCapacity: direct.capacity <= 65536)
+        websocketOut = direct
+    }
+
     /// After any call into the WebSocket: send its output, re-arm its timer, and close the
     /// transport once the close handshake is over (or the connection failed).
     func afterWebSocketIO(_ ws: WebSocketConnection, _ connection: Connection) {
-        ws.drainOutput(into: &plaintextOut)
         flushPlaintext(connection)
         if ws.isClosed {
             phase = .closed
-            connection.close()
+            closeTransport(connection)
         } else {
             connection.deadline = ws.nextDeadline
         }
@@ -46,29 +64,40 @@ extension ServerConnection: WebSocketSender {
     func sendText(_ bytes: UnsafeRawBufferPointer) {
         guard let ws = openWebSocket else { return }
         shared.stats.messageSent(bytes: bytes.count)
-        ws.send(text: bytes)
-        scheduleFlush(ws)
+        if inWebSocketCallback {
+            _ = ws.send(text: bytes, output: &callbackOut)
+        } else {
+            _ = ws.send(text: bytes, output: &plaintextOut)
+            flushNow(ws)
+        }
     }
 
     func sendBinary(_ bytes: UnsafeRawBufferPointer) {
         guard let ws = openWebSocket else { return }
         shared.stats.messageSent(bytes: bytes.count)
-        ws.send(binary: bytes)
-        scheduleFlush(ws)
+        if inWebSocketCallback {
+            _ = ws.send(binary: bytes, output: &callbackOut)
+        } else {
+            _ = ws.send(binary: bytes, output: &plaintextOut)
+            flushNow(ws)
+        }
     }
 
     func closeWebSocket(code: UInt16, reason: String) {
         guard let ws = openWebSocket else { return }
-        ws.close(code: code, reason: reason, now: .now)
-        scheduleFlush(ws)
+        if inWebSocketCallback {
+            ws.close(code: code, reason: reason, now: .now, output: &callbackOut)
+        } else {
+            ws.close(code: code, reason: reason, now: .now, output: &plaintextOut)
+            flushNow(ws)
+        }
     }
 
-    /// Encrypts (if TLS) and queues the output; the loop writes all queued bytes of a
-    /// connection once at the end of its pass, so many messages still cost one syscall.
-    private func scheduleFlush(_ ws: WebSocketConnection) {
+    /// Outside a callback: encrypt (if TLS) and queue now. The loop still writes all queued
+    /// bytes of a connection once at the end of its pass, so many messages cost one syscall.
+    private func flushNow(_ ws: WebSocketConnection) {
         guard let connection else { return }
-        ws.drainOutput(into: &plaintextOut)
-        flushPlaintext(connection)
+        afterWebSocketIO(ws, connection)
     }
 }
 
@@ -79,7 +108,7 @@ extension ServerConnection {
         case .websocket:
             closeWebSocket(code: 1001, reason: "server shutting down")
         case .http, .closed:
-            connection.close()
+            closeTransport(connection)
         }
     }
 }

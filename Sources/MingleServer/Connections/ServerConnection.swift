@@ -23,6 +23,10 @@ final class ServerConnection: ConnectionHandler {
     /// Plaintext produced by the protocol layers during one callback, flushed at its end.
     var plaintextOut: [UInt8] = []
     var scratch: [UInt8] = []
+    /// Frames the application sends from inside a WebSocket callback.
+    var callbackOut: [UInt8] = []
+    var websocketOut: [UInt8] = []
+    var inWebSocketCallback = false
     var requestsServed = 0
 
     enum Phase {
@@ -40,7 +44,7 @@ final class ServerConnection: ConnectionHandler {
         self.shared = shared
         self.parser = RequestParser(limits: shared.settings.httpLimits)
         if useTLS, let context = shared.tlsContext {
-            self.tls = TLSSession(context: context)
+            self.tls = context.makeSession()
         }
     }
 
@@ -69,7 +73,7 @@ final class ServerConnection: ConnectionHandler {
                 shared.stats.tlsHandshakeFailed()
                 shared.log.debug("tls_handshake_failed", ["conn": "\(connection.id)", "reason": "\(error)"])
                 flushCiphertext(connection)
-                connection.close()
+                closeTransport(connection)
                 phase = .closed
                 return
             }
@@ -94,7 +98,7 @@ final class ServerConnection: ConnectionHandler {
             case .failed(let error):
                 shared.log.debug("tls_failed", ["conn": "\(connection.id)", "reason": "\(error)"])
                 flushPlaintext(connection)
-                connection.close()
+                closeTransport(connection)
                 phase = .closed
                 return
             }
@@ -135,7 +139,7 @@ final class ServerConnection: ConnectionHandler {
             _ = ws
         }
         phase = .closed
-        connection.close()
+        closeTransport(connection)
     }
 
     func connectionDeadlineReached(_ connection: Connection, now: ContinuousClock.Instant) {
@@ -147,14 +151,16 @@ final class ServerConnection: ConnectionHandler {
                     plaintextOut += HTTPResponse.status(408).serialize()
                     flushPlaintext(connection)
                 }
-                connection.close()
+                closeTransport(connection)
             } else {
                 connection.abort()
             }
             phase = .closed
         case .websocket(let ws, let session):
-            ws.timerFired(now: now) { event in
-                self.handleWebSocketEvent(event, session, connection)
+            withWebSocketCallbacks { direct in
+                ws.timerFired(now: now, output: &direct) { event in
+                    self.handleWebSocketEvent(event, session, connection)
+                }
             }
             afterWebSocketIO(ws, connection)
         case .closed:
@@ -178,5 +184,17 @@ final class ServerConnection: ConnectionHandler {
         }
         phase = .closed
         shared.stats.connectionClosed()
+    }
+}
+
+extension ServerConnection {
+    /// Ends the connection gracefully: TLS close_notify (when the handshake completed), then
+    /// the loop writes what is queued, half-closes and lingers before closing.
+    func closeTransport(_ connection: Connection) {
+        if let tls, tlsHandshakeDone {
+            tls.shutdown()
+            flushCiphertext(connection)
+        }
+        connection.close()
     }
 }

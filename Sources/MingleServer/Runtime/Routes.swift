@@ -14,7 +14,9 @@ enum Routes {
         if settings.echoEndpoint {
             router.addWebSocket("/echo", EchoEndpoint(config: settings.echoWebSocketConfig))
         }
-        router.staticFiles = StaticFiles.builtIn(overrideDirectory: settings.publicDirectory)
+        if let directory = settings.publicDirectory ?? StaticFiles.bundledPublicDirectory() {
+            router.staticFiles = try? StaticFiles(directory: directory)
+        }
     }
 }
 

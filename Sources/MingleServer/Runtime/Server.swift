@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import EventLoop
 import HTTP1
 import Synchronization
@@ -28,16 +29,13 @@ public final class Server: Sendable {
     public init(settings: ServerSettings, log: Log) throws(StartError) {
         self.settings = settings
         self.log = log
-        var tlsConfiguration: TLSConfiguration?
-        if !settings.plain {
-            tlsConfiguration = try Self.resolveCertificate(settings, log)
-        }
+        let tlsConfiguration: TLSConfiguration? = settings.plain ? nil : try Self.resolveCertificate(settings, log)
         self.tlsConfiguration = tlsConfiguration
         // Check the certificate once here so a bad file is one clear error at start.
         if let tlsConfiguration {
             do {
                 let context = try TLSContext(configuration: tlsConfiguration)
-                log.info("tls_certificate", ["summary": context.certificateSummary])
+                log.info("tls_certificate", ["summary": context.certificateSummary.description])
             } catch {
                 throw StartError(description: "\(error)")
             }
@@ -108,18 +106,25 @@ public final class Server: Sendable {
         guard let tlsConfiguration else { return }
         do {
             let check = try TLSContext(configuration: tlsConfiguration)
-            log.info("tls_reloaded", ["summary": check.certificateSummary])
+            log.info("tls_reloaded", ["summary": check.certificateSummary.description])
         } catch {
             log.error("tls_reload_failed", ["reason": "\(error)", "kept": "previous certificate"])
             return
         }
         let log = self.log
-        group.executeOnAll { loop in
-            guard let shared = loop.userContext as? LoopContext else { return }
-            do { shared.tlsContext = try TLSContext(configuration: tlsConfiguration) } catch {
-                log.error("tls_reload_failed", ["loop": "\(loop.index)", "reason": "\(error)"])
+        let applied = DispatchGroup()
+        for handle in group.handles {
+            applied.enter()
+            handle.execute { loop in
+                defer { applied.leave() }
+                guard let shared = loop.userContext as? LoopContext else { return }
+                do { shared.tlsContext = try TLSContext(configuration: tlsConfiguration) } catch {
+                    log.error("tls_reload_failed", ["loop": "\(loop.index)", "reason": "\(error)"])
+                }
             }
         }
+        // Return once every loop uses the new certificate (new connections only; open ones keep theirs).
+        applied.wait()
     }
 
     /// Stops accepting, closes every WebSocket with 1001 and every idle HTTP connection,

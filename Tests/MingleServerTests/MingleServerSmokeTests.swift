@@ -1,4 +1,0 @@
-import Testing
-@testable import MingleServer
-
-@Test func MingleServerModuleLinks() { #expect(Bool(true)) }

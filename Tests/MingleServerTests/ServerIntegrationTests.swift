@@ -1,0 +1,122 @@
+import Foundation
+import Synchronization
+import Testing
+import MingleTestSupport
+@testable import MingleServer
+
+final class MutexBox<T: Sendable>: Sendable {
+    private let m: Mutex<T>
+    init(_ v: T) { m = Mutex(v) }
+    func with<R>(_ body: (inout T) -> R) -> R { m.withLock { body(&$0) } }
+}
+
+@Suite(.serialized) struct ServerIntegrationTests {
+    @Test func handshakeAndFirstFrameInOneWrite() throws {
+        let s = try TestServer()
+        defer { s.stop() }
+        let ws = TestWebSocket(stream: try BlockingClient(port: s.port))
+        let head = try ws.open(firstBytes: TestFrame.text("first").encoded())
+        #expect(head.hasPrefix("HTTP/1.1 101"))
+        #expect(head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="))
+        #expect(try ws.receiveFrame() == TestFrame.text("first"))
+    }
+
+    @Test func echoOverTLSAndCloseHandshake() throws {
+        let s = try TestServer(tls: true)
+        defer { s.stop() }
+        let tls = try BlockingTLSClient(port: s.port, caFile: s.certificates!.caPath)
+        let ws = TestWebSocket(stream: tls)
+        #expect(try ws.open().hasPrefix("HTTP/1.1 101"))
+        try ws.send(.text("über TLS"))
+        #expect(try ws.receiveFrame() == .text("über TLS"))
+        try ws.send(.close(1000, "done"))
+        let reply = try ws.receiveFrame()
+        #expect(reply?.closeCode == 1000)
+        #expect(try tls.receiveAll().isEmpty)
+    }
+
+    @Test func stalledTLSHandshakeIsClosedAtTheDeadline() throws {
+        let s = try TestServer(tls: true) { $0.handshakeTimeout = .milliseconds(300) }
+        defer { s.stop() }
+        let tcp = try BlockingClient(port: s.port)
+        // Half a ClientHello record header, then silence.
+        try tcp.send([0x16, 0x03, 0x01, 0x02])
+        let started = ContinuousClock.now
+        #expect(try tcp.receiveUntilClose().isEmpty)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        // A fresh client still gets in.
+        let fresh = try BlockingTLSClient(port: s.port)
+        #expect(fresh.negotiatedVersion == "TLSv1.3")
+    }
+
+    @Test func plainHTTPToTheTLSPortFailsFast() throws {
+        let s = try TestServer(tls: true)
+        defer { s.stop() }
+        let tcp = try BlockingClient(port: s.port)
+        try tcp.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = try tcp.receiveUntilClose()
+    }
+
+    @Test func healthAndNotFound() throws {
+        let s = try TestServer()
+        defer { s.stop() }
+        let c = try BlockingClient(port: s.port)
+        try c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        let (head, _) = try c.receive(until: Array("\r\n\r\n".utf8))
+        #expect(String(decoding: head, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+        try c.send("GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let rest = String(decoding: try c.receiveUntilClose(), as: UTF8.self)
+        #expect(rest.contains("HTTP/1.1 404"))
+    }
+
+    @Test func wrongVersionGets426() throws {
+        let s = try TestServer()
+        defer { s.stop() }
+        let c = try BlockingClient(port: s.port)
+        try c.send("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n")
+        let reply = String(decoding: try c.receiveUntilClose(), as: UTF8.self)
+        #expect(reply.hasPrefix("HTTP/1.1 426"))
+        #expect(reply.contains("Sec-WebSocket-Version: 13"))
+    }
+
+    @Test func shutdownSends1001() throws {
+        let s = try TestServer()
+        let ws = TestWebSocket(stream: try BlockingClient(port: s.port))
+        try ws.open()
+        try ws.send(.text("ready"))
+        _ = try ws.receiveFrame()
+        let server = s.server
+        let stopper = Thread { server.shutdown(grace: .seconds(2)) }
+        stopper.start()
+        let frame = try ws.receiveFrame()
+        #expect(frame?.closeCode == 1001)
+        try ws.send(.close(1001))
+    }
+
+    @Test func certificateReloadKeepsOldOnFailureAndSwapsOnSuccess() throws {
+        let s = try TestServer(tls: true)
+        defer { s.stop() }
+        let paths = s.certificates!
+        let original = try String(contentsOfFile: paths.certPath, encoding: .utf8)
+        // A broken certificate: the old one stays in use.
+        try "not a certificate".write(toFile: paths.certPath, atomically: true, encoding: .utf8)
+        s.server.reloadCertificates()
+        #expect(s.logLines.all.contains { $0.contains("tls_reload_failed") })
+        let stillWorks = try BlockingTLSClient(port: s.port, caFile: paths.caPath)
+        #expect(stillWorks.negotiatedVersion == "TLSv1.3")
+        // A new valid pair: new connections use it.
+        let other = TemporaryDirectory()
+        let fresh = try TestCertificates.make(directory: other.path)
+        try FileManager.default.removeItem(atPath: paths.certPath)
+        try FileManager.default.copyItem(atPath: fresh.certPath, toPath: paths.certPath)
+        try FileManager.default.removeItem(atPath: paths.keyPath)
+        try FileManager.default.copyItem(atPath: fresh.keyPath, toPath: paths.keyPath)
+        s.server.reloadCertificates()
+        #expect(s.logLines.all.contains { $0.contains("tls_reloaded") })
+        // Verifying against the new CA only succeeds if the new certificate is served.
+        let verified = try BlockingTLSClient(port: s.port, caFile: fresh.caPath)
+        #expect(verified.negotiatedVersion == "TLSv1.3")
+        #expect(throws: (any Error).self) { try BlockingTLSClient(port: s.port, caFile: paths.caPath) }
+        _ = original
+    }
+}

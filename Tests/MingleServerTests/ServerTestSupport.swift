@@ -1,0 +1,51 @@
+import Foundation
+import MingleTestSupport
+@testable import MingleServer
+
+/// A temporary directory removed when the value is dropped.
+final class TemporaryDirectory {
+    let path: String
+    init() {
+        path = NSTemporaryDirectory() + "mingle-test-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Starts a server on 127.0.0.1 with an ephemeral port; logs are collected, not printed.
+final class TestServer {
+    let server: Server
+    let directory = TemporaryDirectory()
+    let certificates: TestCertificates.Paths?
+    let logLines = LogCollector()
+
+    init(tls: Bool = false, echo: Bool = true, configure: (inout ServerSettings) -> Void = { _ in }) throws {
+        var settings = ServerSettings()
+        settings.host = "127.0.0.1"
+        settings.port = 0
+        settings.loops = 1
+        settings.echoEndpoint = echo
+        settings.plain = !tls
+        if tls {
+            let paths = try TestCertificates.make(directory: directory.path)
+            certificates = paths
+            settings.certificatePath = paths.certPath
+            settings.privateKeyPath = paths.keyPath
+        } else {
+            certificates = nil
+        }
+        configure(&settings)
+        let collector = logLines
+        server = try Server(settings: settings, log: Log(format: .text, minimumLevel: .debug, sink: { collector.append($0) }))
+    }
+
+    var port: UInt16 { server.port }
+
+    func stop() { server.shutdown(grace: .seconds(2)) }
+}
+
+final class LogCollector: Sendable {
+    private let lines = MutexBox<[String]>([])
+    func append(_ line: String) { lines.with { $0.append(line) } }
+    var all: [String] { lines.with { $0 } }
+}
