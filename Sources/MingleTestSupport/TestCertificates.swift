@@ -5,9 +5,10 @@ public enum TestCertificates {
     public typealias Paths = (caPath: String, certPath: String, keyPath: String)
 
     /// A test CA and a CA-signed ECDSA P-256 server certificate for localhost, 127.0.0.1 and ::1, valid
-    /// for a day. Clients trust `caPath`; the server loads `certPath` (leaf only) and `keyPath`.
+    /// for 30 days from five minutes ago. Clients trust `caPath`; the server loads `certPath` (leaf only) and `keyPath`.
     public static func make(directory: String) throws -> Paths {
-        try write(directory: directory, prefix: "test", leafValidFrom: .seconds(-300), leafLifetime: .seconds(86_400))
+        try write(directory: directory, prefix: "test", leafValidFrom: .seconds(-300),
+                  leafLifetime: .seconds(30 * 86_400))
     }
 
     /// The same, with a leaf that expired yesterday (notBefore 31 days ago, notAfter 1 day ago).

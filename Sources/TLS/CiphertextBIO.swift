@@ -17,8 +17,10 @@ final class CiphertextBuffers {
     var inboundCount: Int { inbound.count - inboundOffset }
 
     func append(inbound bytes: UnsafeRawBufferPointer) {
-        if inboundOffset > 0, inboundOffset == inbound.count {
-            inbound.removeAll()
+        // OpenSSL usually drains the buffer (it keeps partial records in its own read buffer), but it stops
+        // after a handshake flight; drop the consumed prefix so storage never holds bytes already read.
+        if inboundOffset > 0 {
+            inbound.removeSubrange(..<inboundOffset)
             inboundOffset = 0
         }
         inbound.append(contentsOf: bytes)

@@ -2,6 +2,10 @@ import COpenSSL
 
 /// Why a TLS session failed, as OpenSSL reported it.
 ///
+/// The wire reply is already queued in the session: the fatal alert OpenSSL chose (send what
+/// `takeCiphertext` returns, then close). The one exception is `.plainHTTPRequest`, where OpenSSL sends
+/// nothing and `plaintextReply` holds a plain HTTP 400 the browser can show, as nginx does.
+///
 /// `isPeerFault` is true when the peer sent something the protocol or our policy refuses (bad record,
 /// unsupported version, no shared cipher, an alert): log it at info level and close. It is false when our
 /// side broke (allocation failure, internal error): that deserves an error log.
@@ -32,6 +36,15 @@ public struct TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         self.cause = cause
         self.reason = reason
         self.isPeerFault = isPeerFault
+    }
+
+    /// For `.plainHTTPRequest` only: a plain HTTP/1.1 400 explaining that this port speaks HTTPS.
+    public var plaintextReply: [UInt8]? {
+        guard cause == .plainHTTPRequest else { return nil }
+        let body = "This port speaks HTTPS: use an https:// address.\n"
+        let head = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
+        return Array((head + body).utf8)
     }
 
     public var description: String {

@@ -28,7 +28,8 @@ public final class TLSSession {
         case failed(TLSError)
     }
 
-    init(context: TLSContext) {
+    /// Same as `context.makeSession()`.
+    public init(context: TLSContext) {
         OpenSSLErrorQueue.clear()
         guard let ssl = SSL_new(context.context) else {
             fatalError("SSL_new failed: \(OpenSSLErrorQueue.drainText())")
@@ -43,8 +44,9 @@ public final class TLSSession {
     deinit { SSL_free(ssl) }
 
     /// Queues bytes read from the socket; copied, so the caller may reuse its read buffer.
+    /// Ignored once the session has failed or the peer has closed: nothing would read them.
     public func receivedCiphertext(_ bytes: UnsafeRawBufferPointer) {
-        guard !bytes.isEmpty else { return }
+        guard !bytes.isEmpty, phase == .handshaking || phase == .established else { return }
         buffers.append(inbound: bytes)
     }
 

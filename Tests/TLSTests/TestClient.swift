@@ -10,6 +10,8 @@ final class TestClient {
         var maxVersion = TLS1_3_VERSION
         var tls12Ciphers: String?
         var alpn: [String] = []
+        var groups: String?
+        var tls13Suites: String?
         var session: OpaquePointer?
     }
 
@@ -22,6 +24,8 @@ final class TestClient {
         context = SSL_CTX_new(TLS_client_method())!
         _ = mingle_ctx_set_proto_range(context, options.minVersion, options.maxVersion)
         if let ciphers = options.tls12Ciphers { _ = SSL_CTX_set_cipher_list(context, ciphers) }
+        if let suites = options.tls13Suites { _ = SSL_CTX_set_ciphersuites(context, suites) }
+        if let groups = options.groups { _ = mingle_ctx_set_groups(context, groups) }
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
         _ = SSL_CTX_load_verify_locations(context, caPath, nil)
         if !options.alpn.isEmpty {
