@@ -9,18 +9,22 @@ extension MinglingEngine {
                 id: id, profile: profile, registeredAt: at, connection: .connected, breakout: nil, removed: false))
         case .attendeeConnected(let id, _):
             attendees[index(id)].connection = .connected
+            dequeueGrace(id)
         case .attendeeDisconnected(let id, let at, let graceEndsAt):
             attendees[index(id)].connection = .reconnecting(since: at, graceEndsAt: graceEndsAt)
             waiting.removeAll { $0.id == id }
             enqueueGrace(graceEndsAt, id)
         case .attendeeResumed(let id, _, _):
             attendees[index(id)].connection = .connected
+            dequeueGrace(id)
         case .attendeeDropped(let id, _):
             attendees[index(id)].connection = .offline
+            dequeueGrace(id)
         case .attendeeRemoved(let id, _, _):
             attendees[index(id)].removed = true
             attendees[index(id)].connection = .offline
             waiting.removeAll { $0.id == id }
+            dequeueGrace(id)
         case .sessionStarted(let session, _):
             startedSessions.insert(session)
             if phase == .lobby { phase = .session(session) }
@@ -122,6 +126,10 @@ extension MinglingEngine {
         guard case .mingling(var state) = phase else { return }
         change(&state.status)
         phase = .mingling(state)
+    }
+
+    private mutating func dequeueGrace(_ id: AttendeeID) {
+        graceQueue.removeAll { $0.id == id }
     }
 
     /// Keeps `graceQueue` sorted; deadlines nearly always arrive in order, so this is an append.
