@@ -90,3 +90,28 @@ import Testing
         return keys
     }
 }
+
+@Suite struct SmallPopulationRepeatTests {
+    /// In small groups greedy choices matter most: with 6...12 people in pairs, three rounds always have a
+    /// repeat-free grouping (the union of two perfect matchings leaves a graph that still has one).
+    @Test(arguments: [6, 8, 10, 12, 13])
+    func threeRoundsOfPairsWithoutRepeats(size: Int) {
+        let people = (1...size).map { AttendeeID(UInt32($0)) }
+        for seed in 0..<50 as Range<UInt64> {
+            var random = SplitMix64(seed: seed)
+            var met: Set<UInt64> = []
+            for round in 0..<3 {
+                let pairing = Pairing(groupSize: 2, policy: .mix, met: met, blocked: [])
+                let values = people.map { Int($0.rawValue) % 3 }
+                let result = pairing.makeGroups(candidates: people, values: values, random: &random)
+                for group in result.groups {
+                    for (position, a) in group.enumerated() {
+                        for b in group[(position + 1)...] {
+                            #expect(met.insert(pairKey(a, b)).inserted, "size \(size) seed \(seed) round \(round)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
