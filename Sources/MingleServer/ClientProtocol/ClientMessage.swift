@@ -74,7 +74,7 @@ extension ClientMessage {
         guard let type = object["type"] as? String else {
             throw ProtocolError(code: "unknown_type", message: "missing \"type\"", request: nil)
         }
-        var f = Fields(object: object, request: type)
+        let f = Fields(object: object, request: type)
         switch type {
         case "join":
             let name = try f.string("name", Bounds.name)
@@ -95,7 +95,7 @@ extension ClientMessage {
                 guard let contact = contactAny as? [String: Any] else {
                     throw .badField("contact", "must be an object", request: type)
                 }
-                var c = Fields(object: contact, request: type, prefix: "contact.")
+                let c = Fields(object: contact, request: type, prefix: "contact.")
                 let email = try c.optionalString("email", Bounds.email)
                 if let email, !email.isEmpty, !email.contains("@") {
                     throw .badField("contact.email", "must contain @", request: type)

@@ -39,7 +39,8 @@ final class MinglingHub {
     let journal: Journal
     let tokens: ResumeTokens
     let log: Log
-    let connectionLoops: [LoopHandle]
+    let connectionLoopsBox: LoopHandlesBox
+    lazy var connectionLoops: [LoopHandle] = connectionLoopsBox.all
     unowned let loop: EventLoop
     let wallClock: @Sendable () -> Timestamp
 
@@ -57,13 +58,13 @@ final class MinglingHub {
     var lastPresence: [UInt8] = []
 
     init(engine: MinglingEngine, random: SeededRandom, journal: Journal, tokens: ResumeTokens, log: Log,
-         connectionLoops: [LoopHandle], loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {
+         connectionLoops: LoopHandlesBox, loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {
         self.engine = engine
         self.random = random
         self.journal = journal
         self.tokens = tokens
         self.log = log
-        self.connectionLoops = connectionLoops
+        self.connectionLoopsBox = connectionLoops
         self.loop = loop
         self.wallClock = wallClock
     }

@@ -17,6 +17,9 @@ public final class Server: Sendable {
     let stats = ServerStats()
     private let tlsConfiguration: TLSConfiguration?
     private let group: LoopGroup
+    /// The mingling hub's own loop (nil when serving without an event).
+    private let hubGroup: LoopGroup?
+    let hub: HubHandle?
 
     /// The bound port (differs from settings when port 0 was asked for).
     public var port: UInt16 { group.boundPorts[0] }
@@ -51,13 +54,29 @@ public final class Server: Sendable {
         config.limits.hardOutboundBytes = settings.outboundHardLimitBytes
         config.limits.stalledWriteTimeout = settings.slowConsumerTimeout
         let stats = self.stats
+        var hub: HubHandle?
+        let connectionLoops = LoopHandlesBox()
+        if let eventPath = settings.eventConfigPath {
+            let startup = try MinglingStartup.prepare(settings: settings, path: eventPath, log: log)
+            let (g, h) = try startup.start(settings: settings, log: log, connectionLoops: connectionLoops)
+            hubGroup = g
+            hub = h
+            log.info("event_loaded", ["event": startup.plan.event.name, "sessions": "\(startup.plan.sessions.count)",
+                                      "journal": startup.journalPath])
+        } else {
+            hubGroup = nil
+        }
+        self.hub = hub
         do {
-            group = try LoopGroup(configuration: config) { loop in
-                Self.setUpLoop(loop, settings: settings, log: log, stats: stats, tls: tlsConfiguration)
+            group = try LoopGroup(configuration: config) { [hub] loop in
+                Self.setUpLoop(loop, settings: settings, log: log, stats: stats, tls: tlsConfiguration, hub: hub)
             }
         } catch {
+            hubGroup?.stopNow()
+            hubGroup?.join()
             throw StartError(description: "cannot listen on \(address): \(error)")
         }
+        connectionLoops.set(group.handles)
         let scheme = settings.plain ? "http" : "https"
         let shownHost = address.isIPv6 ? "[\(settings.host)]" : settings.host
         log.info("listening", ["url": "\(scheme)://\(shownHost):\(port)/", "port": "\(port)",
@@ -84,7 +103,7 @@ public final class Server: Sendable {
     }
 
     private static func setUpLoop(_ loop: EventLoop, settings: ServerSettings, log: Log, stats: ServerStats,
-                                  tls: TLSConfiguration?) {
+                                  tls: TLSConfiguration?, hub: HubHandle?) {
         var context: TLSContext?
         if let tls {
             do { context = try TLSContext(configuration: tls) } catch {
@@ -92,7 +111,7 @@ public final class Server: Sendable {
             }
         }
         let router = Router()
-        Routes.install(on: router, settings: settings, stats: stats)
+        Routes.install(on: router, settings: settings, stats: stats, hub: hub)
         let shared = LoopContext(settings: settings, log: log, stats: stats, router: router, tlsContext: context)
         loop.overloadReply = HTTPResponse.text("Server is full, try again shortly.\n", status: 503).serialize()
         loop.makeHandler = { connection in
@@ -139,6 +158,13 @@ public final class Server: Sendable {
             loop.stopWhenIdle(deadline: .now + grace)
         }
         group.join()
+        if let hubGroup {
+            hubGroup.executeOnAll { loop in
+                (loop.userContext as? MinglingHub)?.journal.close()
+                loop.stop()
+            }
+            hubGroup.join()
+        }
         log.info("stopped", [:])
     }
 }
