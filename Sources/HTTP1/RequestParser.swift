@@ -176,13 +176,7 @@ public struct RequestParser: Sendable {
         let searchEnd = min(available, max(window, 0))
         let start = readIndex
         let found: Int? = buffer.withUnsafeBytes { raw in
-            var index = start + scannedBytes
-            let end = start + searchEnd
-            while index < end {
-                if raw[index] == ASCII.lf { return index }
-                index += 1
-            }
-            return nil
+            Self.firstLineFeed(in: raw, from: start + scannedBytes, to: start + searchEnd)
         }
         guard let lf = found else {
             if available >= window { throw RequestError(overflow) }
@@ -195,5 +189,23 @@ public struct RequestParser: Sendable {
         readIndex = lf + 1
         scannedBytes = 0
         return (start..<(lf - 1), lf + 1 - start)
+    }
+
+    /// Eight bytes at a time: `word ^ 0x0A..` has a zero byte where an LF is, and the classic
+    /// has-zero-byte test flags the first one exactly (false flags only appear above a true one).
+    static func firstLineFeed(in raw: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
+        var index = start
+        let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) ^ lineFeeds
+            let zeroBytes = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+            if zeroBytes != 0 { return index + zeroBytes.trailingZeroBitCount >> 3 }
+            index += 8
+        }
+        while index < end {
+            if raw[index] == ASCII.lf { return index }
+            index += 1
+        }
+        return nil
     }
 }
