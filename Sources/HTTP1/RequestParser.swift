@@ -86,8 +86,10 @@ public struct RequestParser: Sendable {
     }
 
     /// Hands every byte after the last event to whoever takes over the connection (a WebSocket after
-    /// a 101 answer to the `.head`), including bytes that arrived in the same read as the head. The
-    /// parser produces nothing afterwards.
+    /// a 101 answer to the `.head`), including bytes that arrived in the same read as the head. Call
+    /// it right after `.head` or after the `.end` that follows it, not after asking for more events:
+    /// the parser would read the new protocol's bytes as the next request. If the request declared a
+    /// body, its unread bytes are part of what is handed over. The parser produces nothing afterwards.
     public mutating func takeUnparsedBytes() -> [UInt8] {
         let rest = Array(buffer[readIndex...])
         buffer = []
