@@ -102,7 +102,7 @@ public struct RequestParser: Sendable {
     mutating func compact() {
         if readIndex == buffer.count {
             // A connection that once carried a large body should not keep its buffer.
-            buffer.removeAll(keepingCapacity: buffer.capacity <= 2 * limits.maxHeadBytes)
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 8192)
             readIndex = 0
         } else if readIndex >= 4096 && readIndex * 2 >= buffer.count {
             buffer.removeSubrange(0..<readIndex)
