@@ -18,6 +18,10 @@ extension StaticFiles {
         }
     }
 
+    convenience init(directory: URL, limits: Limits = Limits(), securityHeaders: SecurityHeaders = SecurityHeaders()) throws {
+        try self.init(directory: directory.path, limits: limits, securityHeaders: securityHeaders)
+    }
+
     /// The `Public` directory shipped as the package's resource.
     static func bundledPublicDirectory() -> String? {
         Bundle.module.url(forResource: "Public", withExtension: nil)?.path
