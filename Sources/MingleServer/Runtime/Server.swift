@@ -112,7 +112,9 @@ public final class Server: Sendable {
         }
         let router = Router()
         Routes.install(on: router, settings: settings, stats: stats, hub: hub)
-        let shared = LoopContext(settings: settings, log: log, stats: stats, router: router, tlsContext: context)
+        let headers = SecurityHeaders(strictTransportSecurity: settings.plain ? nil : "max-age=63072000")
+        let shared = LoopContext(settings: settings, log: log, stats: stats, router: router, tlsContext: context,
+                                 loopHandle: loop.handle, securityHeaders: headers)
         loop.overloadReply = HTTPResponse.text("Server is full, try again shortly.\n", status: 503).serialize()
         loop.makeHandler = { connection in
             ServerConnection(shared: shared, useTLS: connection.listenerTag == "tls")
