@@ -54,6 +54,17 @@ import Testing
         #expect(h.engine.waitingAttendees.isEmpty)
     }
 
+    @Test func aLoneAttendeeAtRoundStartMeetsTheFirstLateArrival() throws {
+        var h = Harness()
+        let alone = h.register(["viken"])[0]
+        let started = h.tick(at(3600))
+        #expect(started.contains(.roundStarted("s1", round: 1, startedAt: at(3600), endsAt: at(3900), breakouts: [], unplaced: [alone])))
+        #expect(h.engine.waitingAttendees == [alone])
+        let late = h.register(["madrid"], at: at(3650))[0]
+        guard case .breakoutFormed(let breakout) = h.journal.last else { Issue.record("not grouped"); return }
+        #expect(breakout.members == [alone, late])
+    }
+
     @Test func arrivalsTooCloseToTheEndWaitForTheNextRound() {
         var h = Harness()
         _ = h.register(["viken", "madrid"])
