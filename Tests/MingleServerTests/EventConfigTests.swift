@@ -140,6 +140,13 @@ import Mingling
         ])
     }
 
+    @Test func pairByDefaultsToRegionOnlyIfDeclared() {
+        let text = file().replacingOccurrences(of: #""id": "region", "label": "Region""#, with: #""id": "lang", "label": "Language""#)
+        #expect(errors(text) == [
+            #"event.json: sessions[0].mingle.pairBy: is required when no attribute "region" is declared (declared: lang)"#,
+        ])
+    }
+
     @Test func syntaxErrorsNameTheFile() {
         let result = errors("{ \"event\": { \"id\": \"e1\" ")
         #expect(result.count == 1)
