@@ -150,8 +150,10 @@ import Mingling
     @Test func syntaxErrorsNameTheFile() {
         let result = errors("{ \"event\": { \"id\": \"e1\" ")
         #expect(result.count == 1)
-        #expect(result.first?.hasPrefix("event.json: not valid JSON: ") == true)
+        #expect(result.first?.hasPrefix("event.json: not valid JSON") == true)
         #expect(errors("[1, 2]") == ["event.json: must be an object, got an array"])
+        let commented = "// a comment, with \"quotes\"\n{\n  /* block */ \"event\": {\n    \"id\": \"e1\",, \"name\": \"n\",\n  },\n}"
+        #expect(errors(commented) == ["event.json: not valid JSON (near line 4, column 16)"])
     }
 
     @Test func missingFileIsAnError() {
