@@ -30,6 +30,21 @@ import Testing
         #expect(round.map(\.members.count).sorted() == [2, 2, 3])
     }
 
+    @Test func everyoneFromOneRegionUnderMixIsStillGrouped() throws {
+        var h = Harness()
+        let people = h.register(Array(repeating: "viken", count: 5))
+        let round = try #require(h.roundStarts(in: h.tick(at(3600))).first)
+        #expect(round.map(\.members.count).sorted() == [2, 3])
+        #expect(Set(round.flatMap(\.members)) == Set(people))
+    }
+
+    @Test func noWarningWhenWarningSecondsIsZero() {
+        var h = Harness(plan: makePlan(warningSeconds: 0))
+        _ = h.register(["viken", "madrid"])
+        h.tick(at(3600))
+        #expect(h.engine.nextDeadline == at(3900))
+    }
+
     @Test func disconnectedAttendeesAreNotGrouped() throws {
         var h = Harness()
         let people = h.register(["viken", "madrid", "dublin"])
