@@ -36,13 +36,15 @@ extension MinglingEngine {
             mingledSessions.insert(session)
             let mingle = plan.session(session)?.mingle ?? MinglePlan()
             phase = .mingling(MinglingState(session: session, round: 0, plan: mingle, status: .between(nextStartsAt: at)))
-        case .roundStarted(let session, let round, let startedAt, let endsAt, let formed, _):
+        case .roundStarted(let session, let round, let startedAt, let endsAt, let formed, let unplaced):
             closeAllBreakouts()
             let mingle = plan.session(session)?.mingle ?? currentMinglePlan ?? MinglePlan()
             phase = .mingling(MinglingState(
                 session: session, round: round, plan: mingle,
                 status: .running(startedAt: startedAt, endsAt: endsAt, warned: false)))
             for breakout in formed { open(breakout) }
+            // Whoever could not be placed waits, so the first late arrival is grouped with them.
+            for id in unplaced where attendees[index(id)].connection == .connected { waiting.append((id, startedAt)) }
         case .breakoutFormed(let breakout):
             open(breakout)
         case .roundEndingSoon:

@@ -49,6 +49,15 @@ public struct MinglingEngine: Sendable {
         self.settings = settings
     }
 
+    /// Rebuilds an engine from a journal: `plan` as loaded now, then every journaled event in order.
+    /// Follow with `handle(.recoverAfterRestart, ...)`: no connection survived the restart.
+    public init<Events: Sequence>(
+        plan: EventPlan, settings: EngineSettings = EngineSettings(), replaying events: Events
+    ) where Events.Element == DomainEvent {
+        self.init(plan: plan, settings: settings)
+        for event in events { apply(event) }
+    }
+
     // MARK: Inputs
 
     /// Validates and performs one command at `now`, then anything else due by `now`. Returns the events to

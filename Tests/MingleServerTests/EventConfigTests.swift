@@ -140,11 +140,20 @@ import Mingling
         ])
     }
 
+    @Test func pairByDefaultsToRegionOnlyIfDeclared() {
+        let text = file().replacingOccurrences(of: #""id": "region", "label": "Region""#, with: #""id": "lang", "label": "Language""#)
+        #expect(errors(text) == [
+            #"event.json: sessions[0].mingle.pairBy: is required when no attribute "region" is declared (declared: lang)"#,
+        ])
+    }
+
     @Test func syntaxErrorsNameTheFile() {
         let result = errors("{ \"event\": { \"id\": \"e1\" ")
         #expect(result.count == 1)
-        #expect(result.first?.hasPrefix("event.json: not valid JSON: ") == true)
+        #expect(result.first?.hasPrefix("event.json: not valid JSON") == true)
         #expect(errors("[1, 2]") == ["event.json: must be an object, got an array"])
+        let commented = "// a comment, with \"quotes\"\n{\n  /* block */ \"event\": {\n    \"id\": \"e1\",, \"name\": \"n\",\n  },\n}"
+        #expect(errors(commented) == ["event.json: not valid JSON (near line 4, column 16)"])
     }
 
     @Test func missingFileIsAnError() {

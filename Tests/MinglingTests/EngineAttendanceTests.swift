@@ -30,6 +30,21 @@ import Testing
         #expect(round.map(\.members.count).sorted() == [2, 2, 3])
     }
 
+    @Test func everyoneFromOneRegionUnderMixIsStillGrouped() throws {
+        var h = Harness()
+        let people = h.register(Array(repeating: "viken", count: 5))
+        let round = try #require(h.roundStarts(in: h.tick(at(3600))).first)
+        #expect(round.map(\.members.count).sorted() == [2, 3])
+        #expect(Set(round.flatMap(\.members)) == Set(people))
+    }
+
+    @Test func noWarningWhenWarningSecondsIsZero() {
+        var h = Harness(plan: makePlan(warningSeconds: 0))
+        _ = h.register(["viken", "madrid"])
+        h.tick(at(3600))
+        #expect(h.engine.nextDeadline == at(3900))
+    }
+
     @Test func disconnectedAttendeesAreNotGrouped() throws {
         var h = Harness()
         let people = h.register(["viken", "madrid", "dublin"])
@@ -52,6 +67,17 @@ import Testing
         guard case .breakoutFormed(let breakout) = formed.first else { Issue.record("no breakout"); return }
         #expect(breakout.members == [first, second] && breakout.endsAt == at(3900))
         #expect(h.engine.waitingAttendees.isEmpty)
+    }
+
+    @Test func aLoneAttendeeAtRoundStartMeetsTheFirstLateArrival() throws {
+        var h = Harness()
+        let alone = h.register(["viken"])[0]
+        let started = h.tick(at(3600))
+        #expect(started.contains(.roundStarted("s1", round: 1, startedAt: at(3600), endsAt: at(3900), breakouts: [], unplaced: [alone])))
+        #expect(h.engine.waitingAttendees == [alone])
+        let late = h.register(["madrid"], at: at(3650))[0]
+        guard case .breakoutFormed(let breakout) = h.journal.last else { Issue.record("not grouped"); return }
+        #expect(breakout.members == [alone, late])
     }
 
     @Test func arrivalsTooCloseToTheEndWaitForTheNextRound() {

@@ -24,8 +24,7 @@ import Testing
 
     @Test func replayRestoresState() throws {
         let h = try story(seed: 5)
-        var replayed = MinglingEngine(plan: makePlan())
-        for event in h.journal where event.isJournaled { replayed.apply(event) }
+        let replayed = MinglingEngine(plan: makePlan(), replaying: h.journal.filter(\.isJournaled))
         #expect(replayed.allAttendees == h.engine.allAttendees)
         #expect(replayed.met == h.engine.met)
         #expect(replayed.blocked == h.engine.blocked)

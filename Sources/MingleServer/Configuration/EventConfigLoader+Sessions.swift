@@ -56,7 +56,8 @@ extension EventConfigLoader {
         let rounds = object.integer("rounds", in: 1...20, default: defaults.rounds, &d)
         let roundSeconds = object.integer("roundSeconds", in: 30...1800, default: defaults.roundSeconds, &d)
         let groupSize = object.integer("groupSize", in: 2...6, default: defaults.groupSize, &d)
-        var pairBy = object.string("pairBy", required: false, maxLength: 64, &d) ?? defaults.pairBy
+        let givenPairBy = object.string("pairBy", required: false, maxLength: 64, &d)
+        var pairBy = givenPairBy ?? defaults.pairBy
         let policy: PairingPolicy? = object.choice("policy", default: defaults.policy, &d)
         var prompts: [String]? = []
         if let items = object.array("prompts", required: false, maxCount: maxPrompts, &d) {
@@ -75,7 +76,11 @@ extension EventConfigLoader {
         object.reportUnknownKeys(&d)
         if !attributes.contains(where: { $0.id == pairBy }) {
             let declared = attributes.map(\.id).joined(separator: ", ")
-            d.fail(object.keyPath("pairBy"), "must name a declared attribute (\(declared)), got \"\(pairBy)\"")
+            if givenPairBy == nil {
+                d.fail(object.keyPath("pairBy"), "is required when no attribute \"\(pairBy)\" is declared (declared: \(declared))")
+            } else {
+                d.fail(object.keyPath("pairBy"), "must name a declared attribute (\(declared)), got \"\(pairBy)\"")
+            }
             pairBy = ""
         }
         if let warningSeconds, let roundSeconds, warningSeconds >= roundSeconds {

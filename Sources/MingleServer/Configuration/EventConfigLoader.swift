@@ -30,7 +30,10 @@ public enum EventConfigLoader {
         do {
             tree = try ConfigValue.parse(data)
         } catch {
-            diagnostics.fail("", "not valid JSON: \(syntaxDetail(error))")
+            let position = ConfigValue.syntaxErrorPosition(data).map { " (near \($0))" } ?? ""
+            let detail = syntaxDetail(error)
+            let generic = detail.isEmpty || detail == "The given data was not valid JSON."
+            diagnostics.fail("", "not valid JSON\(position)\(generic ? "" : ": \(detail)")")
             return .failure(ConfigErrors(diagnostics.errors))
         }
         let plan = readPlan(tree, &diagnostics)
