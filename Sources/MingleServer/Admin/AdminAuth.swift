@@ -20,7 +20,7 @@ final class AdminAuth: Sendable {
         self.cookieKey = cookieKey
     }
 
-    enum Verdict: Equatable {
+    enum Verdict: Error, Equatable {
         case allowed(actor: String)
         case unauthenticated
         case lockedOut(retryAfterSeconds: Int)
