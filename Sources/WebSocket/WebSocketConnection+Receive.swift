@@ -46,17 +46,25 @@ extension WebSocketConnection {
                 let bytes = withUnsafeBytes(of: &headerScratch) { ($0[0], $0[1]) }
                 headerLength = try validateStart(bytes.0, bytes.1)
             }
+            // The length is judged as soon as its last byte arrives, before the masking key.
+            if headerCount >= 2 && headerCount == headerLength - 4 {
+                try withHeaderScratch { (raw) throws(FrameError) in _ = try checkLength(raw) }
+            }
             if headerCount >= 2 && headerCount == headerLength {
-                var copy = headerScratch
-                let result = withUnsafeBytes(of: &copy) { raw in
-                    Result { () throws(FrameError) in try decodeHeader(raw.baseAddress!) }
-                }
                 headerCount = 0
-                try result.get()
+                try withHeaderScratch { (raw) throws(FrameError) in try decodeHeader(raw) }
                 break
             }
         }
         return used
+    }
+
+    private func withHeaderScratch(_ body: (UnsafeRawPointer) throws(FrameError) -> Void) throws(FrameError) {
+        var copy = headerScratch
+        let result = withUnsafeBytes(of: &copy) { raw in
+            Result { () throws(FrameError) in try body(raw.baseAddress!) }
+        }
+        try result.get()
     }
 
     /// Checks everything the first two header bytes decide; returns the full header length.
@@ -88,45 +96,56 @@ extension WebSocketConnection {
         return 2 + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + 4
     }
 
-    /// Decodes a complete header (already passed `validateStart`) and opens the payload phase.
-    private func decodeHeader(_ p: UnsafeRawPointer) throws(FrameError) {
+    /// Reads the payload length (header bytes up to the masking key) and checks it against the
+    /// encoding rules and the limits, without changing any state. Returns the length.
+    private func checkLength(_ p: UnsafeRawPointer) throws(FrameError) -> UInt64 {
         let b0 = p.load(as: UInt8.self)
         let length7 = p.load(fromByteOffset: 1, as: UInt8.self) & 0x7F
         var length = UInt64(length7)
-        var keyOffset = 2
         if length7 == 126 {
             length = UInt64(p.load(fromByteOffset: 2, as: UInt8.self)) << 8 | UInt64(p.load(fromByteOffset: 3, as: UInt8.self))
+            // §5.2: "the minimal number of bytes MUST be used to encode the length".
             guard length >= 126 else { throw .nonMinimalLength }
-            keyOffset = 4
         } else if length7 == 127 {
             length = 0
             for i in 2..<10 { length = length << 8 | UInt64(p.load(fromByteOffset: i, as: UInt8.self)) }
-            // §5.2: "the most significant bit MUST be 0"; "the minimal number of bytes MUST be used".
+            // §5.2: "the most significant bit MUST be 0".
             guard length >> 63 == 0 else { throw .lengthTopBitSet }
             guard length > 0xFFFF else { throw .nonMinimalLength }
-            keyOffset = 10
         }
         let opcode = b0 & 0x0F
-        if opcode & 0x08 == 0 {
-            // §10.4: refuse oversized frames and messages as soon as the length is known, before
-            // allocating anything for them.
-            guard length <= UInt64(config.maxFrameBytes) else {
-                throw .frameTooBig(length: length, limitBytes: config.maxFrameBytes)
-            }
-            if opcode != 0 {
-                messageOpcode = opcode
-                messageCompressed = b0 & 0x40 != 0
-                messageFragments = 1
-            } else {
-                messageFragments += 1
-                guard messageFragments <= config.maxFragmentsPerMessage else {
-                    throw .tooManyFragments(limit: config.maxFragmentsPerMessage)
-                }
-            }
-            // Compressed messages are measured while inflating instead.
-            if !messageCompressed && UInt64(message.count) + length > UInt64(config.maxMessageBytes) {
-                throw .messageTooBig(limitBytes: config.maxMessageBytes)
-            }
+        guard opcode & 0x08 == 0 else { return length }
+        // §10.4: refuse oversized frames and messages as soon as the length is known, before
+        // allocating anything for them.
+        guard length <= UInt64(config.maxFrameBytes) else {
+            throw .frameTooBig(length: length, limitBytes: config.maxFrameBytes)
+        }
+        let isFirst = opcode != 0
+        if !isFirst && messageFragments + 1 > config.maxFragmentsPerMessage {
+            throw .tooManyFragments(limit: config.maxFragmentsPerMessage)
+        }
+        // Compressed messages are measured while inflating instead.
+        let compressed = isFirst ? b0 & 0x40 != 0 : messageCompressed
+        let soFar = isFirst ? 0 : UInt64(message.count)
+        if !compressed && soFar + length > UInt64(config.maxMessageBytes) {
+            throw .messageTooBig(limitBytes: config.maxMessageBytes)
+        }
+        return length
+    }
+
+    /// Decodes a complete header (already passed `validateStart`) and opens the payload phase.
+    private func decodeHeader(_ p: UnsafeRawPointer) throws(FrameError) {
+        let length = try checkLength(p)
+        let b0 = p.load(as: UInt8.self)
+        let length7 = p.load(fromByteOffset: 1, as: UInt8.self) & 0x7F
+        let keyOffset = length7 == 126 ? 4 : length7 == 127 ? 10 : 2
+        let opcode = b0 & 0x0F
+        if opcode == Opcode.text.rawValue || opcode == Opcode.binary.rawValue {
+            messageOpcode = opcode
+            messageCompressed = b0 & 0x40 != 0
+            messageFragments = 1
+        } else if opcode == 0 {
+            messageFragments += 1
         }
         frameOpcode = opcode
         frameFin = b0 & 0x80 != 0
