@@ -107,7 +107,7 @@ import Testing
                 connection.receive(UnsafeRawBufferPointer(rebasing: all[offset..<offset + n]), now: t0, output: &output) {
                     events.append(Recorded($0))
                 }
-                peakCapacity = max(peakCapacity, connection.message.capacity)
+                peakCapacity = max(peakCapacity, connection.readerStorage.pointee.message.capacity)
                 offset += n
             }
         }

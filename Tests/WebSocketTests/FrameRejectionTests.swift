@@ -63,7 +63,7 @@ import Testing
         let input: [UInt8] = [0x82, 0xFF, 0x10, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]
         input.withUnsafeBytes { connection.receive($0, now: t0, output: &output) { _ in } }
         #expect(output == serverClose(1009))
-        #expect(connection.message.capacity == 0)
+        #expect(connection.readerStorage.pointee.message.capacity == 0)
     }
 
     @Test func messageTooBigAcrossFragments() {
