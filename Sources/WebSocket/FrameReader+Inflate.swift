@@ -7,6 +7,7 @@ extension FrameReader {
     static let compressedPieceBytes = 16 * 1024
 
     mutating func inflatePayload(_ p: UnsafeRawPointer, count n: Int) throws(FrameError) {
+        messageCompressedBytes += n
         var offset = 0
         while offset < n {
             let piece = min(n - offset, Self.compressedPieceBytes)
@@ -22,10 +23,15 @@ extension FrameReader {
     /// §7.2.2: "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of the message"
     /// and decompress; then restart the stream if the client resets its context.
     mutating func finishCompressedMessage() throws(FrameError) {
-        let result = Inflater.messageTail.withUnsafeBytes { tail in
-            Result { () throws(FrameError) in try inflate(tail) }
+        // A sender whose compressor had nothing to flush sends an empty payload (zlib emits nothing
+        // for a repeated sync flush); appending the tail to nothing would open a stored block.
+        if messageCompressedBytes > 0 {
+            let result = Inflater.messageTail.withUnsafeBytes { tail in
+                Result { () throws(FrameError) in try inflate(tail) }
+            }
+            try result.get()
         }
-        try result.get()
+        messageCompressedBytes = 0
         inflater?.finishMessage()
         if deflate?.clientNoContextTakeover == true { inflater?.reset() }
         compressedScratch.clear(retainBytes: Self.retainedBufferBytes)

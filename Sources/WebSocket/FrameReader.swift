@@ -48,6 +48,7 @@ struct FrameReader: ~Copyable {
     // Message being assembled (opcode 0 = none open).
     var messageOpcode: UInt8 = 0
     var messageCompressed = false
+    var messageCompressedBytes = 0
     var messageFragments = 0
     var message = ByteStorage()
     var utf8 = UTF8Validator()

@@ -46,6 +46,15 @@ import Testing
         #expect(run(clientFrame(0x2, [0x00], rsv: 4), deflate: defaultDeflate).events == [.binary([])])
     }
 
+    // A compressor with nothing to flush sends an empty payload; the stream must stay usable.
+    @Test func emptyCompressedPayloadKeepsTheStream() {
+        let input = clientFrame(0x1, Self.helloDeflated, rsv: 4) + clientFrame(0x1, [], rsv: 4)
+            + clientFrame(0x1, [0xF2, 0x00, 0x11, 0x00, 0x00], rsv: 4)
+        let (result, consistent) = runAllSplits(input, deflate: defaultDeflate)
+        #expect(consistent)
+        #expect(result.events == [.text("Hello"), .text(""), .text("Hello")])
+    }
+
     @Test func fragmentedCompressedMessage() {
         let payload = Self.helloDeflated
         let input = clientFrame(0x1, Array(payload[..<3]), fin: false, rsv: 4) + clientFrame(0x9, [7])

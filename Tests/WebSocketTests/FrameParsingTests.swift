@@ -83,6 +83,16 @@ import Testing
         #expect(replies == [0x81, 32] + Array("0123456789abcdef0123456789abcdef".utf8))
     }
 
+    // Autobahn 3.2 / 4.1.3 / 7.1.1 shapes: the echo of a message must precede the Close that follows it.
+    @Test func repliesStayInCausalOrder() {
+        let afterBadFrame = runAllSplits(text("Hello") + clientFrame(0x1, [0x61], rsv: 2) + clientFrame(0x9, []), echo: true)
+        #expect(afterBadFrame.1)
+        #expect(afterBadFrame.0.output == [0x81, 5] + Array("Hello".utf8) + serverClose(1002))
+        let beforeClose = runAllSplits(clientFrame(0x9, [9]) + text("Hi") + clientFrame(0x8, [0x03, 0xE8]), echo: true)
+        #expect(beforeClose.1)
+        #expect(beforeClose.0.output == [0x8A, 1, 9, 0x81, 2] + Array("Hi".utf8) + serverClose(1000))
+    }
+
     @Test func encodeFrameHeaders() {
         func header(_ count: Int) -> [UInt8] {
             var out: [UInt8] = []

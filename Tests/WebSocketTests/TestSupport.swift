@@ -79,7 +79,7 @@ func makeConnection(_ config: WebSocketServerConfig = WebSocketServerConfig(), d
 
 /// Feeds `input` in the given chunks into a fresh connection.
 func run(_ input: [UInt8], chunks: [Int]? = nil, config: WebSocketServerConfig = WebSocketServerConfig(),
-         deflate: PerMessageDeflateParameters? = nil) -> RunResult {
+         deflate: PerMessageDeflateParameters? = nil, echo: Bool = false) -> RunResult {
     let connection = makeConnection(config, deflate: deflate)
     var output: [UInt8] = []
     var events: [Recorded] = []
@@ -87,8 +87,14 @@ func run(_ input: [UInt8], chunks: [Int]? = nil, config: WebSocketServerConfig =
         var offset = 0
         for size in chunks ?? [input.count] where offset < input.count {
             let n = min(size, input.count - offset)
-            connection.receive(UnsafeRawBufferPointer(rebasing: all[offset..<offset + n]), now: t0, output: &output) {
-                events.append(Recorded($0))
+            connection.receive(UnsafeRawBufferPointer(rebasing: all[offset..<offset + n]), now: t0, output: &output) { event, out in
+                events.append(Recorded(event))
+                guard echo else { return }
+                switch event {
+                case .text(let payload): connection.send(text: payload, output: &out)
+                case .binary(let payload): connection.send(binary: payload, output: &out)
+                default: break
+                }
             }
             offset += n
         }
@@ -98,12 +104,12 @@ func run(_ input: [UInt8], chunks: [Int]? = nil, config: WebSocketServerConfig =
 
 /// Whole, byte by byte, and split in two at every point: all must agree. Returns the whole run.
 func runAllSplits(_ input: [UInt8], config: WebSocketServerConfig = WebSocketServerConfig(),
-                  deflate: PerMessageDeflateParameters? = nil) -> (RunResult, Bool) {
-    let whole = run(input, config: config, deflate: deflate)
-    var consistent = run(input, chunks: Array(repeating: 1, count: input.count), config: config, deflate: deflate) == whole
+                  deflate: PerMessageDeflateParameters? = nil, echo: Bool = false) -> (RunResult, Bool) {
+    let whole = run(input, config: config, deflate: deflate, echo: echo)
+    var consistent = run(input, chunks: Array(repeating: 1, count: input.count), config: config, deflate: deflate, echo: echo) == whole
     if input.count > 1 {
         for split in 1..<input.count where consistent {
-            consistent = run(input, chunks: [split, input.count - split], config: config, deflate: deflate) == whole
+            consistent = run(input, chunks: [split, input.count - split], config: config, deflate: deflate, echo: echo) == whole
         }
     }
     return (whole, consistent)
