@@ -27,6 +27,7 @@ public final class WebSocketConnection {
     public let subprotocol: String?
     /// The negotiated permessage-deflate parameters; nil when compression is off.
     public let deflate: PerMessageDeflateParameters?
+    let minimumMessageBytesToCompress: Int
     public internal(set) var state: State = .open
 
     /// The parser lives behind a pointer owned by this object: as a stored property every access
@@ -47,6 +48,7 @@ public final class WebSocketConnection {
         self.subprotocol = acceptance.subprotocol
         self.deflate = acceptance.deflate
         self.lastReceivedAt = now
+        self.minimumMessageBytesToCompress = config.compression?.minimumMessageBytesToCompress ?? 0
         readerStorage = UnsafeMutablePointer<FrameReader>.allocate(capacity: 1)
         readerStorage.initialize(to: FrameReader(
             limits: FrameReader.Limits(
