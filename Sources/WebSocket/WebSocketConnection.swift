@@ -71,6 +71,7 @@ public final class WebSocketConnection {
 
     /// Encodes one final, uncompressed frame, e.g. a broadcast encoded once for many connections.
     public static func encodeFrame(opcode: Opcode, payload: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+        precondition(!opcode.isControl || payload.count <= 125, "control frames carry at most 125 bytes (RFC 6455 §5.5)")
         FrameWriter.write(opcode: opcode, payload: payload, into: &output)
     }
 }
