@@ -7,9 +7,9 @@ import Deflate
 ///   `.open` -> `.closed` directly when the peer closes (we echo its Close) or when the connection
 ///   fails (we send a Close with the error's code). `.closed` means: flush `output`, close the
 ///   transport; every later call is a no-op.
-/// - Inputs: `receive(_:now:)` with whatever bytes the transport read (any split), `send`,
-///   `close`, `timerFired(now:)`. Outputs: bytes appended to `output`, `WebSocketEvent`s, and
-///   `nextDeadline`.
+/// - Inputs: `receive(_:now:output:onEventWithOutput:)` (or `onEvent:`) with whatever bytes the
+///   transport read (any split; the bytes left after the HTTP head go first), `send`, `close`,
+///   `timerFired(now:)`. Outputs: bytes appended to `output`, `WebSocketEvent`s, `nextDeadline`.
 /// - Parsing is `FrameReader`'s job; `receive` (`+Receive`) drives it and turns what it completes
 ///   into events, pongs and the close handshake. Any `FrameError` fails the connection.
 /// - Control frames (`+Control`) may interleave with fragments and use their own small buffer.
@@ -17,7 +17,7 @@ import Deflate
 ///   pong within `pongTimeout`, and `.closed` if our Close is not answered within `closeTimeout`.
 ///
 /// One instance per connection, used from one thread; not reentrant (the event callback may call
-/// `send` and `close` with another output buffer, but not `receive`).
+/// `send` and `close`, but not `receive`).
 public final class WebSocketConnection {
     public enum State: Sendable, Equatable {
         case open, closing, closed
