@@ -87,11 +87,17 @@ export function applyStatic(root = document) {
   }
 }
 
-/** Time of day in the reader's language, e.g. "14:05" or "2:05 PM". */
+/** The browser's own regional variant of the chosen language (en-GB writes 14:05, en-US 2:05 PM). */
+function locale() {
+  const tags = navigator.languages || [navigator.language];
+  return tags.find((tag) => String(tag).toLowerCase().split('-')[0] === current) || current;
+}
+
+/** Time of day in the reader's language and region. */
 export function formatTime(ms) {
-  return new Intl.DateTimeFormat(current, { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
+  return new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
 }
 
 export function formatDay(ms) {
-  return new Intl.DateTimeFormat(current, { weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(ms));
+  return new Intl.DateTimeFormat(locale(), { weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(ms));
 }

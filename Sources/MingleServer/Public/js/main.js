@@ -219,9 +219,11 @@ function render() {
     for (const v of views) $(`#view-${v}`).hidden = v !== next;
     document.body.dataset.view = next;
     const heading = root.querySelector('h1');
+    if (currentView !== null) window.scrollTo(0, 0);
+    // Move focus to the new view's heading so keyboard and screen reader users start there.
     if (currentView !== null && heading && !root.contains(document.activeElement)) {
       heading.tabIndex = -1;
-      heading.focus({ preventScroll: false });
+      heading.focus({ preventScroll: true });
     }
     currentView = next;
   }
@@ -241,6 +243,7 @@ function setupHeader() {
 
 async function boot() {
   await initI18n();
+  mesh.relabel();
   setupHeader();
   applyStatic();
   onLanguageChange(() => { $('[data-testid="lang-select"]').value = language(); mesh.relabel(); render(); });

@@ -19,7 +19,7 @@ export class Mesh {
     this.local = null; // MediaStream
     this.mode = 'off'; // off | audio | video | asking
     this.error = null;
-    this.element = this.buildElement();
+    this.buildElement();
   }
 
   buildElement() {
@@ -37,8 +37,8 @@ export class Mesh {
       this.title, this.hint, this.tiles,
       h('div', { class: 'media-actions' }, this.btnVideo, this.btnAudio, this.btnStop), this.status);
     this.tiles.append(this.localTile);
+    this.element = el;
     this.relabel();
-    return el;
   }
 
   relabel() {
