@@ -55,6 +55,9 @@ public final class EventLoop {
         readBuffer.deallocate()
     }
 
+    /// A Sendable handle other threads use to post jobs to this loop.
+    public var handle: LoopHandle { LoopHandle(index: index, inbox: inbox) }
+
     /// Number of open connections on this loop.
     public var connectionCount: Int { connections.count }
 

@@ -76,21 +76,37 @@ public struct HTTPRequestHead: Sendable, Equatable {
 
     /// Splits a request-target into path and query, accepting the origin, absolute and asterisk forms.
     static func splitTarget(_ target: String) -> (path: String, query: String?) {
-        var rest = Substring(target)
-        if !rest.hasPrefix("/") && rest != "*", let schemeEnd = rest.firstRange(of: "://") {
-            rest = rest[schemeEnd.upperBound...]
-            let pathStart = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-            rest = rest[pathStart...]
+        var utf8 = target
+        return utf8.withUTF8 { buffer in
+            let raw = UnsafeRawBufferPointer(buffer)
+            let parts = splitTarget(raw)
+            // The common origin-form target without a query is its own path: no copy.
+            let path = parts.path == 0..<raw.count
+                ? target : (parts.path.isEmpty ? "/" : String(decoding: raw[parts.path], as: UTF8.self))
+            return (path, parts.queryStart.map { String(decoding: raw[$0...], as: UTF8.self) })
         }
-        let path: Substring, query: String?
-        if let mark = rest.firstIndex(of: "?") {
-            path = rest[..<mark]
-            query = String(rest[rest.index(after: mark)...])
-        } else {
-            path = rest
-            query = nil
+    }
+
+    static func splitTarget(_ bytes: UnsafeRawBufferPointer) -> (path: Range<Int>, queryStart: Int?) {
+        var pathStart = 0
+        let isOriginForm = bytes.first == ASCII.slash
+        let isAsterisk = bytes.count == 1 && bytes[0] == UInt8(ascii: "*")
+        if !isOriginForm && !isAsterisk {
+            // absolute-form: the path starts after "scheme://authority".
+            var index = 0
+            while index + 2 < bytes.count
+                && !(bytes[index] == ASCII.colon && bytes[index + 1] == ASCII.slash && bytes[index + 2] == ASCII.slash) {
+                index += 1
+            }
+            if index + 2 < bytes.count {
+                index += 3
+                while index < bytes.count && bytes[index] != ASCII.slash && bytes[index] != ASCII.question { index += 1 }
+                pathStart = index
+            }
         }
-        return (path.isEmpty ? "/" : String(path), query)
+        var mark = pathStart
+        while mark < bytes.count && bytes[mark] != ASCII.question { mark += 1 }
+        return (pathStart..<mark, mark < bytes.count ? mark + 1 : nil)
     }
 }
 

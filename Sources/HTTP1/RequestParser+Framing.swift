@@ -8,9 +8,29 @@ extension RequestParser {
         case chunked
     }
 
+    /// The fields that decide framing, gathered in one pass over the head.
+    struct FramingFields {
+        var hosts: [String] = []
+        var transferEncodings: [String] = []
+        var contentLengths: [String] = []
+
+        init(_ headers: HTTPHeaders) {
+            for (name, value) in headers {
+                // The length test first keeps this to one integer compare for most fields.
+                switch name.utf8.count {
+                case 4 where ASCII.equalsIgnoringCase(name, "Host"): hosts.append(value)
+                case 14 where ASCII.equalsIgnoringCase(name, "Content-Length"): contentLengths.append(value)
+                case 17 where ASCII.equalsIgnoringCase(name, "Transfer-Encoding"): transferEncodings.append(value)
+                default: break
+                }
+            }
+        }
+    }
+
     mutating func finishHead() throws(RequestError) -> HTTPRequestHead {
-        try Self.checkHost(headers, versionMinor: versionMinor)
-        let framing = try Self.bodyFraming(headers, versionMinor: versionMinor, limits: limits)
+        let fields = FramingFields(headers)
+        try Self.checkHost(fields.hosts, versionMinor: versionMinor)
+        let framing = try Self.bodyFraming(fields, versionMinor: versionMinor, limits: limits)
         let head = HTTPRequestHead(
             method: method, target: target, versionMajor: 1, versionMinor: versionMinor, headers: headers
         )
@@ -26,18 +46,15 @@ extension RequestParser {
     /// RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1
     /// request message that lacks a Host header field and to any request message that contains more
     /// than one Host header field line or a Host header field with an invalid field value."
-    static func checkHost(_ headers: HTTPHeaders, versionMinor: Int) throws(RequestError) {
-        var host: String?
-        for (name, value) in headers where ASCII.equalsIgnoringCase(name, "Host") {
-            if host != nil { throw RequestError(.duplicateHost) }
-            host = value
-        }
-        guard let host else {
+    static func checkHost(_ hosts: [String], versionMinor: Int) throws(RequestError) {
+        if hosts.count > 1 { throw RequestError(.duplicateHost) }
+        guard let host = hosts.first else {
             if versionMinor >= 1 { throw RequestError(.missingHost) }
             return
         }
         // Host = uri-host [ ":" port ]: reg-name / IP-literal characters only (RFC 3986 §3.2.2).
-        guard host.utf8.allSatisfy(isHostChar) else { throw RequestError(.invalidHost) }
+        var hostBytes = host
+        guard hostBytes.withUTF8({ $0.allSatisfy(isHostChar) }) else { throw RequestError(.invalidHost) }
     }
 
     static func isHostChar(_ byte: UInt8) -> Bool {
@@ -45,16 +62,21 @@ extension RequestParser {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
              UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"),
+             UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+             UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+             UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"):
+            return true
         default:
-            return "-._~%!$&'()*+,;=:[]".utf8.contains(byte)
+            return false
         }
     }
 
     static func bodyFraming(
-        _ headers: HTTPHeaders, versionMinor: Int, limits: HTTPLimits
+        _ fields: FramingFields, versionMinor: Int, limits: HTTPLimits
     ) throws(RequestError) -> BodyFraming {
-        let transferEncodings = headers.values(for: "Transfer-Encoding")
-        let contentLengths = headers.values(for: "Content-Length")
+        let transferEncodings = fields.transferEncodings
+        let contentLengths = fields.contentLengths
         if !transferEncodings.isEmpty {
             // RFC 9112 §6.1: a server that receives an HTTP/1.0 message with Transfer-Encoding "MUST
             // treat the message as if the framing is faulty".

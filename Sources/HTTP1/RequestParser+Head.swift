@@ -124,20 +124,26 @@ extension RequestParser {
             // Request) ... or replace each received obs-fold with one or more SP". Both: reject.
             return .failure(RequestError(isFirst ? .whitespaceAfterStartLine : .obsoleteLineFolding))
         }
-        guard let colon = line.firstIndex(of: ASCII.colon), colon > 0 else {
-            return .failure(RequestError(.invalidHeaderName))
+        // One pass over the name: it ends at the first byte that is not a tchar, which must be ":".
+        var colon = 0
+        while colon < line.count && ASCII.isTokenChar(line[colon]) { colon += 1 }
+        guard colon < line.count, line[colon] == ASCII.colon else {
+            // RFC 9112 §5.1: "A server MUST reject, with a response status code of 400 (Bad Request),
+            // any received request message that contains whitespace between a header field name and
+            // colon."
+            var next = colon
+            while next < line.count && ASCII.isWhitespace(line[next]) { next += 1 }
+            let spaceThenColon = colon > 0 && next > colon && next < line.count && line[next] == ASCII.colon
+            return .failure(RequestError(spaceThenColon ? .whitespaceBeforeColon : .invalidHeaderName))
         }
+        guard colon > 0 else { return .failure(RequestError(.invalidHeaderName)) }
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-        // RFC 9112 §5.1: "A server MUST reject, with a response status code of 400 (Bad Request), any
-        // received request message that contains whitespace between a header field name and colon."
-        if ASCII.isWhitespace(name[name.count - 1]) { return .failure(RequestError(.whitespaceBeforeColon)) }
-        guard name.allSatisfy(ASCII.isTokenChar) else { return .failure(RequestError(.invalidHeaderName)) }
         var low = colon + 1, high = line.count
         while low < high && ASCII.isWhitespace(line[low]) { low += 1 }
         while high > low && ASCII.isWhitespace(line[high - 1]) { high -= 1 }
         let value = UnsafeRawBufferPointer(rebasing: line[low..<high])
         // RFC 9110 §5.5: CR, LF and NUL in a value are invalid; other controls are not field-vchar.
-        guard value.allSatisfy(ASCII.isFieldValueChar) else { return .failure(RequestError(.invalidHeaderValue)) }
+        guard ASCII.allFieldValueChars(value) else { return .failure(RequestError(.invalidHeaderValue)) }
         return .success((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
     }
 }

@@ -86,8 +86,10 @@ public struct RequestParser: Sendable {
     }
 
     /// Hands every byte after the last event to whoever takes over the connection (a WebSocket after
-    /// a 101 answer to the `.head`), including bytes that arrived in the same read as the head. The
-    /// parser produces nothing afterwards.
+    /// a 101 answer to the `.head`), including bytes that arrived in the same read as the head. Call
+    /// it right after `.head` or after the `.end` that follows it, not after asking for more events:
+    /// the parser would read the new protocol's bytes as the next request. If the request declared a
+    /// body, its unread bytes are part of what is handed over. The parser produces nothing afterwards.
     public mutating func takeUnparsedBytes() -> [UInt8] {
         let rest = Array(buffer[readIndex...])
         buffer = []
@@ -100,7 +102,7 @@ public struct RequestParser: Sendable {
     mutating func compact() {
         if readIndex == buffer.count {
             // A connection that once carried a large body should not keep its buffer.
-            buffer.removeAll(keepingCapacity: buffer.capacity <= 2 * limits.maxHeadBytes)
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 8192)
             readIndex = 0
         } else if readIndex >= 4096 && readIndex * 2 >= buffer.count {
             buffer.removeSubrange(0..<readIndex)
@@ -176,13 +178,7 @@ public struct RequestParser: Sendable {
         let searchEnd = min(available, max(window, 0))
         let start = readIndex
         let found: Int? = buffer.withUnsafeBytes { raw in
-            var index = start + scannedBytes
-            let end = start + searchEnd
-            while index < end {
-                if raw[index] == ASCII.lf { return index }
-                index += 1
-            }
-            return nil
+            Self.firstLineFeed(in: raw, from: start + scannedBytes, to: start + searchEnd)
         }
         guard let lf = found else {
             if available >= window { throw RequestError(overflow) }
@@ -195,5 +191,23 @@ public struct RequestParser: Sendable {
         readIndex = lf + 1
         scannedBytes = 0
         return (start..<(lf - 1), lf + 1 - start)
+    }
+
+    /// Eight bytes at a time: `word ^ 0x0A..` has a zero byte where an LF is, and the classic
+    /// has-zero-byte test flags the first one exactly (false flags only appear above a true one).
+    static func firstLineFeed(in raw: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
+        var index = start
+        let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) ^ lineFeeds
+            let zeroBytes = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+            if zeroBytes != 0 { return index + zeroBytes.trailingZeroBitCount >> 3 }
+            index += 8
+        }
+        while index < end {
+            if raw[index] == ASCII.lf { return index }
+            index += 1
+        }
+        return nil
     }
 }

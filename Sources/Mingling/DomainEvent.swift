@@ -43,7 +43,8 @@ public enum DomainEvent: Sendable, Equatable {
     case sessionStarted(SessionID, at: Timestamp)
     case sessionEnded(SessionID, at: Timestamp)
     case minglingStarted(SessionID, rounds: Int, at: Timestamp)
-    /// `unplaced` were available but could not be put in a group (a single attendee, or blocks).
+    /// `unplaced` were available but could not be put in a group (a single attendee, or blocks); they wait
+    /// for late arrivals, as after `attendeeWaiting`.
     case roundStarted(
         SessionID, round: Int, startedAt: Timestamp, endsAt: Timestamp, breakouts: [Breakout],
         unplaced: [AttendeeID])

@@ -9,18 +9,22 @@ extension MinglingEngine {
                 id: id, profile: profile, registeredAt: at, connection: .connected, breakout: nil, removed: false))
         case .attendeeConnected(let id, _):
             attendees[index(id)].connection = .connected
+            dequeueGrace(id)
         case .attendeeDisconnected(let id, let at, let graceEndsAt):
             attendees[index(id)].connection = .reconnecting(since: at, graceEndsAt: graceEndsAt)
             waiting.removeAll { $0.id == id }
             enqueueGrace(graceEndsAt, id)
         case .attendeeResumed(let id, _, _):
             attendees[index(id)].connection = .connected
+            dequeueGrace(id)
         case .attendeeDropped(let id, _):
             attendees[index(id)].connection = .offline
+            dequeueGrace(id)
         case .attendeeRemoved(let id, _, _):
             attendees[index(id)].removed = true
             attendees[index(id)].connection = .offline
             waiting.removeAll { $0.id == id }
+            dequeueGrace(id)
         case .sessionStarted(let session, _):
             startedSessions.insert(session)
             if phase == .lobby { phase = .session(session) }
@@ -32,13 +36,15 @@ extension MinglingEngine {
             mingledSessions.insert(session)
             let mingle = plan.session(session)?.mingle ?? MinglePlan()
             phase = .mingling(MinglingState(session: session, round: 0, plan: mingle, status: .between(nextStartsAt: at)))
-        case .roundStarted(let session, let round, let startedAt, let endsAt, let formed, _):
+        case .roundStarted(let session, let round, let startedAt, let endsAt, let formed, let unplaced):
             closeAllBreakouts()
             let mingle = plan.session(session)?.mingle ?? currentMinglePlan ?? MinglePlan()
             phase = .mingling(MinglingState(
                 session: session, round: round, plan: mingle,
                 status: .running(startedAt: startedAt, endsAt: endsAt, warned: false)))
             for breakout in formed { open(breakout) }
+            // Whoever could not be placed waits, so the first late arrival is grouped with them.
+            for id in unplaced where attendees[index(id)].connection == .connected { waiting.append((id, startedAt)) }
         case .breakoutFormed(let breakout):
             open(breakout)
         case .roundEndingSoon:
@@ -122,6 +128,10 @@ extension MinglingEngine {
         guard case .mingling(var state) = phase else { return }
         change(&state.status)
         phase = .mingling(state)
+    }
+
+    private mutating func dequeueGrace(_ id: AttendeeID) {
+        graceQueue.removeAll { $0.id == id }
     }
 
     /// Keeps `graceQueue` sorted; deadlines nearly always arrive in order, so this is an append.

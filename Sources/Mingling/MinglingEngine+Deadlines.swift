@@ -82,7 +82,7 @@ extension MinglingEngine {
     private mutating func perform<R: RandomNumberGenerator>(_ step: Step, now: Timestamp, random: inout R) {
         switch step {
         case .graceExpired(let id, let deadline):
-            graceQueue.removeFirst()
+            if graceQueue.first?.id == id { graceQueue.removeFirst() }
             if case .reconnecting(_, let graceEndsAt) = attendees[index(id)].connection, graceEndsAt == deadline,
                !attendees[index(id)].removed {
                 drop(id, now: now)

@@ -49,8 +49,21 @@ public struct MinglingEngine: Sendable {
         self.settings = settings
     }
 
+    /// Rebuilds an engine from a journal: `plan` as loaded now, then every journaled event in order.
+    /// Follow with `handle(.recoverAfterRestart, ...)`: no connection survived the restart.
+    public init<Events: Sequence>(
+        plan: EventPlan, settings: EngineSettings = EngineSettings(), replaying events: Events
+    ) where Events.Element == DomainEvent {
+        self.init(plan: plan, settings: settings)
+        for event in events { apply(event) }
+    }
+
     // MARK: Inputs
 
+    /// Validates and performs one command at `now`, then anything else due by `now`. Returns the events to
+    /// journal (see `DomainEvent.isJournaled`) and announce, in order. A refusal throws before any change.
+    /// Call `tick` first when `now >= nextDeadline`, so the command sees the state of `now` (the server's
+    /// loop does this by running due timers before reading input).
     public mutating func handle<R: RandomNumberGenerator>(
         _ command: Command, now: Timestamp, random: inout R
     ) throws(MinglingError) -> [DomainEvent] {
@@ -79,7 +92,8 @@ public struct MinglingEngine: Sendable {
         return outbox
     }
 
-    /// Performs everything due at `now`, in time order.
+    /// Performs everything due at `now`, in time order: grace expiries, round warnings and ends, the next
+    /// round, grouping of waiting attendees, the schedule. Call when `now >= nextDeadline`.
     public mutating func tick<R: RandomNumberGenerator>(now: Timestamp, random: inout R) -> [DomainEvent] {
         outbox = []
         settle(now: now, random: &random)

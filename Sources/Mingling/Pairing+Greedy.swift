@@ -7,6 +7,9 @@ struct GroupingState {
     var buckets: [[Int]]
     var groups: [[Int]] = []
     var leftovers: [Int] = []
+    /// Bucket indices: by remaining count, largest first (`mix`), or in drain order (`same`, `any`).
+    var order: [Int] = []
+    var positionInOrder: [Int] = []
 
     init(candidates: [AttendeeID], values: [Int], pairing: Pairing) {
         self.candidates = candidates
@@ -33,26 +36,27 @@ struct GroupingState {
 
     mutating func fillGreedily<R: RandomNumberGenerator>(random: inout R) {
         for bucket in buckets.indices { buckets[bucket].shuffle(using: &random) }
-        // `same` drains buckets one after another (largest first) so mixed groups occur only at the seams.
-        let drainOrder = buckets.indices.sorted { (buckets[$0].count, $1) > (buckets[$1].count, $0) }
+        // `mix` keeps buckets ordered by how many remain (largest first), updated as people are taken;
+        // `same` drains them one after another, largest first, so mixed groups occur only at the seams.
+        order = buckets.indices.sorted { (buckets[$0].count, $1) > (buckets[$1].count, $0) }
+        positionInOrder = Array(repeating: 0, count: buckets.count)
+        for (position, bucket) in order.enumerated() { positionInOrder[bucket] = position }
         let sizes = Pairing.groupSizes(count: candidates.count, target: pairing.groupSize)
         groups.reserveCapacity(sizes.count)
         var remainingPeople = candidates.count
+        var drainCursor = 0
         for (groupNumber, size) in sizes.enumerated() {
             let groupsAfterThis = sizes.count - groupNumber - 1
-            let order: [Int]
-            switch pairing.policy {
-            case .mix: order = buckets.indices.sorted { (buckets[$0].count, $1) > (buckets[$1].count, $0) }
-            case .same, .any: order = drainOrder
-            }
-            guard let seedBucket = order.first(where: { !buckets[$0].isEmpty }) else { break }
-            var group = [buckets[seedBucket].removeLast()]
+            while drainCursor < order.count && buckets[order[drainCursor]].isEmpty { drainCursor += 1 }
+            let seedBucket = pairing.policy == .mix ? order[0] : order[min(drainCursor, order.count - 1)]
+            guard !buckets[seedBucket].isEmpty else { break }
+            var group = [take(from: seedBucket, at: buckets[seedBucket].count - 1)]
             group.reserveCapacity(size)
             remainingPeople -= 1
             while group.count < size {
                 let spare = pairing.policy == .mix && spansValues(group)
-                    && remainingPeople - largestBucketCount() <= groupsAfterThis
-                guard let member = takeMember(for: group, order: order, preferLargest: spare) else { break }
+                    && remainingPeople - buckets[order[0]].count <= groupsAfterThis
+                guard let member = takeMember(for: group, preferLargest: spare) else { break }
                 group.append(member)
                 remainingPeople -= 1
             }
@@ -64,31 +68,55 @@ struct GroupingState {
         }
     }
 
-    /// The next member for `group`, trying ever weaker preferences (see `Pairing`).
+    /// Removes one person from a bucket and, under `mix`, moves the bucket down the order past buckets
+    /// that now hold more (usually a step or two, never a full sort).
+    mutating func take(from bucket: Int, at position: Int) -> Int {
+        let person = buckets[bucket].swapRemove(at: position)
+        guard pairing.policy == .mix else { return person }
+        var slot = positionInOrder[bucket]
+        let count = buckets[bucket].count
+        while slot + 1 < order.count && buckets[order[slot + 1]].count > count {
+            let next = order[slot + 1]
+            order[slot] = next
+            positionInOrder[next] = slot
+            slot += 1
+        }
+        order[slot] = bucket
+        positionInOrder[bucket] = slot
+        return person
+    }
+
+    /// The next member for `group`, trying ever weaker preferences (see `Pairing`): never blocked, then
+    /// not met before, then the policy, in buckets taken largest first (`mix`) or in drain order.
     ///
     /// Under `mix`, once a group spans two values and people from outside the largest bucket are no more
-    /// than the groups still to fill, the group takes from the largest bucket instead: each of those scarce
+    /// than the groups still to fill, the group takes from the largest bucket first: each of those scarce
     /// people is worth more as the one who makes another group span values.
-    mutating func takeMember(for group: [Int], order: [Int], preferLargest: Bool) -> Int? {
-        let groupBuckets = group.map { bucketValue(of: $0) }
-        let policy = pairing.policy
-        let policyFits: (Int) -> Bool = { bucket in
-            switch policy {
-            case .mix: !groupBuckets.contains(bucket)
-            case .same: bucket == groupBuckets[0]
-            case .any: true
-            }
-        }
-        var policyOrder = order.filter(policyFits) + order.filter { !policyFits($0) }
-        if preferLargest {
-            let largest = buckets.indices.max { (buckets[$0].count, $1) < (buckets[$1].count, $0) }!
-            policyOrder.removeAll { $0 == largest }
-            policyOrder.insert(largest, at: 0)
-        }
+    mutating func takeMember(for group: [Int], preferLargest: Bool) -> Int? {
+        var groupBuckets: [Int] = []
+        groupBuckets.reserveCapacity(group.count)
+        for person in group { groupBuckets.append(bucketValue(of: person)) }
         for allowMet in [false, true] {
-            for bucket in policyOrder {
-                if let found = scan(bucket: bucket, group: group, allowMet: allowMet) {
-                    return buckets[bucket].swapRemove(at: found)
+            if preferLargest, let found = scan(bucket: order[0], group: group, allowMet: allowMet) {
+                return take(from: order[0], at: found)
+            }
+            for wantFit in [true, false] {
+                // By index: `take` reorders `order`, and iterating a copy would copy it on every take.
+                for slot in order.indices {
+                    let bucket = order[slot]
+                    if buckets[bucket].isEmpty {
+                        if pairing.policy == .mix { break } else { continue }
+                    }
+                    let fits: Bool
+                    switch pairing.policy {
+                    case .mix: fits = !groupBuckets.contains(bucket)
+                    case .same: fits = bucket == groupBuckets[0]
+                    case .any: fits = true
+                    }
+                    guard fits == wantFit else { continue }
+                    if let found = scan(bucket: bucket, group: group, allowMet: allowMet) {
+                        return take(from: bucket, at: found)
+                    }
                 }
             }
         }
@@ -98,8 +126,6 @@ struct GroupingState {
     func spansValues(_ group: [Int]) -> Bool {
         group.contains { bucketValue(of: $0) != bucketValue(of: group[0]) }
     }
-
-    func largestBucketCount() -> Int { buckets.reduce(0) { max($0, $1.count) } }
 
     /// Position in `buckets[bucket]` of a fitting candidate, looking at most `scanDepth` from the end
     /// (the bucket is shuffled, so the end is as random as anywhere).

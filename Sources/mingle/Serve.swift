@@ -33,8 +33,17 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "Log format: text or json.")
     var logFormat: String?
 
+    @Option(name: .long, help: "Event file (default: Config/event.json).")
+    var event: String?
+
     @Flag(name: .long, help: "Serve without an event (echo and static files only).")
     var noEvent = false
+
+    @Option(name: .long, help: "Directory for the journal and the server secret (default: var).")
+    var stateDir: String?
+
+    @Option(name: .long, help: "Seed for the pairing randomness (reproducible runs).")
+    var seed: UInt64?
 
     mutating func run() throws {
         var settings = ServerSettings()
@@ -45,6 +54,10 @@ struct Serve: ParsableCommand {
         if let key { settings.privateKeyPath = key }
         if echo { settings.echoEndpoint = true }
         if let loops { settings.loops = loops }
+        if let event { settings.eventConfigPath = event }
+        if noEvent { settings.eventConfigPath = nil }
+        if let stateDir { settings.stateDirectory = stateDir }
+        if let seed { settings.randomSeed = seed }
         if let logFormat {
             guard let f = Log.Format(rawValue: logFormat) else {
                 throw ValidationError("--log-format must be text or json, got \(logFormat)")

@@ -100,6 +100,20 @@ import Testing
         }
     }
 
+    @Test func bytesCanAlsoBeTakenAfterTheEndOfTheUpgradeRequest() throws {
+        var parser = RequestParser()
+        parser.append(Self.upgradeRequest + [0x88, 0x80, 1, 2, 3, 4])
+        guard case .head? = try parser.next() else {
+            Issue.record("expected a head")
+            return
+        }
+        #expect(try parser.next() == .end)
+        #expect(parser.takeUnparsedBytes() == [0x88, 0x80, 1, 2, 3, 4])
+        parser.append([1, 2, 3])
+        #expect(try parser.next() == nil)
+        #expect(parser.bufferedByteCount == 0)
+    }
+
     @Test func keepAliveFollowsVersionAndConnection() {
         func head(_ text: String) -> HTTPRequestHead? { Feed.whole(bytes(text)).heads.first }
         #expect(head("GET / HTTP/1.1\r\nHost: a\r\n\r\n")?.keepAlive == true)

@@ -145,9 +145,11 @@ let rejectionCases: [RejectionCase] = [
             #expect(split == whole, "split at \(pieces[0].count)")
             if split != whole { break }
         }
-        let reply = String(bytes: error.responseBytes)
-        #expect(reply.hasPrefix("HTTP/1.1 \(rejection.status) \(HTTPStatus.reasonPhrase(for: rejection.status))\r\n"))
-        #expect(reply.contains("\r\nConnection: close\r\n"))
+        let reason = HTTPStatus.reasonPhrase(for: rejection.status)
+        let page = "\(rejection.status) \(reason)\n"
+        #expect(String(bytes: error.responseBytes) ==
+            "HTTP/1.1 \(rejection.status) \(reason)\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+            "Connection: close\r\nContent-Length: \(page.utf8.count)\r\n\r\n\(page)")
     }
 
     @Test func replyBytesAreExact() {

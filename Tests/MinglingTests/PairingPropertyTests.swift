@@ -82,11 +82,75 @@ import Testing
         }
     }
 
+    /// Many populations of random size (mostly small, up to 2,000), policy, group size, skew and seed.
+    @Test func manyRandomPopulations() {
+        var dice = SplitMix64(seed: 2026)
+        for _ in 0..<300 {
+            let size = Bool.random(using: &dice) ? Int.random(in: 0...40, using: &dice)
+                : Int.random(in: 0...(Int.random(in: 0...9, using: &dice) == 0 ? 2_000 : 300), using: &dice)
+            let groupSize = Int.random(in: 2...6, using: &dice)
+            let policy = PairingPolicy.allCases.randomElement(using: &dice)!
+            let skew = [1.0, 2.0, 4.0, 30.0].randomElement(using: &dice)!
+            let people = population(size: size, regions: Int.random(in: 1...8, using: &dice), skew: skew, random: &dice)
+            var met: Set<UInt64> = []
+            for round in 0..<2 {
+                let pairing = Pairing(groupSize: groupSize, policy: policy, met: met, blocked: [])
+                let result = pairing.makeGroups(candidates: people.candidates, values: people.values, random: &dice)
+                #expect((result.groups.flatMap { $0 } + result.unplaced).sorted() == people.candidates)
+                #expect(result.unplaced.count == (size == 1 ? 1 : 0))
+                #expect(result.groups.allSatisfy { $0.count >= 2 && $0.count <= Pairing.maximumGroupSize(target: groupSize) })
+                let repeats = result.groups.reduce(0) { $0 + pairs($1).filter { met.contains($0) }.count }
+                if size >= 8 * groupSize * (round + 1) { #expect(repeats == 0, "size \(size) group \(groupSize)") }
+                if round == 0 && policy == .mix {
+                    var counts: [Int: Int] = [:]
+                    for value in people.values { counts[value, default: 0] += 1 }
+                    let spanning = result.groups.filter { group in
+                        Set(group.map { people.values[Int($0.rawValue) - 1] }).count > 1
+                    }.count
+                    #expect(spanning >= min(result.groups.count, size - (counts.values.max() ?? 0)))
+                }
+                if round == 0 && policy == .same {
+                    // Buckets are drained one after another, so only groups at the seams mix values.
+                    let mixed = result.groups.filter { group in
+                        Set(group.map { people.values[Int($0.rawValue) - 1] }).count > 1
+                    }.count
+                    #expect(mixed <= max(0, Set(people.values).count - 1))
+                }
+                for group in result.groups { met.formUnion(pairs(group)) }
+            }
+        }
+    }
+
     func pairs(_ group: [AttendeeID]) -> [UInt64] {
         var keys: [UInt64] = []
         for (position, a) in group.enumerated() {
             for b in group[(position + 1)...] { keys.append(pairKey(a, b)) }
         }
         return keys
+    }
+}
+
+@Suite struct SmallPopulationRepeatTests {
+    /// In small groups greedy choices matter most: with 6...12 people in pairs, three rounds always have a
+    /// repeat-free grouping (the union of two perfect matchings leaves a graph that still has one).
+    @Test(arguments: [6, 8, 10, 12, 13])
+    func threeRoundsOfPairsWithoutRepeats(size: Int) {
+        let people = (1...size).map { AttendeeID(UInt32($0)) }
+        for seed in 0..<50 as Range<UInt64> {
+            var random = SplitMix64(seed: seed)
+            var met: Set<UInt64> = []
+            for round in 0..<3 {
+                let pairing = Pairing(groupSize: 2, policy: .mix, met: met, blocked: [])
+                let values = people.map { Int($0.rawValue) % 3 }
+                let result = pairing.makeGroups(candidates: people, values: values, random: &random)
+                for group in result.groups {
+                    for (position, a) in group.enumerated() {
+                        for b in group[(position + 1)...] {
+                            #expect(met.insert(pairKey(a, b)).inserted, "size \(size) seed \(seed) round \(round)")
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -20,8 +20,8 @@ extension ServerConnection {
         }
     }
 
-    private func processRequests(_ connection: Connection, _ now: ContinuousClock.Instant) {
-        while case .http = phase {
+    func processRequests(_ connection: Connection, _ now: ContinuousClock.Instant) {
+        while case .http = phase, awaitingReply == nil {
             let event: RequestEvent?
             do {
                 event = try parser.next()
@@ -50,17 +50,43 @@ extension ServerConnection {
                 guard let pending = request else { continue }
                 request = nil
                 requestsServed += 1
-                let response = shared.router.respond(to: pending.head, body: pending.body, connection: connection)
-                plaintextOut += response.serialize(forHEAD: pending.head.method == "HEAD")
-                if !pending.head.keepAlive || response.headers["connection"]?.lowercased() == "close" {
-                    phase = .closed
-                    flushPlaintext(connection)
-                    closeTransport(connection)
+                let reply = DeferredReply(loop: connection.loop.index, handle: shared.loopHandle, connection: connection.id)
+                switch shared.router.respond(to: pending.head, body: pending.body, connection: connection, reply: reply) {
+                case .now(let response):
+                    if !finish(pending.head, response, connection, now) { return }
+                case .later:
+                    // Answered from another thread (e.g. the hub); pipelined requests wait.
+                    awaitingReply = pending.head
+                    connection.deadline = now + shared.settings.handshakeTimeout
                     return
                 }
-                connection.deadline = now + shared.settings.keepAliveTimeout
             }
         }
+    }
+
+    /// Writes a response; false when the connection is closing.
+    private func finish(_ head: HTTPRequestHead, _ response: HTTPResponse, _ connection: Connection,
+                        _ now: ContinuousClock.Instant) -> Bool {
+        var response = response
+        shared.securityHeaders.apply(to: &response.headers)
+        plaintextOut += response.serialize(forHEAD: head.method == "HEAD")
+        if !head.keepAlive || response.headers["connection"]?.lowercased() == "close" {
+            phase = .closed
+            flushPlaintext(connection)
+            closeTransport(connection)
+            return false
+        }
+        connection.deadline = now + shared.settings.keepAliveTimeout
+        return true
+    }
+
+    /// A deferred response arrived (on this connection's loop).
+    func complete(_ response: HTTPResponse) {
+        guard let connection, let head = awaitingReply, case .http = phase else { return }
+        awaitingReply = nil
+        let now = ContinuousClock.now
+        if finish(head, response, connection, now) { processRequests(connection, now) }
+        flushPlaintext(connection)
     }
 
     private func upgrade(_ head: HTTPRequestHead, to endpoint: any WebSocketEndpoint, _ connection: Connection,

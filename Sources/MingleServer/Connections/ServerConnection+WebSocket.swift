@@ -112,3 +112,25 @@ extension ServerConnection {
         }
     }
 }
+
+extension ServerConnection {
+    /// Applies what the hub decided for this connection.
+    func deliver(_ delivery: Delivery) {
+        guard case .websocket(_, let session) = phase, let connection else { return }
+        switch delivery {
+        case .text(let bytes, let droppable):
+            if droppable && connection.queuedOutboundBytes > shared.settings.outboundSoftLimitBytes { return }
+            if connection.queuedOutboundBytes + bytes.count > shared.settings.outboundHardLimitBytes {
+                // Essential messages never silently vanish: a reader this far behind is closed.
+                shared.stats.slowConsumerClosed()
+                closeWebSocket(code: 1008, reason: "slow consumer")
+                return
+            }
+            bytes.withUnsafeBytes { sendText($0) }
+        case .bind(let id):
+            (session as? AttendeeSession)?.attendee = id
+        case .close(let code, let reason):
+            closeWebSocket(code: code, reason: reason)
+        }
+    }
+}

@@ -28,6 +28,8 @@ final class ServerConnection: ConnectionHandler {
     var websocketOut: [UInt8] = []
     var inWebSocketCallback = false
     var requestsServed = 0
+    /// The request whose response is being prepared elsewhere.
+    var awaitingReply: HTTPRequestHead?
 
     enum Phase {
         case http

@@ -8,10 +8,16 @@ final class LoopContext {
     let log: Log
     let stats: ServerStats
     let router: Router
+    let loopHandle: LoopHandle
+    /// Added to every HTTP response (static files add their own CSP).
+    let securityHeaders: SecurityHeaders
     /// Replaced when certificates are reloaded; sessions keep the context they started with.
     var tlsContext: TLSContext?
 
-    init(settings: ServerSettings, log: Log, stats: ServerStats, router: Router, tlsContext: TLSContext?) {
+    init(settings: ServerSettings, log: Log, stats: ServerStats, router: Router, tlsContext: TLSContext?,
+         loopHandle: LoopHandle, securityHeaders: SecurityHeaders) {
+        self.loopHandle = loopHandle
+        self.securityHeaders = securityHeaders
         self.settings = settings
         self.log = log
         self.stats = stats

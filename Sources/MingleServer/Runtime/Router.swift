@@ -5,17 +5,26 @@ import HTTP1
 /// One per loop; built once at start.
 final class Router {
     typealias Route = (HTTPRequestHead, [UInt8], Connection) -> HTTPResponse
+    typealias DeferredRoute = (HTTPRequestHead, [UInt8], Connection, DeferredReply) -> RouteOutcome
 
     private var webSockets: [String: any WebSocketEndpoint] = [:]
     private var routes: [String: Route] = [:]
     private var prefixRoutes: [(prefix: String, route: Route)] = []
+    private var deferredPrefixRoutes: [(prefix: String, route: DeferredRoute)] = []
     var staticFiles: StaticFiles?
 
     func addWebSocket(_ path: String, _ endpoint: any WebSocketEndpoint) { webSockets[path] = endpoint }
     func add(_ path: String, _ route: @escaping Route) { routes[path] = route }
     func addPrefix(_ prefix: String, _ route: @escaping Route) { prefixRoutes.append((prefix, route)) }
+    /// Routes that may answer later, from another thread, through the `DeferredReply`.
+    func addPrefix(_ prefix: String, deferred route: @escaping DeferredRoute) { deferredPrefixRoutes.append((prefix, route)) }
 
     func webSocketEndpoint(for path: String) -> (any WebSocketEndpoint)? { webSockets[path] }
+
+    func respond(to head: HTTPRequestHead, body: [UInt8], connection: Connection, reply: DeferredReply) -> RouteOutcome {
+        for p in deferredPrefixRoutes where head.path.hasPrefix(p.prefix) { return p.route(head, body, connection, reply) }
+        return .now(respond(to: head, body: body, connection: connection))
+    }
 
     func respond(to head: HTTPRequestHead, body: [UInt8], connection: Connection) -> HTTPResponse {
         if let route = routes[head.path] { return route(head, body, connection) }
@@ -41,5 +50,25 @@ extension HTTPResponse {
             return r
         }
         return make()
+    }
+}
+
+enum RouteOutcome {
+    case now(HTTPResponse)
+    /// The route will call its `DeferredReply`.
+    case later
+}
+
+/// Sends a response to a connection from any thread (it hops to the connection's loop).
+struct DeferredReply: Sendable {
+    let loop: Int
+    let handle: LoopHandle
+    let connection: ConnectionID
+
+    func send(_ response: HTTPResponse) {
+        let id = connection
+        handle.execute { loop in
+            (loop.connection(id)?.handlerObject as? ServerConnection)?.complete(response)
+        }
     }
 }

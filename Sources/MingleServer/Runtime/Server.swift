@@ -17,6 +17,9 @@ public final class Server: Sendable {
     let stats = ServerStats()
     private let tlsConfiguration: TLSConfiguration?
     private let group: LoopGroup
+    /// The mingling hub's own loop (nil when serving without an event).
+    private let hubGroup: LoopGroup?
+    let hub: HubHandle?
 
     /// The bound port (differs from settings when port 0 was asked for).
     public var port: UInt16 { group.boundPorts[0] }
@@ -29,6 +32,7 @@ public final class Server: Sendable {
     public init(settings: ServerSettings, log: Log) throws(StartError) {
         self.settings = settings
         self.log = log
+        var adminTokenSource: String?
         let tlsConfiguration: TLSConfiguration? = settings.plain ? nil : try Self.resolveCertificate(settings, log)
         self.tlsConfiguration = tlsConfiguration
         // Check the certificate once here so a bad file is one clear error at start.
@@ -51,17 +55,48 @@ public final class Server: Sendable {
         config.limits.hardOutboundBytes = settings.outboundHardLimitBytes
         config.limits.stalledWriteTimeout = settings.slowConsumerTimeout
         let stats = self.stats
+        var hub: HubHandle?
+        var adminAuth: AdminAuth?
+        let connectionLoops = LoopHandlesBox()
+        if let eventPath = settings.eventConfigPath {
+            let startup = try MinglingStartup.prepare(settings: settings, path: eventPath, log: log)
+            let (g, h) = try startup.start(settings: settings, log: log, connectionLoops: connectionLoops)
+            hubGroup = g
+            hub = h
+            do {
+                let (token, source) = try AdminAuth.resolveToken(configured: settings.adminToken, stateDirectory: settings.stateDirectory)
+                adminAuth = AdminAuth(token: token, cookieKey: HMACSHA256.authenticate(Array("admin-cookie".utf8), key: startup.secret))
+                adminTokenSource = source
+            } catch {
+                throw StartError(description: "cannot create the admin token in \(settings.stateDirectory): \(error)")
+            }
+            log.info("event_loaded", ["event": startup.plan.event.name, "sessions": "\(startup.plan.sessions.count)",
+                                      "journal": startup.journalPath])
+        } else {
+            hubGroup = nil
+        }
+        self.hub = hub
         do {
-            group = try LoopGroup(configuration: config) { loop in
-                Self.setUpLoop(loop, settings: settings, log: log, stats: stats, tls: tlsConfiguration)
+            group = try LoopGroup(configuration: config) { [hub, adminAuth] loop in
+                Self.setUpLoop(loop, settings: settings, log: log, stats: stats, tls: tlsConfiguration, hub: hub,
+                               adminAuth: adminAuth)
             }
         } catch {
+            hubGroup?.stopNow()
+            hubGroup?.join()
             throw StartError(description: "cannot listen on \(address): \(error)")
         }
+        connectionLoops.set(group.handles)
         let scheme = settings.plain ? "http" : "https"
         let shownHost = address.isIPv6 ? "[\(settings.host)]" : settings.host
         log.info("listening", ["url": "\(scheme)://\(shownHost):\(port)/", "port": "\(port)",
                                "loops": "\(group.handles.count)", "tls": settings.plain ? "off" : "on"])
+        if hub != nil {
+            let visible = settings.host == "0.0.0.0" || settings.host == "::" ? "localhost" : shownHost
+            log.info("attendees_url", ["url": "\(scheme)://\(visible):\(port)/"])
+            log.info("admin_url", ["url": "\(scheme)://\(visible):\(port)/admin", "token": adminTokenSource ?? "",
+                                   "note": "the admin token is in the file named by token (or the variable)"])
+        }
     }
 
     private static func resolveCertificate(_ settings: ServerSettings, _ log: Log) throws(StartError) -> TLSConfiguration {
@@ -84,7 +119,7 @@ public final class Server: Sendable {
     }
 
     private static func setUpLoop(_ loop: EventLoop, settings: ServerSettings, log: Log, stats: ServerStats,
-                                  tls: TLSConfiguration?) {
+                                  tls: TLSConfiguration?, hub: HubHandle?, adminAuth: AdminAuth?) {
         var context: TLSContext?
         if let tls {
             do { context = try TLSContext(configuration: tls) } catch {
@@ -92,8 +127,10 @@ public final class Server: Sendable {
             }
         }
         let router = Router()
-        Routes.install(on: router, settings: settings, stats: stats)
-        let shared = LoopContext(settings: settings, log: log, stats: stats, router: router, tlsContext: context)
+        Routes.install(on: router, settings: settings, stats: stats, hub: hub, adminAuth: adminAuth)
+        let headers = SecurityHeaders(strictTransportSecurity: settings.plain ? nil : "max-age=63072000")
+        let shared = LoopContext(settings: settings, log: log, stats: stats, router: router, tlsContext: context,
+                                 loopHandle: loop.handle, securityHeaders: headers)
         loop.overloadReply = HTTPResponse.text("Server is full, try again shortly.\n", status: 503).serialize()
         loop.makeHandler = { connection in
             ServerConnection(shared: shared, useTLS: connection.listenerTag == "tls")
@@ -139,6 +176,13 @@ public final class Server: Sendable {
             loop.stopWhenIdle(deadline: .now + grace)
         }
         group.join()
+        if let hubGroup {
+            hubGroup.executeOnAll { loop in
+                (loop.userContext as? MinglingHub)?.journal.close()
+                loop.stop()
+            }
+            hubGroup.join()
+        }
         log.info("stopped", [:])
     }
 }

@@ -16,6 +16,17 @@ public struct ServerSettings: Sendable {
     /// Where the self-signed development certificate is made and cached.
     public var devCertificateDirectory: String = ".dev-certs"
 
+    // Event
+    /// The event file (see Config/README.md); nil serves echo and static files only.
+    public var eventConfigPath: String? = "Config/event.json"
+    /// Journal, server secret and logs live here.
+    public var stateDirectory: String = "var"
+    /// Seeds the pairing randomness (reproducible runs); nil means a fresh random seed.
+    public var randomSeed: UInt64?
+
+    /// Admin token; when nil, `MINGLE_ADMIN_TOKEN`, else one is generated into the state directory.
+    public var adminToken: String?
+
     // Endpoints
     /// `/echo` WebSocket endpoint for conformance and benchmark runs; off by default.
     public var echoEndpoint: Bool = false

@@ -1,0 +1,173 @@
+import Mingling
+
+/// Encoders for every server -> client message (see README.md in this folder). Each returns the
+/// UTF-8 JSON of one text frame; a message for many recipients is encoded once.
+enum ServerMessage {
+    static func error(_ e: ProtocolError) -> [UInt8] {
+        JSONWriter.message("error") { w in
+            w.field("code", e.code)
+            w.field("message", e.message)
+            w.field("request", optional: e.request)
+        }
+    }
+
+    static func error(_ e: MinglingError, request: String) -> [UInt8] {
+        error(ProtocolError(code: e.code, message: e.description, request: request))
+    }
+
+    static func attendee(_ w: inout JSONWriter, _ id: AttendeeID, _ profile: Profile) {
+        w.beginObject()
+        w.field("id", Int(id.rawValue))
+        w.field("name", profile.displayName)
+        w.fieldIfPresent("organisation", profile.organisation)
+        w.key("attributes")
+        w.beginObject()
+        for (k, v) in profile.attributes.sorted(by: { $0.key < $1.key }) { w.field(k, v) }
+        w.endObject()
+        w.endObject()
+    }
+
+    static func contactCard(_ w: inout JSONWriter, _ id: AttendeeID, _ card: ContactCard?, fallbackName: String) {
+        w.beginObject()
+        w.field("attendee", Int(id.rawValue))
+        w.field("name", card?.name ?? fallbackName)
+        w.fieldIfPresent("organisation", card?.organisation)
+        w.fieldIfPresent("email", card?.email)
+        w.fieldIfPresent("link", card?.link)
+        w.endObject()
+    }
+
+    static func phaseFields(_ w: inout JSONWriter, _ engine: MinglingEngine) {
+        switch engine.phase {
+        case .lobby:
+            w.field("phase", "lobby")
+            w.key("session"); w.null()
+            w.key("round"); w.null()
+            w.key("rounds"); w.null()
+            w.key("endsAt"); w.null()
+        case .session(let id):
+            w.field("phase", "session")
+            w.field("session", id.rawValue)
+            w.key("round"); w.null()
+            w.key("rounds"); w.null()
+            w.key("endsAt"); w.null()
+        case .mingling(let m):
+            w.field("phase", "mingling")
+            w.field("session", m.session.rawValue)
+            w.field("round", m.round)
+            w.field("rounds", m.plan.rounds)
+            w.key("endsAt")
+            if case .running(_, let endsAt, _) = m.status { w.int64(endsAt.millisecondsSinceEpoch) } else { w.null() }
+        }
+        w.field("joiningPaused", engine.isJoiningPaused)
+    }
+
+    static func phase(_ engine: MinglingEngine) -> [UInt8] {
+        JSONWriter.message("phase") { phaseFields(&$0, engine) }
+    }
+
+    static func breakout(_ b: Breakout, _ engine: MinglingEngine) -> [UInt8] {
+        JSONWriter.message("breakout") { w in breakoutFields(&w, b, engine) }
+    }
+
+    static func breakoutFields(_ w: inout JSONWriter, _ b: Breakout, _ engine: MinglingEngine) {
+        w.field("id", Int(b.id.rawValue))
+        w.key("members")
+        w.beginArray()
+        for m in b.members {
+            if let a = engine.attendee(m) { attendee(&w, m, a.profile) }
+        }
+        w.endArray()
+        w.field("prompt", optional: b.prompt)
+        w.field("endsAt", b.endsAt.millisecondsSinceEpoch)
+    }
+
+    static func event(_ w: inout JSONWriter, _ plan: EventPlan) {
+        w.beginObject()
+        w.field("id", plan.event.id)
+        w.field("name", plan.event.name)
+        w.field("timeZone", plan.event.timeZone)
+        w.key("attributes")
+        w.beginArray()
+        for a in plan.attributes {
+            w.beginObject()
+            w.field("id", a.id)
+            w.field("label", a.label)
+            w.key("values")
+            w.beginArray()
+            for v in a.values {
+                w.beginObject(); w.field("id", v.id); w.field("label", v.label); w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.key("sessions")
+        w.beginArray()
+        for s in plan.sessions {
+            w.beginObject()
+            w.field("id", s.id.rawValue)
+            w.field("title", s.title)
+            w.field("start", s.start.millisecondsSinceEpoch)
+            w.field("end", s.end.millisecondsSinceEpoch)
+            w.key("mingle")
+            if let m = s.mingle {
+                w.beginObject()
+                w.field("rounds", m.rounds)
+                w.field("roundSeconds", m.roundSeconds)
+                w.field("groupSize", m.groupSize)
+                w.field("start", m.start.rawValue)
+                w.endObject()
+            } else {
+                w.null()
+            }
+            w.endObject()
+        }
+        w.endArray()
+        if case .accessCode = plan.access { w.field("accessCodeRequired", true) } else { w.field("accessCodeRequired", false) }
+        w.key("iceServers")
+        w.beginArray()
+        for ice in plan.iceServers {
+            w.beginObject()
+            w.key("urls"); w.beginArray(); for u in ice.urls { w.string(u) }; w.endArray()
+            w.fieldIfPresent("username", ice.username)
+            w.fieldIfPresent("credential", ice.credential)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }
+
+    static func presence(total: Int, byAttribute: [String: [String: Int]], inBreakouts: Int, waiting: Int) -> [UInt8] {
+        JSONWriter.message("presence") { w in
+            w.field("total", total)
+            w.key("byAttribute")
+            w.beginObject()
+            for (a, counts) in byAttribute.sorted(by: { $0.key < $1.key }) {
+                w.key(a)
+                w.beginObject()
+                for (v, n) in counts.sorted(by: { $0.key < $1.key }) { w.field(v, n) }
+                w.endObject()
+            }
+            w.endObject()
+            w.field("inBreakouts", inBreakouts)
+            w.field("waiting", waiting)
+        }
+    }
+
+    static func announcement(text: String, at: Timestamp, scope: String) -> [UInt8] {
+        JSONWriter.message("announcement") { w in
+            w.field("text", text)
+            w.field("at", at.millisecondsSinceEpoch)
+            w.field("scope", scope)
+        }
+    }
+
+    static func sync(clientTime: Double, serverTime: Timestamp) -> [UInt8] {
+        JSONWriter.message("sync") { w in
+            w.key("clientTime")
+            w.number(clientTime)
+            w.field("serverTime", serverTime.millisecondsSinceEpoch)
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import EventLoop
+import HTTP1
+import Mingling
+import WebSocket
+
+/// `/ws`: one WebSocket per attendee browser. Messages are decoded and validated here, on the
+/// connection's loop (a bad message gets an `error` without bothering the hub), then posted to
+/// the hub, which owns the engine.
+final class AttendeeEndpoint: WebSocketEndpoint {
+    let settings: ServerSettings
+    let hub: HubHandle
+    let wallClock: @Sendable () -> Timestamp
+
+    init(settings: ServerSettings, hub: HubHandle, wallClock: @escaping @Sendable () -> Timestamp) {
+        self.settings = settings
+        self.hub = hub
+        self.wallClock = wallClock
+    }
+
+    func webSocketConfig(for head: HTTPRequestHead) -> WebSocketServerConfig {
+        var c = WebSocketServerConfig(
+            maxMessageBytes: settings.maxMessageBytes, maxFragmentsPerMessage: settings.maxFragmentsPerMessage,
+            pingInterval: settings.pingInterval, pongTimeout: settings.pongTimeout, closeTimeout: settings.closeTimeout,
+            compression: settings.compression ? PerMessageDeflatePolicy() : nil)
+        c.originPolicy = .allowList(settings.allowedOrigins.isEmpty ? Self.sameOrigin(head) : settings.allowedOrigins)
+        return c
+    }
+
+    /// Without a configured list, the page must come from this server: the browser's `Origin`
+    /// must name the host the request was sent to.
+    static func sameOrigin(_ head: HTTPRequestHead) -> [String] {
+        guard let host = head.headers["host"], !host.isEmpty else { return [] }
+        return ["https://\(host)", "http://\(host)"]
+    }
+
+    func refuse(_ head: HTTPRequestHead, connection: Connection) -> HTTPResponse? { nil }
+
+    func open(head: HTTPRequestHead, connection: Connection, socket: any WebSocketSender,
+              now: ContinuousClock.Instant) -> any WebSocketEndpointSession {
+        AttendeeSession(link: AttendeeLink(loop: connection.loop.index, connection: connection.id),
+                        hub: hub, wallClock: wallClock, now: now)
+    }
+}
+
+/// One attendee socket: rate limit, decode, forward.
+final class AttendeeSession: WebSocketEndpointSession {
+    let link: AttendeeLink
+    let hub: HubHandle
+    let wallClock: @Sendable () -> Timestamp
+    var attendee: AttendeeID?
+    var limiter: TokenBucket
+    var refusedInARow = 0
+
+    init(link: AttendeeLink, hub: HubHandle, wallClock: @escaping @Sendable () -> Timestamp, now: ContinuousClock.Instant) {
+        self.link = link
+        self.hub = hub
+        self.wallClock = wallClock
+        self.limiter = TokenBucket(ratePerSecond: 20, burst: 40, now: now)
+    }
+
+    func received(text: UnsafeRawBufferPointer, from socket: any WebSocketSender) {
+        guard limiter.take(now: .now) else {
+            refusedInARow += 1
+            if refusedInARow > 200 {
+                socket.closeWebSocket(code: 1008, reason: "message flood")
+                return
+            }
+            reply(socket, ServerMessage.error(ProtocolError(code: "rate_limited", message: "too many messages; slow down", request: nil)))
+            return
+        }
+        refusedInARow = 0
+        let message: ClientMessage
+        do {
+            message = try ClientMessage.decode(text)
+        } catch {
+            reply(socket, ServerMessage.error(error))
+            return
+        }
+        if case .sync(let clientTime) = message {
+            reply(socket, ServerMessage.sync(clientTime: clientTime, serverTime: wallClock()))
+            return
+        }
+        hub.submit(.message(message, from: link))
+    }
+
+    func received(binary: UnsafeRawBufferPointer, from socket: any WebSocketSender) {
+        reply(socket, ServerMessage.error(ProtocolError(code: "bad_json", message: "messages are JSON text frames", request: nil)))
+    }
+
+    func closed(code: UInt16, reason: String, connection: Connection) {
+        hub.submit(.disconnected(link))
+    }
+
+    private func reply(_ socket: any WebSocketSender, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { socket.sendText($0) }
+    }
+}
+
+/// A token bucket: `ratePerSecond` sustained, `burst` at once.
+struct TokenBucket {
+    let ratePerSecond: Double
+    let burst: Double
+    var tokens: Double
+    var last: ContinuousClock.Instant
+
+    init(ratePerSecond: Double, burst: Double, now: ContinuousClock.Instant) {
+        self.ratePerSecond = ratePerSecond
+        self.burst = burst
+        self.tokens = burst
+        self.last = now
+    }
+
+    mutating func take(now: ContinuousClock.Instant) -> Bool {
+        let elapsed = now - last
+        last = now
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        tokens = min(burst, tokens + seconds * ratePerSecond)
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+}
+
+/// A Sendable way to reach the hub from any thread.
+struct HubHandle: Sendable {
+    let loop: LoopHandle
+
+    func submit(_ input: HubInput) {
+        loop.execute { loop in
+            (loop.userContext as? MinglingHub)?.receive(input)
+        }
+    }
+
+    /// Runs `body` on the hub's thread (for read-only snapshots).
+    func withHub(_ body: @escaping @Sendable (MinglingHub) -> Void) {
+        loop.execute { loop in
+            if let hub = loop.userContext as? MinglingHub { body(hub) }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Mingling
+
+extension JournalCodec {
+    struct DecodeError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Decodes one line; nil for lines that replay skips (`plan_replaced`).
+    static func decode(_ line: Substring) throws(DecodeError) -> DomainEvent? {
+        let o: [String: Any]
+        do {
+            guard let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw DecodeError(description: "not a JSON object")
+            }
+            o = obj
+        } catch let e as DecodeError {
+            throw e
+        } catch {
+            throw DecodeError(description: "not valid JSON")
+        }
+        let r = Reader(o: o)
+        guard let name = o["e"] as? String else { throw DecodeError(description: "missing \"e\"") }
+        switch name {
+        case "attendee_registered":
+            return .attendeeRegistered(try r.id("id"), try profile(o["profile"]), at: try r.t())
+        case "attendee_connected": return .attendeeConnected(try r.id("id"), at: try r.t())
+        case "attendee_disconnected":
+            return .attendeeDisconnected(try r.id("id"), at: try r.t(), graceEndsAt: try r.time("grace"))
+        case "attendee_resumed":
+            return .attendeeResumed(try r.id("id"), at: try r.t(), breakout: (o["breakout"] as? NSNumber).map { BreakoutID($0.uint64Value) })
+        case "attendee_dropped": return .attendeeDropped(try r.id("id"), at: try r.t())
+        case "attendee_removed": return .attendeeRemoved(try r.id("id"), reason: try r.string("reason"), at: try r.t())
+        case "session_started": return .sessionStarted(SessionID(try r.string("session")), at: try r.t())
+        case "session_ended": return .sessionEnded(SessionID(try r.string("session")), at: try r.t())
+        case "mingling_started":
+            return .minglingStarted(SessionID(try r.string("session")), rounds: try r.int("rounds"), at: try r.t())
+        case "round_started":
+            let list = (o["breakouts"] as? [Any]) ?? []
+            var bs: [Breakout] = []
+            for b in list { bs.append(try breakout(b)) }
+            return .roundStarted(SessionID(try r.string("session")), round: try r.int("round"), startedAt: try r.time("startedAt"),
+                                 endsAt: try r.time("endsAt"), breakouts: bs, unplaced: try r.ids("unplaced"))
+        case "breakout_formed": return .breakoutFormed(try breakout(o["breakout"] as Any))
+        case "round_ending_soon":
+            return .roundEndingSoon(SessionID(try r.string("session")), round: try r.int("round"), endsAt: try r.time("endsAt"))
+        case "round_extended":
+            return .roundExtended(SessionID(try r.string("session")), round: try r.int("round"), endsAt: try r.time("endsAt"))
+        case "round_ended": return .roundEnded(SessionID(try r.string("session")), round: try r.int("round"), at: try r.t())
+        case "mingling_ended": return .minglingEnded(SessionID(try r.string("session")), at: try r.t())
+        case "attendee_waiting": return .attendeeWaiting(try r.id("id"), eligibleAt: try r.time("eligibleAt"))
+        case "left_breakout":
+            guard let reason = LeaveReason(rawValue: try r.string("reason")) else { throw DecodeError(description: "bad reason") }
+            return .leftBreakout(try r.id("id"), BreakoutID(UInt64(try r.int("breakout"))), reason: reason)
+        case "breakout_closed":
+            guard let reason = BreakoutCloseReason(rawValue: try r.string("reason")) else { throw DecodeError(description: "bad reason") }
+            return .breakoutClosed(BreakoutID(UInt64(try r.int("breakout"))), reason: reason, returnedToLobby: try r.ids("returned"))
+        case "stay_in_touch_requested": return .stayInTouchRequested(from: try r.id("from"), to: try r.id("to"))
+        case "stay_in_touch_withdrawn": return .stayInTouchWithdrawn(from: try r.id("from"), to: try r.id("to"))
+        case "contacts_exchanged":
+            return .contactsExchanged(first: try r.id("first"), second: try r.id("second"),
+                                      firstCard: card(o["firstCard"]), secondCard: card(o["secondCard"]))
+        case "attendee_reported":
+            return .attendeeReported(from: try r.id("from"), about: try r.id("about"), reason: try r.string("reason"), at: try r.t())
+        case "attendee_blocked": return .attendeeBlocked(from: try r.id("from"), whom: try r.id("whom"), at: try r.t())
+        case "joining_paused": return .joiningPaused(at: try r.t())
+        case "joining_resumed": return .joiningResumed(at: try r.t())
+        case "plan_replaced", "chat_delivered", "signal_relayed", "admin_action": return nil
+        default: throw DecodeError(description: "unknown event \"\(name)\"")
+        }
+    }
+
+    private struct Reader {
+        let o: [String: Any]
+        func int(_ k: String) throws(DecodeError) -> Int {
+            guard let n = o[k] as? NSNumber else { throw DecodeError(description: "missing \"\(k)\"") }
+            return n.intValue
+        }
+        func id(_ k: String) throws(DecodeError) -> AttendeeID { AttendeeID(UInt32(clamping: try int(k))) }
+        func time(_ k: String) throws(DecodeError) -> Timestamp {
+            guard let n = o[k] as? NSNumber else { throw DecodeError(description: "missing \"\(k)\"") }
+            return Timestamp(millisecondsSinceEpoch: n.int64Value)
+        }
+        func t() throws(DecodeError) -> Timestamp { try time("t") }
+        func string(_ k: String) throws(DecodeError) -> String {
+            guard let s = o[k] as? String else { throw DecodeError(description: "missing \"\(k)\"") }
+            return s
+        }
+        func ids(_ k: String) throws(DecodeError) -> [AttendeeID] {
+            guard let a = o[k] as? [NSNumber] else { throw DecodeError(description: "missing \"\(k)\"") }
+            return a.map { AttendeeID(UInt32(clamping: $0.intValue)) }
+        }
+    }
+
+    private static func breakout(_ any: Any) throws(DecodeError) -> Breakout {
+        guard let o = any as? [String: Any] else { throw DecodeError(description: "bad breakout") }
+        let r = Reader(o: o)
+        return Breakout(id: BreakoutID(UInt64(try r.int("id"))), members: try r.ids("members"),
+                        prompt: o["prompt"] as? String, endsAt: try r.time("endsAt"))
+    }
+
+    private static func profile(_ any: Any?) throws(DecodeError) -> Profile {
+        guard let o = any as? [String: Any], let name = o["name"] as? String else { throw DecodeError(description: "bad profile") }
+        let attributes = (o["attributes"] as? [String: String]) ?? [:]
+        return Profile(displayName: name, attributes: attributes, organisation: o["organisation"] as? String,
+                       contactCard: o["card"].map { card($0) })
+    }
+
+    private static func card(_ any: Any?) -> ContactCard {
+        let o = any as? [String: Any] ?? [:]
+        return ContactCard(name: o["name"] as? String, organisation: o["organisation"] as? String,
+                           email: o["email"] as? String, link: o["link"] as? String)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import EventLoop
+import Mingling
+import Synchronization
+
+/// Loads the event, replays the journal and starts the hub on its own loop thread.
+struct MinglingStartup {
+    let plan: EventPlan
+    let replayed: [DomainEvent]
+    let journalPath: String
+    let secret: [UInt8]
+
+    static func prepare(settings: ServerSettings, path: String, log: Log) throws(Server.StartError) -> MinglingStartup {
+        let plan: EventPlan
+        switch EventConfigLoader.load(path: path) {
+        case .success(let p): plan = p
+        case .failure(let errors):
+            throw Server.StartError(description: "the event file is invalid:\n" + errors.description)
+        }
+        let journalPath = settings.stateDirectory + "/journal.jsonl"
+        let replayed: [DomainEvent]
+        do {
+            let read = try Journal.read(path: journalPath)
+            if read.tornTail { log.warning("journal_torn_tail", ["path": journalPath, "note": "the last, incomplete line was dropped"]) }
+            replayed = read.events
+        } catch {
+            throw Server.StartError(description: "\(error)")
+        }
+        let secret: [UInt8]
+        do { secret = try ResumeTokens.loadOrCreateSecret(at: settings.stateDirectory + "/secret") } catch {
+            throw Server.StartError(description: "cannot create the server secret in \(settings.stateDirectory): \(error)")
+        }
+        return MinglingStartup(plan: plan, replayed: replayed, journalPath: journalPath, secret: secret)
+    }
+
+    /// Starts the hub's loop; connection loops are filled in once they exist.
+    func start(settings: ServerSettings, log: Log, connectionLoops: LoopHandlesBox) throws(Server.StartError) -> (LoopGroup, HubHandle) {
+        var config = LoopGroupConfiguration()
+        config.loops = 1
+        let plan = self.plan
+        let replayed = self.replayed
+        let journalPath = self.journalPath
+        let tokens = ResumeTokens(secret: secret)
+        let seed = settings.randomSeed ?? UInt64.random(in: .min ... .max)
+        let group: LoopGroup
+        do {
+            group = try LoopGroup(configuration: config) { loop in
+                var engine = MinglingEngine(plan: plan)
+                let journal: Journal
+                do { journal = try Journal(path: journalPath) } catch {
+                    preconditionFailure("\(error)")
+                }
+                let hub = MinglingHub(engine: engine, random: SeededRandom(seed: seed), journal: journal, tokens: tokens,
+                                      log: log, connectionLoops: connectionLoops, loop: loop, wallClock: WallClock.now)
+                for event in replayed {
+                    engine.apply(event)
+                    hub.noteReplayed(event)
+                }
+                hub.engine = engine
+                loop.userContext = hub
+                if !replayed.isEmpty {
+                    log.info("journal_replayed", ["events": "\(replayed.count)", "attendees": "\(engine.allAttendees.count)",
+                                                  "pairs_met": "\(engine.metPairCount)"])
+                    hub.run(.recoverAfterRestart, now: WallClock.now(), replyTo: nil, request: "recover")
+                    if plan != engine.plan { hub.run(.replacePlan(plan), now: WallClock.now(), replyTo: nil, request: "reload") }
+                }
+                hub.afterInput(now: WallClock.now())
+                hub.presenceTick()
+            }
+        } catch {
+            throw Server.StartError(description: "cannot start the mingling loop: \(error)")
+        }
+        return (group, HubHandle(loop: group.handles[0]))
+    }
+}
+
+/// Connection loop handles, known only after the hub started (the hub is created first so no
+/// attendee message can arrive before it exists).
+final class LoopHandlesBox: Sendable {
+    private let handles = Mutex<[LoopHandle]>([])
+    func set(_ h: [LoopHandle]) { handles.withLock { $0 = h } }
+    var all: [LoopHandle] { handles.withLock { $0 } }
+}
+
+enum WallClock {
+    @Sendable static func now() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(millisecondsSinceEpoch: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec / 1_000_000))
+    }
+}

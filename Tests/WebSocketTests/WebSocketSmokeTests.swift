@@ -1,0 +1,4 @@
+import Testing
+@testable import WebSocket
+
+@Test func WebSocketModuleLinks() { #expect(Bool(true)) }

@@ -1,0 +1,39 @@
+"""Writes an event file for tests: one session that ends `starts_in` seconds from now, with
+automatic mingling right after it, plus a later manual session."""
+import datetime
+import json
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def write(path, starts_in=3, rounds=3, round_seconds=30, group_size=2, policy="mix", access_code=None,
+          regions=("viken", "innlandet", "madrid", "lombardia", "dublin")):
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    end = now + datetime.timedelta(seconds=starts_in)
+    event = {
+        "event": {"id": "test-event", "name": "Test event", "timeZone": "Europe/Oslo"},
+        "attributes": [
+            {"id": "region", "label": "Region", "required": True,
+             "values": [{"id": r, "label": r.title()} for r in regions]},
+            {"id": "attendance", "label": "Attendance", "required": True,
+             "values": [{"id": "onsite", "label": "On site"}, {"id": "remote", "label": "Remote"}]},
+        ],
+        "sessions": [
+            {"id": "s1", "title": "First session", "start": iso(now - datetime.timedelta(minutes=30)), "end": iso(end),
+             "mingle": {"rounds": rounds, "roundSeconds": round_seconds, "groupSize": group_size, "pairBy": "region",
+                        "policy": policy, "prompts": ["What brought you here?", "What will you try next?"],
+                        "warningSeconds": 10, "start": "automatic", "lateJoinWindowSeconds": 5}},
+            {"id": "s2", "title": "Second session", "start": iso(now + datetime.timedelta(hours=2)),
+             "end": iso(now + datetime.timedelta(hours=3)),
+             "mingle": {"rounds": 1, "roundSeconds": 60, "groupSize": 2, "pairBy": "region", "policy": "mix",
+                        "start": "manual"}},
+        ],
+        "access": {"mode": "code", "code": access_code} if access_code else {"mode": "open"},
+        "iceServers": [],
+        "privacy": {"retentionDays": 30, "ipLogging": "truncated"},
+    }
+    with open(path, "w") as f:
+        json.dump(event, f, indent=2)
+    return event
