@@ -160,7 +160,7 @@ const actions = {
 const views = ['loading', 'join', 'lobby', 'breakout', 'connections'];
 
 function chooseView() {
-  if (state.removed) return 'loading';
+  if (state.removed || (state.conn.state === 'closed' && state.conn.code === 4002)) return 'loading';
   if (!state.joined) return storedToken() && state.conn.state !== 'closed' && (state.joining || state.conn.state !== 'open') ? 'loading' : 'join';
   if (state.tab === 'connections') return 'connections';
   return state.breakout ? 'breakout' : 'lobby';
@@ -197,7 +197,12 @@ function renderHeader() {
 
 function renderLoading() {
   const root = $('#view-loading');
-  if (state.removed) {
+  if (!state.removed && state.conn.code === 4002) {
+    replaceChildren(root, h('div', { class: 'card center', testid: 'replaced' },
+      h('h1', { id: 'loading-title', class: 'h2', text: t('replacedTitle') }),
+      h('p', { class: 'muted', text: t('replacedBody') }),
+      h('p', { class: 'center-actions' }, h('button', { type: 'button', class: 'btn btn-primary', text: t('reloadHere'), on: { click: () => location.reload() } }))));
+  } else if (state.removed) {
     replaceChildren(root, h('div', { class: 'card center' },
       h('h1', { id: 'loading-title', class: 'h2', text: t('removedTitle') }),
       h('p', { class: 'muted', text: t('removedBody') })));
@@ -209,7 +214,7 @@ function render() {
   const next = chooseView();
   const root = $(`#view-${next}`);
   if (next === 'join') renderJoin(root, state, { join: actions.join, lang: language() });
-  else if (next === 'lobby') renderLobby(root, state);
+  else if (next === 'lobby') renderLobby(root, state, actions);
   else if (next === 'breakout') renderBreakout(root, state, actions, mesh, language());
   else if (next === 'connections') renderConnections(root, state);
   else renderLoading();

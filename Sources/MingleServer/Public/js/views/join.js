@@ -142,9 +142,9 @@ function showErrors(form, alert, errors) {
 /** The server refused the join: say why, next to the field when we know it. */
 export function showServerError(code, message) {
   if (!built) return;
-  const fieldFor = { access_code_invalid: 'join-code', unknown_value: null };
+  const fieldFor = { access_code_invalid: 'join-code', invalid_access_code: 'join-code' };
   let id = fieldFor[code] ?? null;
-  if (code === 'bad_field' && typeof message === 'string') {
+  if ((code === 'bad_field' || code === 'invalid_profile') && typeof message === 'string') {
     const m = message.match(/\b(name|organisation|email|link|accessCode)\b/);
     if (m) id = { name: 'join-name', organisation: 'join-org', email: 'join-email', link: 'join-link', accessCode: 'join-code' }[m[1]];
   }

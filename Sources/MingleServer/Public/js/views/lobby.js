@@ -68,16 +68,28 @@ function statusBlock(state) {
   return h('div', { class: 'card hero', attrs: { 'data-phase': p.phase } }, rows);
 }
 
-function summaryBlock(state) {
+function stayButton(state, person, actions) {
+  const exchanged = state.contacts.some((c) => c.attendee === person.id);
+  const asked = state.stayInTouch.has(person.id);
+  return h('button', {
+    type: 'button', class: `btn btn-sm ${asked || exchanged ? 'btn-secondary' : 'btn-primary'} stay-btn`, testid: `summary-stay-${person.id}`,
+    disabled: exchanged, attrs: { 'aria-pressed': String(asked || exchanged) }, dataset: { state: exchanged ? 'exchanged' : asked ? 'pending' : 'none' },
+    text: exchanged ? t('stayExchanged') : asked ? t('stayWithdraw') : t('summaryStay'),
+    on: { click: () => actions.toggleStay(person.id) },
+  });
+}
+
+function summaryBlock(state, actions) {
   const s = state.summary;
   if (!s) return null;
   const more = s.rounds && s.round < s.rounds;
   return h('div', { class: 'card summary', testid: 'round-summary' },
     h('h2', { class: 'h3', text: t('summaryTitle', { round: s.round }) }),
     s.met.length
-      ? h('ul', { class: 'people-inline' }, s.met.map((m) => h('li', { class: 'person-chip' },
+      ? h('ul', { class: 'summary-people' }, s.met.map((m) => h('li', { class: 'person-row' },
         h('span', { class: `avatar avatar-sm ${toneClass(m.id)}`, attrs: { 'aria-hidden': 'true' }, text: initials(m.name) }),
-        h('span', {}, h('strong', { text: m.name }), ' ', h('span', { class: 'muted', text: attributeLabel(state.event, m) })))))
+        h('span', { class: 'person-chip-text' }, h('strong', { text: m.name }), ' ', h('span', { class: 'muted', text: attributeLabel(state.event, m) })),
+        stayButton(state, m, actions))))
       : h('p', { class: 'muted', text: t('summaryNobody') }),
     h('p', { class: 'muted', text: more ? t('summaryNext') : t('summaryCards') }));
 }
@@ -133,10 +145,10 @@ function announcementsBlock(state) {
       h('time', { class: 'muted small', text: formatTime(a.at) }), ' ', h('span', { text: a.text })))));
 }
 
-export function renderLobby(root, state) {
+export function renderLobby(root, state, actions) {
   replaceChildren(root,
     h('div', { class: 'lobby-grid' },
-      h('div', { class: 'lobby-main' }, statusBlock(state), summaryBlock(state), announcementsBlock(state), scheduleBlock(state)),
+      h('div', { class: 'lobby-main' }, statusBlock(state), summaryBlock(state, actions), announcementsBlock(state), scheduleBlock(state)),
       h('aside', { class: 'lobby-side' }, presenceBlock(state))));
 }
 
