@@ -136,3 +136,182 @@ def quit_all(drivers):
             d.quit()
         except Exception:
             pass
+
+
+# ---------------------------------------------------------------------------------------------
+# The server under test
+
+import datetime
+import ssl
+import tempfile
+import threading
+import urllib.request
+
+import mingle_proc
+
+ADMIN_TOKEN = "e2e-admin-token-" + os.urandom(6).hex()
+ACCESS_CODE = "E2E-2026"
+REGIONS = {"viken": "Viken (Norway)", "madrid": "Comunidad de Madrid (Spain)",
+           "lombardia": "Lombardia (Italy)", "dublin": "Dublin Region (Ireland)"}
+
+
+def iso(dt):
+    return dt.astimezone(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def write_event(path, round_seconds=30, rounds=2, warning_seconds=10, group_size=2):
+    """An event whose first session is on now; its mingling is started by the admin API."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    event = {
+        "event": {"id": "e2e", "name": "Co-creation in public services (test)", "timeZone": "Europe/Oslo"},
+        "attributes": [
+            {"id": "region", "label": "Your region", "required": True,
+             "values": [{"id": k, "label": v} for k, v in REGIONS.items()]},
+            {"id": "attendance", "label": "How you take part", "required": True,
+             "values": [{"id": "onsite", "label": "On site"}, {"id": "remote", "label": "Remote"}]},
+        ],
+        "sessions": [
+            {"id": "s1", "title": "Welcome: why co-create public services?",
+             "start": iso(now - datetime.timedelta(minutes=20)), "end": iso(now + datetime.timedelta(minutes=40)),
+             "mingle": {"rounds": rounds, "roundSeconds": round_seconds, "groupSize": group_size, "pairBy": "region",
+                        "policy": "mix", "prompts": ["What made your last co-creation project work?"],
+                        "warningSeconds": warning_seconds, "start": "manual", "lateJoinWindowSeconds": 5}},
+            {"id": "s2", "title": "Case: citizen labs in Madrid",
+             "start": iso(now + datetime.timedelta(minutes=50)), "end": iso(now + datetime.timedelta(minutes=95)),
+             "mingle": None},
+        ],
+        "access": {"mode": "code", "code": ACCESS_CODE},
+        "iceServers": [],
+        "privacy": {"retentionDays": 30, "ipLogging": "truncated"},
+    }
+    del event["sessions"][1]["mingle"]
+    with open(path, "w") as f:
+        json.dump(event, f, indent=2)
+    return event
+
+
+class MingleServer:
+    """`mingle serve` over TLS on an ephemeral port with a fresh state directory and event file."""
+
+    def __init__(self, name, **event_args):
+        self.dir = tempfile.mkdtemp(prefix=f"mingle-e2e-{name}-")
+        self.event_path = os.path.join(self.dir, "event.json")
+        self.event = write_event(self.event_path, **event_args)
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        self.log_path = os.path.join(ARTIFACTS, f"{name}-server.log")
+        binary = os.environ.get("MINGLE_BIN") or mingle_proc.build()
+        self.proc = mingle_proc.Server(binary, ["--host", "127.0.0.1", "--port", "0", "--event", self.event_path,
+                                                "--state-dir", os.path.join(self.dir, "state"), "--seed", "7"],
+                                       self.log_path, env={"MINGLE_ADMIN_TOKEN": ADMIN_TOKEN})
+        self.port = self.proc.wait_listening()
+        self.origin = f"https://127.0.0.1:{self.port}"
+        self.url = self.origin + "/"
+
+    def admin(self, path, body=None):
+        ctx = ssl._create_unverified_context()
+        data = json.dumps(body or {}).encode() if body is not None or path != "/api/status" else None
+        req = urllib.request.Request(self.origin + path, data=data, method="POST" if data is not None else "GET",
+                                     headers={"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
+            return json.loads(r.read() or b"{}")
+
+    def status(self):
+        return self.admin("/api/status")
+
+    def stop(self):
+        self.proc.stop()
+
+
+class ProtocolClient:
+    """An attendee speaking the wire protocol directly (websocket-client), reading in a thread."""
+
+    def __init__(self, server):
+        import websocket
+        self.ws = websocket.create_connection(f"wss://127.0.0.1:{server.port}/ws", origin=server.origin,
+                                              sslopt={"cert_reqs": ssl.CERT_NONE, "check_hostname": False}, timeout=10)
+        self.messages = []
+        self.cond = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        try:
+            while True:
+                raw = self.ws.recv()
+                if not raw:
+                    break
+                with self.cond:
+                    self.messages.append(json.loads(raw))
+                    self.cond.notify_all()
+        except Exception:
+            pass
+
+    def send(self, msg):
+        self.ws.send(json.dumps(msg))
+
+    def wait_for(self, pred, timeout=15, what="message"):
+        deadline = time.time() + timeout
+        with self.cond:
+            while True:
+                for m in self.messages:
+                    if pred(m):
+                        return m
+                left = deadline - time.time()
+                if left <= 0:
+                    raise AssertionError(f"protocol client: no {what}; got {[m.get('type') for m in self.messages]}")
+                self.cond.wait(left)
+
+    def of_type(self, t):
+        with self.cond:
+            return [m for m in self.messages if m.get("type") == t]
+
+    def join(self, name, region, attendance="remote", email=None, organisation=None):
+        msg = {"type": "join", "name": name, "attributes": {"region": region, "attendance": attendance},
+               "accessCode": ACCESS_CODE}
+        if organisation:
+            msg["organisation"] = organisation
+        if email:
+            msg["contact"] = {"email": email}
+        self.send(msg)
+        return self.wait_for(lambda m: m["type"] in ("welcome", "error"), what="welcome")
+
+    def close(self):
+        try:
+            self.ws.close()
+        except Exception:
+            pass
+
+
+def join_form_has_attributes(d):
+    return len(tids(d, "join-attr-region")) > 0
+
+
+def join_attendee(d, server, name, region, attendance="remote", organisation=None, email=None, link=None, notes=None):
+    """Joins through the page's form. When the page cannot offer the event's attributes before
+    joining (the protocol sends the event only in `welcome`), joins over the protocol instead and
+    hands the resume token to the page, which resumes as that attendee; `notes` records which."""
+    d.get(server.url)
+    wait_view(d, "join")
+    wait(d, lambda d: tid(d, "join-submit").is_enabled(), what="join button enabled (connected)")
+    if join_form_has_attributes(d):
+        join(d, server.url, name, {"region": region, "attendance": attendance}, organisation, email, link, ACCESS_CODE)
+    else:
+        if notes is not None:
+            notes.add("join form had no event attributes before joining (protocol gap); joined over the protocol and resumed in the page")
+        c = ProtocolClient(server)
+        msg = {"type": "join", "name": name, "attributes": {"region": region, "attendance": attendance}, "accessCode": ACCESS_CODE}
+        if organisation:
+            msg["organisation"] = organisation
+        contact = {k: v for k, v in {"email": email, "link": link}.items() if v}
+        if contact:
+            msg["contact"] = contact
+        c.send(msg)
+        welcome = c.wait_for(lambda m: m["type"] in ("welcome", "error"), what="welcome")
+        assert welcome["type"] == "welcome", welcome
+        c.close()
+        d.execute_script("localStorage.setItem('mingle.resume', arguments[0]); location.reload();", welcome["resumeToken"])
+    wait_view(d, "lobby")
+    return attendee_id(d)
+
+
+def partner_ids(d):
+    return sorted(int(e.get_attribute("data-attendee")) for e in d.find_elements(By.CSS_SELECTOR, '[data-testid^="partner-"][data-attendee]'))

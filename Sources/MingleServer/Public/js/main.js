@@ -116,6 +116,7 @@ function handle(msg) {
 }
 
 function handleError(msg) {
+  console.info('server refused', msg.request, msg.code, msg.message);
   if (msg.code === 'resume_invalid' || (msg.code === 'not_joined' && msg.request !== 'join')) {
     storeToken(null);
     update({ joined: false, joining: false, breakout: null, me: null });

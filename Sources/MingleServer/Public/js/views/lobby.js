@@ -33,7 +33,12 @@ function statusBlock(state) {
   let title;
   let detail = null;
   let countTo = null;
-  if (p.phase === 'mingling') {
+  if (p.phase === 'mingling' && !p.endsAt) {
+    // Between rounds: the phase says which round was last, not when the next one begins.
+    const last = p.round && p.rounds && p.round >= p.rounds;
+    title = last ? t('lobbyMinglingDone') : t('lobbyBetweenRounds', { round: (p.round ?? 0) + 1, rounds: p.rounds ?? '?' });
+    detail = last ? t('lobbyMinglingDoneDetail') : t('lobbyBetweenRoundsDetail');
+  } else if (p.phase === 'mingling') {
     title = t('lobbyRoundRunning', { round: p.round ?? '?', rounds: p.rounds ?? '?' });
     if (state.waiting) detail = t('lobbyWaiting');
     else if (state.unplaced) detail = t('lobbyUnplaced');
