@@ -229,6 +229,7 @@ class ProtocolClient:
         import websocket
         self.ws = websocket.create_connection(f"wss://127.0.0.1:{server.port}/ws", origin=server.origin,
                                               sslopt={"cert_reqs": ssl.CERT_NONE, "check_hostname": False}, timeout=10)
+        self.ws.settimeout(None)  # the reader thread waits as long as the test needs
         self.messages = []
         self.cond = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
@@ -315,3 +316,11 @@ def join_attendee(d, server, name, region, attendance="remote", organisation=Non
 
 def partner_ids(d):
     return sorted(int(e.get_attribute("data-attendee")) for e in d.find_elements(By.CSS_SELECTOR, '[data-testid^="partner-"][data-attendee]'))
+
+
+def click(d, testid):
+    """Scrolls the element to the middle of the viewport (clear of the sticky header), then clicks."""
+    el = tid(d, testid)
+    d.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", el)
+    el.click()
+    return el

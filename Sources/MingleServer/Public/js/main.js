@@ -129,6 +129,9 @@ function handleError(msg) {
     return;
   }
   if (msg.request === 'resume') { update({ joining: false }); return; }
+  // WebRTC signalling and clock sync failures are not the attendee's doing; the media panel shows
+  // the connection state instead.
+  if (msg.request === 'signal' || msg.request === 'sync') return;
   const key = `actionError_${msg.code}`;
   flash(t(key) === key ? t('actionError_other') : t(key));
 }

@@ -27,6 +27,8 @@ export const state = {
   contacts: [],
   announcements: [],
   summary: null,
+  /** Sessions whose last round ended while we watched (the phase does not say so). */
+  minglesDone: new Set(),
   joinError: null,
   notice: null,
   removed: null,
@@ -154,6 +156,7 @@ export function receive(msg) {
       state.phase = { ...state.phase, endsAt: msg.endsAt };
       break;
     case 'round_ended':
+      if (state.round?.rounds && msg.round >= state.round.rounds && state.round.session) state.minglesDone.add(state.round.session);
       state.summary = { round: msg.round, met: Array.isArray(msg.met) ? msg.met : [], rounds: state.round?.rounds ?? null };
       state.round = null;
       state.waiting = null;

@@ -18,7 +18,7 @@ function currentSession(state) {
 function nextMingle(state) {
   const now = serverNow();
   for (const s of state.event?.sessions ?? []) {
-    if (!s.mingle) continue;
+    if (!s.mingle || state.minglesDone.has(s.id)) continue;
     const end = toMs(s.end);
     if (s.id === state.phase.session || end > now) {
       return { session: s, at: s.mingle.start === 'manual' ? null : end };
@@ -132,7 +132,10 @@ function scheduleBlock(state) {
     if (day !== lastDay && sessions.length > 1) { items.push(h('li', { class: 'schedule-day', text: day })); lastDay = day; }
     const current = s.id === state.phase.session;
     const past = end < now && !current;
-    const mingle = s.mingle ? t('scheduleMingle', { count: s.mingle.rounds, minutes: Math.round(s.mingle.roundSeconds / 60) }) : null;
+    const secs = s.mingle?.roundSeconds ?? 0;
+    const mingle = !s.mingle ? null : secs % 60 === 0
+      ? t('scheduleMingle', { count: s.mingle.rounds, minutes: secs / 60 })
+      : t('scheduleMingleSeconds', { count: s.mingle.rounds, seconds: secs });
     items.push(h('li', { class: `schedule-item${current ? ' is-current' : ''}${past ? ' is-past' : ''}`, attrs: { 'aria-current': current ? 'true' : null } },
       h('span', { class: 'schedule-time', text: `${formatTime(start)}–${formatTime(end)}` }),
       h('span', { class: 'schedule-body' },
