@@ -222,7 +222,7 @@ function render() {
   else if (next === 'breakout') renderBreakout(root, state, actions, mesh, language());
   else if (next === 'connections') renderConnections(root, state);
   else renderLoading();
-  if (next !== 'breakout') leaveBreakoutView();
+  if (next !== 'breakout') { leaveBreakoutView(); document.body.dataset.ending = 'false'; }
   if (next !== 'lobby') stopLobby();
   if (next !== currentView) {
     for (const v of views) $(`#view-${v}`).hidden = v !== next;

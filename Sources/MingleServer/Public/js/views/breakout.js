@@ -119,8 +119,13 @@ function patch(state) {
   const b = state.breakout;
   const r = state.round;
   view.roundText.textContent = r?.round ? t('roundOf', { round: r.round, rounds: r.rounds ?? '?' }) : t('breakoutEyebrow');
-  view.countdown.set(b.endsAt ?? r?.endsAt, r?.startedAt ?? null);
+  const endsAt = b.endsAt ?? r?.endsAt;
+  // After a reload only the end is known; the plan's round length gives the start (unless extended).
+  const roundSeconds = state.event?.sessions?.find((s) => s.id === (r?.session ?? state.phase.session))?.mingle?.roundSeconds;
+  const startedAt = r?.startedAt ?? (roundSeconds ? endsAt - roundSeconds * 1000 : null);
+  view.countdown.set(endsAt, startedAt);
   view.warning.hidden = !state.endingSoon;
+  document.body.dataset.ending = String(!!state.endingSoon);
   for (const [id, v] of view.partnerViews) {
     const p = state.partners[id] ?? { status: 'here' };
     v.status.dataset.status = p.status;

@@ -121,7 +121,7 @@ function collect(fields, attrs, needsCode) {
   return { errors, message };
 }
 
-function showErrors(form, alert, errors) {
+function showErrors(form, alert, errors, title = null) {
   for (const el of form.querySelectorAll('.field-error')) { el.hidden = true; el.textContent = ''; }
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   if (!errors.length) { alert.hidden = true; return; }
@@ -133,7 +133,7 @@ function showErrors(form, alert, errors) {
     if (out) { out.textContent = text; out.hidden = false; }
   }
   replaceChildren(alert,
-    h('p', { class: 'form-alert-title', text: t('errSummary', { count: errors.length }) }),
+    h('p', { class: 'form-alert-title', text: title ?? t('errSummary', { count: errors.length }) }),
     h('ul', {}, errors.map(([id, text]) => h('li', {}, id ? h('a', { href: `#${id}`, text }) : text))));
   alert.hidden = false;
   alert.focus();
@@ -151,7 +151,7 @@ export function showServerError(code, message) {
   const key = `serverError_${code}`;
   const text = t(key) === key ? t('serverError_other') : t(key);
   if (id && !built.form.querySelector(`#${id}`)) id = null;
-  showErrors(built.form, built.alert, [[id, text]]);
+  showErrors(built.form, built.alert, [[id, text]], t('serverErrorTitle'));
   built.submit.disabled = false;
 }
 
