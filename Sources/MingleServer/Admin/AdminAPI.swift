@@ -66,12 +66,12 @@ enum AdminAPI {
         case ("/api/mingling/stop", true): return command(.stopMingling)
         case ("/api/round/end", true): return command(.endRoundNow)
         case ("/api/round/extend", true):
-            guard let s = json["seconds"] as? Int, s > 0 else { return .now(problem(400, "bad_field", "seconds: must be a positive integer")) }
+            guard let s = JSONValues.int(json["seconds"]), s > 0 else { return .now(problem(400, "bad_field", "seconds: must be a positive integer")) }
             return command(.extendRound(seconds: s))
         case ("/api/joining/pause", true): return command(.pauseJoining)
         case ("/api/joining/resume", true): return command(.resumeJoining)
         case ("/api/attendees/remove", true):
-            guard let id = json["attendee"] as? Int, id > 0, let raw = UInt32(exactly: id) else {
+            guard let id = JSONValues.int(json["attendee"]), id > 0, let raw = UInt32(exactly: id) else {
                 return .now(problem(400, "bad_field", "attendee: must be an attendee id"))
             }
             let reason = (json["reason"] as? String) ?? "removed by the organisers"

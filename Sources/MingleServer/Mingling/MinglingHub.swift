@@ -73,6 +73,11 @@ final class MinglingHub {
     /// Rebuilds side indexes from replayed events (the engine itself replays with `apply`).
     func noteReplayed(_ event: DomainEvent) {
         counters.note(event, engine: engine)
+        indexContacts(event)
+    }
+
+    /// Keeps the card and request indexes in step with contact events.
+    func indexContacts(_ event: DomainEvent) {
         switch event {
         case .contactsExchanged(let a, let b, _, _):
             contacts[a, default: []].append(b)

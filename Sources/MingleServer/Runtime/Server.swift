@@ -164,6 +164,20 @@ public final class Server: Sendable {
         applied.wait()
     }
 
+    /// Re-reads the event file: later rounds use the new plan, running rounds finish as they
+    /// were, nobody is disconnected. An invalid file is refused with every error logged.
+    public func reloadEvent() {
+        guard let hub, let path = settings.eventConfigPath else { return }
+        switch EventConfigLoader.load(path: path) {
+        case .success(let plan):
+            hub.submit(.replacePlan(plan))
+            log.info("event_reloaded", ["path": path, "sessions": "\(plan.sessions.count)"])
+        case .failure(let errors):
+            for e in errors.errors { log.error("event_reload_rejected", ["error": e.description]) }
+            log.error("event_reload_rejected", ["kept": "previous event plan", "errors": "\(errors.errors.count)"])
+        }
+    }
+
     /// Stops accepting, closes every WebSocket with 1001 and every idle HTTP connection,
     /// waits up to `grace` for the goodbyes to be written, then ends the loops.
     public func shutdown(grace: Duration = .seconds(5)) {
