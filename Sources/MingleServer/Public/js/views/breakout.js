@@ -25,8 +25,8 @@ function partnerCard(state, person, actions) {
   const more = h('details', { class: 'more' },
     h('summary', { class: 'btn btn-ghost btn-sm', text: t('more'), attrs: { 'aria-label': t('moreFor', { name: person.name }) } }),
     h('div', { class: 'more-menu' },
-      h('button', { type: 'button', class: 'btn btn-ghost btn-sm', testid: `report-${person.id}`, text: t('report'), on: { click: () => reportDialog(person, actions) } }),
-      h('button', { type: 'button', class: 'btn btn-ghost btn-sm danger-text', testid: `block-${person.id}`, text: t('block'), on: { click: () => blockDialog(person, actions) } })));
+      h('button', { type: 'button', class: 'btn btn-ghost btn-sm', testid: `report-${person.id}`, text: t('report'), on: { click: () => { more.open = false; reportDialog(person, actions); } } }),
+      h('button', { type: 'button', class: 'btn btn-ghost btn-sm danger-text', testid: `block-${person.id}`, text: t('block'), on: { click: () => { more.open = false; blockDialog(person, actions); } } })));
   const org = person.organisation ? h('p', { class: 'partner-org', text: person.organisation }) : null;
   const el = h('li', { class: 'card partner', testid: `partner-${person.id}`, dataset: { attendee: String(person.id) } },
     h('div', { class: 'partner-head' },
@@ -34,9 +34,8 @@ function partnerCard(state, person, actions) {
       h('div', { class: 'partner-id' },
         h('h2', { class: 'partner-name', testid: 'partner-name', text: person.name }),
         h('p', { class: 'partner-attrs muted', text: attributeLabel(state.event, person) }),
-        org),
-      status),
-    h('div', { class: 'partner-actions' }, stay, more),
+        org)),
+    h('div', { class: 'partner-actions' }, stay, more, status),
     stayNote);
   return { el, status, stay, stayNote };
 }
@@ -97,7 +96,7 @@ function build(root, state, actions, media) {
   const prompt = state.breakout.prompt
     ? h('div', { class: 'card prompt', testid: 'prompt' }, h('p', { class: 'eyebrow', text: t('promptTitle') }), h('p', { class: 'prompt-text', text: state.breakout.prompt }))
     : null;
-  const title = people.length === 1 ? t('breakoutWithOne', { name: people[0].name }) : t('breakoutWithMany', { count: people.length });
+  const title = people.length === 1 ? t('breakoutWithOne', { name: people[0].name }) : t('breakoutWithMany', { count: state.breakout.members.length });
   const roundText = h('p', { class: 'eyebrow', testid: 'round-label' });
 
   replaceChildren(root,

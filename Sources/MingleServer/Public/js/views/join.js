@@ -72,11 +72,10 @@ function buildForm(info, onSubmit) {
       field('join-email', 'joinEmail', fields.email),
       field('join-link', 'joinLink', fields.link, 'joinLinkHint')),
     needsCode || codeFromLink() ? field('join-code', 'joinAccessCode', fields.accessCode, 'joinAccessCodeHint') : null,
-    h('details', { class: 'privacy', testid: 'privacy' },
-      h('summary', { text: t('privacyTitle') }),
+    h('section', { class: 'privacy', testid: 'privacy', attrs: { 'aria-labelledby': 'privacy-title' } },
+      h('h2', { class: 'privacy-title', id: 'privacy-title', text: t('privacyTitle') }),
       h('p', { text: privacy ? t('privacyBody', { days: privacy.retentionDays }) : t('privacyBodyGeneric') }),
-      h('p', { text: t(`privacyIp_${privacy?.ipLogging ?? 'unknown'}`) }),
-      h('p', { text: t('privacyContact') })),
+      h('p', { text: `${t(`privacyIp_${privacy?.ipLogging ?? 'unknown'}`)} ${t('privacyContact')}` })),
     submit);
   fields.accessCode.value = codeFromLink();
   form.addEventListener('submit', (ev) => {
