@@ -27,6 +27,7 @@ def run(notes):
         assert partner_ids(a) == [ib], partner_ids(a)
         assert tid(a, "countdown").get_attribute("data-ends-at") == before, "a different round end after the reload"
         wait(b, lambda d: tid(d, f"partner-status-{ia}").get_attribute("data-status") == "here", what="partner back at B")
+        wait(b, lambda d: "Kari Nordmann is back" in tid(d, "live").get_attribute("textContent"), what="live region: partner back")
         second = f"after the reload {os.urandom(2).hex()}"
         tid(a, "chat-input").send_keys(second + "\n")
         wait(b, lambda d: any(e.text == second for e in tids(d, "chat-text")), what="chat after reload at B")

@@ -31,6 +31,8 @@ def run(notes):
         w = spare.join("Aoife Byrne", "dublin", email="aoife@example.ie")
         assert w["type"] == "welcome", w
         spare_id = w["attendee"]["id"]
+        names_by_id = dict(zip(people, ["Kari Nordmann", "Lucía Martín", "Giulia Rossi"]))
+        names_by_id[spare_id] = "Aoife Byrne"
         for d in drivers:
             wait(d, lambda d: tid(d, "presence-total").text == "4", what="presence total 4")
         shot(a, "round-lobby-desktop")
@@ -53,6 +55,11 @@ def run(notes):
         status = server.status()
         assert sorted(len(g) for g in distinct) == sorted(b["members"] for b in status["breakouts"]), (distinct, status["breakouts"])
         assert len(distinct) == 2 and all(len(g) == 2 for g in distinct), f"expected two pairs, got {distinct}"
+
+        # The ARIA live region tells who the partner is.
+        for i, d in people.items():
+            partner = next(j for j in groups[i] if j != i)
+            wait(d, lambda d: names_by_id[partner] in tid(d, "live").get_attribute("textContent"), what=f"live region names the partner at {i}")
 
         # The countdown: the server's endsAt, and the digits within a second of it.
         def shown_seconds(d):
@@ -112,8 +119,7 @@ def run(notes):
         x, y = sorted(mutual)
         ask(x, y)
         ask(y, x)
-        names = {i: n for i, n in zip(people, ["Kari Nordmann", "Lucía Martín", "Giulia Rossi"])}
-        names[spare_id] = "Aoife Byrne"
+        names = names_by_id
         for me, them in ((x, y), (y, x)):
             if me in people:
                 d = people[me]
@@ -132,7 +138,10 @@ def run(notes):
         shot(c, "round-breakout-phone")
         full_shot(c, "round-breakout-phone-full")
 
-        # The round ends by itself; everyone is back in the lobby with a summary.
+        # A warning before the end, then the round ends by itself; everyone is back in the lobby.
+        for i, d in people.items():
+            wait(d, lambda d: tid(d, "ending-soon").is_displayed(), timeout=ROUND_SECONDS, what=f"ending-soon warning at {i}")
+        shot(c, "round-breakout-ending-phone")
         for i, d in people.items():
             wait_view(d, "lobby", timeout=ROUND_SECONDS + 15)
             wait(d, lambda d: len(tids(d, "round-summary")) == 1, what="round summary")

@@ -8,7 +8,11 @@ export const state = {
   conn: { state: 'connecting', retryAt: null, code: null },
   joined: false,
   joining: false,
-  /** Event description before joining (see README gap note: `hello`). */
+  /**
+   * The event before joining (attributes for the form, access code, privacy). The protocol sends the
+   * event only in `welcome`; a server that sends `{"type":"hello","serverTime","event","privacy"}`
+   * when the socket opens lets the form offer the event's attributes. Without it the form has none.
+   */
   info: null,
   me: null,
   event: null,
