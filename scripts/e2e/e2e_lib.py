@@ -324,3 +324,10 @@ def click(d, testid):
     d.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", el)
     el.click()
     return el
+
+
+def assert_clean_console(drivers):
+    """No script errors and no Content-Security-Policy violations in any page so far."""
+    for d in drivers:
+        bad = [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"]
+        assert not bad, "browser console errors:\n  " + "\n  ".join(bad)

@@ -2,7 +2,7 @@
 server's refusal), in the chosen language, and nobody joins."""
 from selenium.webdriver.support.ui import Select
 
-from e2e_lib import ACCESS_CODE, DESKTOP, PHONE, MingleServer, browser, click, join_form_has_attributes, quit_all, shot, tid, wait, wait_view
+from e2e_lib import assert_clean_console, ACCESS_CODE, DESKTOP, PHONE, MingleServer, browser, click, join_form_has_attributes, quit_all, shot, tid, wait, wait_view
 
 
 def alert_text(d):
@@ -71,6 +71,7 @@ def run(notes):
         click(p, "join-submit")
         wait(p, lambda d: "Rett opp" in alert_text(d), what="Norwegian error summary on the phone")
         shot(p, "join-invalid-phone")
+        assert_clean_console(drivers)
     finally:
         quit_all(drivers)
         server.stop()

@@ -2,7 +2,7 @@
 its partner sees it leave and return, and chat still flows both ways."""
 import os
 
-from e2e_lib import DESKTOP, MingleServer, browser, click, join_attendee, partner_ids, quit_all, shot, tid, tids, wait, wait_view
+from e2e_lib import assert_clean_console, DESKTOP, MingleServer, browser, click, join_attendee, partner_ids, quit_all, shot, tid, tids, wait, wait_view
 
 
 def run(notes):
@@ -40,6 +40,7 @@ def run(notes):
         shot(a, "reload-connections-desktop")
         click(a, "nav-event")
         wait_view(a, "breakout")
+        assert_clean_console(drivers)
     finally:
         quit_all(drivers)
         server.stop()

@@ -5,7 +5,7 @@ downloads, and everyone back in the lobby when the round ends."""
 import os
 import time
 
-from e2e_lib import (By, DESKTOP, PHONE, ARTIFACTS, MingleServer, ProtocolClient, browser, click, full_shot, join_attendee,
+from e2e_lib import (assert_clean_console, By, DESKTOP, PHONE, ARTIFACTS, MingleServer, ProtocolClient, browser, click, full_shot, join_attendee,
                      partner_ids, quit_all, shot, tid, tids, wait, wait_view)
 
 ROUND_SECONDS = 30
@@ -178,6 +178,7 @@ def run(notes):
         click(c, "nav-connections")
         wait_view(c, "connections")
         shot(c, "round-connections-phone")
+        assert_clean_console(drivers)
     finally:
         if spare:
             spare.close()

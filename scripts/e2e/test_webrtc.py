@@ -1,6 +1,6 @@
 """Two browsers in one breakout reach a connected RTCPeerConnection with the fake camera and
 microphone, signalled through the server, and each decodes the other's video."""
-from e2e_lib import DESKTOP, PHONE, MingleServer, browser, click, join_attendee, quit_all, shot, tid, wait, wait_view
+from e2e_lib import assert_clean_console, DESKTOP, PHONE, MingleServer, browser, click, join_attendee, quit_all, shot, tid, wait, wait_view
 
 
 def decoded_frames(d, other):
@@ -39,6 +39,7 @@ def run(notes):
         wait(a, lambda d: decoded_frames(d, ib) > 0, timeout=20, what="decoded video frames at A after renegotiation")
         shot(a, "webrtc-breakout-desktop")
         shot(b, "webrtc-breakout-phone")
+        assert_clean_console(drivers)
     finally:
         quit_all(drivers)
         server.stop()
