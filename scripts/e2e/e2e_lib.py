@@ -193,19 +193,31 @@ def write_event(path, round_seconds=30, rounds=2, warning_seconds=10, group_size
 class MingleServer:
     """`mingle serve` over TLS on an ephemeral port with a fresh state directory and event file."""
 
-    def __init__(self, name, **event_args):
+    def __init__(self, name, port=0, **event_args):
+        self.name = name
         self.dir = tempfile.mkdtemp(prefix=f"mingle-e2e-{name}-")
         self.event_path = os.path.join(self.dir, "event.json")
         self.event = write_event(self.event_path, **event_args)
         os.makedirs(ARTIFACTS, exist_ok=True)
-        self.log_path = os.path.join(ARTIFACTS, f"{name}-server.log")
-        binary = os.environ.get("MINGLE_BIN") or mingle_proc.build()
-        self.proc = mingle_proc.Server(binary, ["--host", "127.0.0.1", "--port", "0", "--event", self.event_path,
-                                                "--state-dir", os.path.join(self.dir, "state"), "--seed", "7"],
-                                       self.log_path, env={"MINGLE_ADMIN_TOKEN": ADMIN_TOKEN})
-        self.port = self.proc.wait_listening()
+        self.binary = os.environ.get("MINGLE_BIN") or mingle_proc.build()
+        self.starts = 0
+        self.start(port)
         self.origin = f"https://127.0.0.1:{self.port}"
         self.url = self.origin + "/"
+
+    def start(self, port):
+        self.starts += 1
+        suffix = "" if self.starts == 1 else f"-{self.starts}"
+        self.log_path = os.path.join(ARTIFACTS, f"{self.name}-server{suffix}.log")
+        self.proc = mingle_proc.Server(self.binary, ["--host", "127.0.0.1", "--port", str(port), "--event", self.event_path,
+                                                     "--state-dir", os.path.join(self.dir, "state"), "--seed", "7"],
+                                       self.log_path, env={"MINGLE_ADMIN_TOKEN": ADMIN_TOKEN})
+        self.port = self.proc.wait_listening()
+
+    def restart(self):
+        """Stops and starts again on the same port with the same state (journal, secret)."""
+        self.proc.stop()
+        self.start(self.port)
 
     def admin(self, path, body=None):
         ctx = ssl._create_unverified_context()
@@ -326,8 +338,10 @@ def click(d, testid):
     return el
 
 
-def assert_clean_console(drivers):
-    """No script errors and no Content-Security-Policy violations in any page so far."""
+def assert_clean_console(drivers, expected=()):
+    """No script errors and no Content-Security-Policy violations in any page so far (`expected`:
+    substrings of errors the test caused on purpose)."""
     for d in drivers:
-        bad = [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"]
+        bad = [e["message"] for e in d.get_log("browser")
+               if e["level"] == "SEVERE" and not any(x in e["message"] for x in expected)]
         assert not bad, "browser console errors:\n  " + "\n  ".join(bad)
