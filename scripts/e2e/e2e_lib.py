@@ -221,7 +221,7 @@ class MingleServer:
 
     def admin(self, path, body=None):
         ctx = ssl._create_unverified_context()
-        data = json.dumps(body or {}).encode() if body is not None or path != "/api/status" else None
+        data = json.dumps(body).encode() if body is not None else None  # no body: GET
         req = urllib.request.Request(self.origin + path, data=data, method="POST" if data is not None else "GET",
                                      headers={"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/json"})
         with urllib.request.urlopen(req, context=ctx, timeout=10) as r:

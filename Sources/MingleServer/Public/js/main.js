@@ -106,7 +106,11 @@ function handle(msg) {
       mesh.restartPeer(msg.attendee);
       break;
     case 'contact': announce(t('liveContact', { name: msg.card?.name ?? '' })); break;
-    case 'announcement': announce(msg.text); break;
+    case 'announcement':
+      announce(msg.text);
+      // Also on screen wherever the attendee is (the lobby keeps the list).
+      flash(`${t('announcementsTitle')}: ${msg.text}`, 15_000);
+      break;
     case 'removed':
       storeToken(null);
       mesh.setRoom(state.me ?? { id: -1 }, null);
@@ -136,11 +140,22 @@ function handleError(msg) {
   flash(t(key) === key ? t('actionError_other') : t(key));
 }
 
+/**
+ * The protocol answers `leave_breakout` and `block` with no message to the one leaving, so the page
+ * goes back to the lobby by itself (a refusal still arrives as an `error`).
+ */
+function leftLocally(key) {
+  closeDialog();
+  mesh.setRoom(state.me, null);
+  receive({ type: 'breakout_closed', reason: 'left' });
+  announce(t(key));
+}
+
 /** A short-lived message in the banner (refusals of actions, rate limiting). */
-function flash(text) {
+function flash(text, ms = 6000) {
   update({ notice: text });
   clearTimeout(bannerTimer);
-  bannerTimer = setTimeout(() => update({ notice: null }), 6000);
+  bannerTimer = setTimeout(() => update({ notice: null }), ms);
 }
 
 const actions = {
@@ -150,9 +165,12 @@ const actions = {
   },
   chat: (text) => send({ type: 'chat', text }),
   toggleStay: (id) => send(state.stayInTouch.has(id) ? { type: 'withdraw_stay_in_touch', with: id } : { type: 'stay_in_touch', with: id }),
-  leave: () => send({ type: 'leave_breakout' }),
+  leave: () => { if (send({ type: 'leave_breakout' })) leftLocally('liveYouLeft'); },
   report: (id, reason) => { if (send({ type: 'report', about: id, reason })) flash(t('reportSent')); },
-  block: (id) => send({ type: 'block', whom: id }),
+  block: (id) => {
+    const shared = state.breakout?.members.some((m) => m.id === id);
+    if (send({ type: 'block', whom: id }) && shared) leftLocally('liveYouBlocked');
+  },
   milestone: (s) => {
     if (s === 60) announce(t('liveOneMinute'));
     else if (s === 10) announce(t('liveTenSeconds'));
