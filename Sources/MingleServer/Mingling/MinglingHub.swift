@@ -57,6 +57,8 @@ final class MinglingHub {
     var presenceDirty = true
     var counters = HubCounters()
     var lastPresence: [UInt8] = []
+    /// The admin dashboard's last 15 minutes (MinglingHub+Dashboard.swift).
+    var dashboard = DashboardHistory()
 
     init(engine: MinglingEngine, random: SeededRandom, journal: Journal, tokens: ResumeTokens, log: Log,
          connectionLoops: LoopHandlesBox, loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {

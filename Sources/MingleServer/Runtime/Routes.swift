@@ -14,8 +14,9 @@ enum Routes {
         }
         if let hub {
             router.addWebSocket("/ws", AttendeeEndpoint(settings: settings, hub: hub, wallClock: WallClock.now))
-            if let adminAuth { AdminAPI.install(on: router, auth: adminAuth, hub: hub, stats: stats) }
+            if let adminAuth { AdminAPI.install(on: router, auth: adminAuth, hub: hub, stats: stats, settings: settings) }
         }
+        AdminRoutes.install(on: router, settings: settings, stats: stats, hub: hub, auth: adminAuth)
         if settings.echoEndpoint {
             router.addWebSocket("/echo", EchoEndpoint(config: settings.echoWebSocketConfig))
         }

@@ -16,6 +16,11 @@ final class ServerStats: Sendable {
     let payloadBytesIn = Atomic<Int>(0)
     let payloadBytesOut = Atomic<Int>(0)
     let slowConsumersClosed = Atomic<Int>(0)
+    /// Bytes through the sockets (TLS records included), for the dashboard's rates.
+    let socketBytesIn = Atomic<Int>(0)
+    let socketBytesOut = Atomic<Int>(0)
+    let loopLag = LoopLagRecorder()
+    let startedAt = ContinuousClock.now
 
     func connectionOpened() { connectionsOpened.add(1, ordering: .relaxed) }
     func connectionClosed() { connectionsClosed.add(1, ordering: .relaxed) }
@@ -34,6 +39,9 @@ final class ServerStats: Sendable {
         messagesOut.add(1, ordering: .relaxed)
         payloadBytesOut.add(bytes, ordering: .relaxed)
     }
+
+    func socketRead(_ bytes: Int) { socketBytesIn.add(bytes, ordering: .relaxed) }
+    func socketWritten(_ bytes: Int) { socketBytesOut.add(bytes, ordering: .relaxed) }
 
     var openConnections: Int {
         connectionsOpened.load(ordering: .relaxed) - connectionsClosed.load(ordering: .relaxed)
