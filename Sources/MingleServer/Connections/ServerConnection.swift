@@ -142,7 +142,7 @@ final class ServerConnection: ConnectionHandler {
     }
 
     func connectionReadEnded(_ connection: Connection, now: ContinuousClock.Instant) {
-        noteClosing(by: "client", code: 1006)
+        if case .websocket = phase { noteClosing(by: "client", code: 1006) } else { noteClosing(by: "client") }
         if case .websocket(let ws, let session) = phase {
             // TCP closed without a close handshake: 1006 for the application.
             session.closed(code: 1006, reason: "", connection: connection)
