@@ -25,9 +25,9 @@ const Charts = (function () {
     if (v >= 1e3) return (v / 1e3).toFixed(1) + "k";
     return (Math.round(v * 10) / 10).toString();
   }
-  function hhmm(t) {
-    const d = new Date(t);
-    return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+  function hhmm(t, seconds) {
+    const d = new Date(t), p = v => String(v).padStart(2, "0");
+    return p(d.getHours()) + ":" + p(d.getMinutes()) + (seconds ? ":" + p(d.getSeconds()) : "");
   }
 
   // series: [{values: [..], cls: "l1", area: bool}], times: [ms...], window: ms shown
@@ -51,7 +51,7 @@ const Charts = (function () {
     for (let k = 0; k <= 3; k++) {
       const t = t0 + windowMs * k / 3;
       el("text", { x: x(t), y: h - 3, "text-anchor": k === 0 ? "start" : (k === 3 ? "end" : "middle"), class: "axis-text" }, svg)
-        .textContent = k === 3 ? "now" : hhmm(t);
+        .textContent = k === 3 ? "now" : hhmm(t, windowMs < 10 * 60000);
     }
     for (const s of series) {
       let d = "";
