@@ -56,6 +56,7 @@ final class MinglingHub {
     var scheduledDeadline: Timestamp?
     var presenceDirty = true
     var counters = HubCounters()
+    var greeting: Greeting?
     var lastPresence: [UInt8] = []
     /// The admin dashboard's last 15 minutes (MinglingHub+Dashboard.swift).
     var dashboard = DashboardHistory()
