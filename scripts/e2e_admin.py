@@ -3,7 +3,8 @@
 
 An organiser signs in at /admin with the token, watches the numbers change while scripted
 attendees (Python websockets) join, starts mingling with the dashboard's button, sees the round
-run, extends it, and sends an announcement that arrives on every attendee's socket. Screenshots
+run, extends it, and sends an announcement that arrives on every attendee's socket and in an
+attendee's browser (the web client, joined through its form). Screenshots
 go to artifacts/admin-login.png and artifacts/admin-dashboard.png. Afterwards the connection log
 must hold one accepted and one closed line per connection, and /metrics must pass promtool
 (when it is installed).
@@ -23,6 +24,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "e2e"))
 import mingle_proc  # noqa: E402
 import test_event  # noqa: E402
 from selenium import webdriver  # noqa: E402
@@ -30,6 +32,7 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from websockets.sync.client import connect  # noqa: E402
+import e2e_lib  # noqa: E402  (the attendee page's selectors)
 
 REGIONS = ["viken", "innlandet", "madrid", "lombardia", "dublin"]
 N = 12
@@ -98,6 +101,7 @@ def run(binary, workdir):
     server.wait_listening()
     base = "https://127.0.0.1:%d" % port
     d = browser()
+    guest = browser()
     people = []
     try:
         # Unauthenticated: the login form, nothing else.
@@ -127,18 +131,23 @@ def run(binary, workdir):
             p.id = p.expect("welcome")["attendee"]["id"]
             people.append(p)
         wait_text(d, "k-connected", lambda t: t == str(N), "%d attendees connected" % N)
-        wait_text(d, "k-lobby", lambda t: t == str(N), "all of them in the lobby")
+        # One more attendee, in a real browser through the attendee page's join form.
+        e2e_lib.join(guest, base + "/", "Browser Guest", {"region": "dublin", "attendance": "onsite"})
+        e2e_lib.wait_view(guest, "lobby")
+        wait_text(d, "k-connected", lambda t: t == str(N + 1), "%d attendees connected" % (N + 1))
+        wait_text(d, "k-lobby", lambda t: t == str(N + 1), "all of them in the lobby")
         bars = d.find_elements(By.CSS_SELECTOR, "#chart-regions rect")
         check(len(bars) == 5, "the region chart has one bar per region (%d)" % len(bars))
 
         d.find_element(By.ID, "c-start").click()
         for p in people:
-            p.expect("breakout")
+            p.breakout = [m["id"] for m in p.expect("breakout")["members"]]
         wait_text(d, "k-rounds", lambda t: t == "1", "one round run")
-        wait_text(d, "k-inbreakout", lambda t: t == str(N), "everyone in a breakout")
-        wait_text(d, "k-pairs", lambda t: int(t) >= N // 2, "pairs formed")
+        wait_text(d, "k-inbreakout", lambda t: t == str(N + 1), "everyone in a breakout")
+        wait_text(d, "k-pairs", lambda t: int(t) >= (N + 1) // 2, "pairs formed")
         wait_text(d, "phase-badge", lambda t: t.lower() == "mingling", "the mingling phase")
-        check(len(d.find_elements(By.CSS_SELECTOR, "#b-rows tr")) == N // 2, "the breakout table lists every breakout")
+        WebDriverWait(d, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#b-rows tr")) == (N + 1) // 2)
+        print("  ok: the breakout table lists every breakout (a trio for the odd one)")
 
         d.find_element(By.ID, "c-extend-seconds").clear()
         d.find_element(By.ID, "c-extend-seconds").send_keys("60")
@@ -148,7 +157,8 @@ def run(binary, workdir):
 
         for i, p in enumerate(people[:4]):
             p.send(type="chat", text="hello %d" % i)
-        people[0].send(type="report", about=[q for q in people if q.id != people[0].id][0].id, reason="test report from e2e")
+        partner = next(m for m in people[0].breakout if m != people[0].id)
+        people[0].send(type="report", about=partner, reason="test report from e2e")
         wait_text(d, "k-reports", lambda t: t == "1", "the report counted")
         WebDriverWait(d, 10).until(lambda d: "test report from e2e" in text(d, "r-rows"))
         print("  ok: the report is listed with its reason")
@@ -158,6 +168,10 @@ def run(binary, workdir):
         d.find_element(By.ID, "a-send").click()
         got = [p.expect("announcement")["text"] for p in people]
         check(all(t == msg for t in got), "the announcement arrived on all %d attendee sockets" % N)
+        # In the lobby it is listed; in a breakout it shows in the page's banner.
+        WebDriverWait(guest, 15).until(lambda g: msg in g.find_element(By.TAG_NAME, "body").text)
+        print("  ok: the announcement shows in the attendee's browser")
+        guest.save_screenshot(os.path.join(ARTIFACTS, "admin-announcement-attendee.png"))
         wait_text(d, "c-result", lambda t: "announcement: done" in t, "the announcement confirmed")
         wait_text(d, "s-mps", lambda t: t != "–", "messages per second")
         time.sleep(2.5)  # let the charts collect a few more one-second samples for the screenshot
@@ -167,7 +181,7 @@ def run(binary, workdir):
         # Operators' endpoints.
         req = urllib.request.Request(base + "/metrics", headers={"Authorization": "Bearer " + TOKEN})
         metrics = urllib.request.urlopen(req, context=CTX, timeout=10).read()
-        check(b'mingle_attendees{state="in_breakout"} %d' % N in metrics, "/metrics counts attendees in breakouts")
+        check(b'mingle_attendees{state="in_breakout"} %d' % (N + 1) in metrics, "/metrics counts attendees in breakouts")
         if shutil.which("promtool"):
             r = subprocess.run(["promtool", "check", "metrics"], input=metrics, capture_output=True)
             check(r.returncode == 0, "promtool check metrics passes (%s)" % (r.stdout + r.stderr).decode().strip())
@@ -175,6 +189,7 @@ def run(binary, workdir):
             p.ws.close()
     finally:
         d.quit()
+        guest.quit()
         rc = server.stop()
     check(rc == 0, "server exits 0 on SIGTERM")
     lines = [json.loads(x) for x in open(os.path.join(state, "connections.jsonl")).read().splitlines()]
@@ -182,7 +197,7 @@ def run(binary, workdir):
     closed = [x["conn"] for x in lines if x["event"] == "closed"]
     check(accepted and sorted(accepted) == sorted(closed), "connection log: one accepted and one closed line for each of %d connections" % len(accepted))
     joined = [x for x in lines if x["event"] == "joined"]
-    check(len(joined) == N, "connection log: %d joined lines with attendee ids" % N)
+    check(len(joined) >= N + 1, "connection log: joined lines with attendee ids (%d)" % len(joined))
     check(all(x.get("remote") == "127.0.0.0" for x in lines if x["event"] == "accepted"), "connection log: addresses truncated")
     check(not any(TOKEN in x for x in open(os.path.join(state, "connections.jsonl"))), "connection log never holds the token")
 

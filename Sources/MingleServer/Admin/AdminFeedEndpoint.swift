@@ -94,6 +94,7 @@ final class AdminFeedSession: WebSocketEndpointSession {
         self.socket = socket
     }
 
+    func started(socket: any WebSocketSender) {}
     func received(text: UnsafeRawBufferPointer, from socket: any WebSocketSender) {}
     func received(binary: UnsafeRawBufferPointer, from socket: any WebSocketSender) {}
     func closed(code: UInt16, reason: String, connection: Connection) { endpoint?.remove(self) }
