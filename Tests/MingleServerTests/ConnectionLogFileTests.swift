@@ -108,3 +108,28 @@ import Testing
         #expect(line.contains("\"path\":\"/x\\\"\\n\""))
     }
 }
+
+@Suite struct AdminSettingsTests {
+    func load(_ json: String) -> Result<ServerSettings, ConfigErrors> {
+        let dir = TemporaryDirectory()
+        let path = dir.path + "/server.json"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(json.utf8))
+        return ServerSettingsLoader.load(path: path)
+    }
+
+    @Test func connectionLogAndProxyKeys() throws {
+        let s = try load("""
+        { "stateDirectory": "/srv/m", "connectionLog": { "path": "/var/log/mingle/c.jsonl", "maxFileBytes": 1048576 },
+          "proxy": { "forwardedForHeader": "X-Real-IP" }, "metricsPublic": true, "listen": { "tls": false } }
+        """).get()
+        #expect(s.resolvedConnectionLogPath == "/var/log/mingle/c.jsonl" && s.connectionLogMaxFileBytes == 1_048_576)
+        #expect(s.forwardedForHeader == "X-Real-IP" && s.metricsPublic)
+        #expect(try load("{ \"stateDirectory\": \"/srv/m\" }").get().resolvedConnectionLogPath == "/srv/m/connections.jsonl")
+        #expect(try load("{ \"connectionLog\": { \"enabled\": false } }").get().resolvedConnectionLogPath == nil)
+        guard case .failure(let e) = load("{ \"proxy\": { \"forwardedForHeader\": \"X Forwarded\" }, \"connectionLog\": { \"maxFileBytes\": 10 } }") else {
+            Issue.record("bad keys accepted")
+            return
+        }
+        #expect(e.errors.count == 2)
+    }
+}
