@@ -101,6 +101,13 @@ import Testing
 
         let out = try HTTPExchange.send(port: s.port, "POST", "/admin/logout", headers: [cookie, origin])
         #expect(out.status == 303 && out.header("Set-Cookie")?.contains("Max-Age=0") == true)
+        // Signing out voids the cookie everywhere and closes the open feed (1008).
+        #expect(try HTTPExchange.send(port: s.port, "GET", "/api/status", headers: [cookie]).status == 401)
+        var closeCode: UInt16?
+        while let f = try feed.receiveFrame() {
+            if f.opcode == 8 { closeCode = f.closeCode; break }
+        }
+        #expect(closeCode == 1008)
     }
 
     @Test func secureCookieOverTLS() throws {

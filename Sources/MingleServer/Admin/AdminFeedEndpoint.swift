@@ -48,6 +48,8 @@ final class AdminFeedEndpoint: WebSocketEndpoint {
     func open(head: HTTPRequestHead, connection: Connection, socket: any WebSocketSender,
               now: ContinuousClock.Instant) -> any WebSocketEndpointSession {
         let session = AdminFeedSession(endpoint: self, socket: socket)
+        // A cookie session is checked again every tick (expiry, sign-out); a bearer token lasts the connection.
+        session.cookie = head.headers["authorization"] == nil ? AdminAuth.cookie(AdminAuth.cookieName, in: head) : nil
         sessions[ObjectIdentifier(session)] = session
         let stats = self.stats
         let reply = DeferredReply(loop: connection.loop.index, handle: connection.loop.handle, connection: connection.id)
@@ -81,13 +83,22 @@ final class AdminFeedEndpoint: WebSocketEndpoint {
     }
 
     func broadcast(_ text: [UInt8]) {
-        for s in sessions.values { (s.socket as? ServerConnection)?.sendAdminFrame(text) }
+        let now = WallClock.now().millisecondsSinceEpoch / 1000
+        for s in sessions.values {
+            if let cookie = s.cookie, !auth.verifySession(cookie, nowSeconds: now) {
+                // OWASP: a socket outlives its session by at most the revalidation interval.
+                s.socket?.closeWebSocket(code: 1008, reason: "admin session ended")
+                continue
+            }
+            (s.socket as? ServerConnection)?.sendAdminFrame(text)
+        }
     }
 }
 
 final class AdminFeedSession: WebSocketEndpointSession {
     weak var endpoint: AdminFeedEndpoint?
     weak var socket: (any WebSocketSender)?
+    var cookie: String?
 
     init(endpoint: AdminFeedEndpoint, socket: any WebSocketSender) {
         self.endpoint = endpoint

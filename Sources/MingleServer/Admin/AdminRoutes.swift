@@ -5,7 +5,7 @@ import HTTP1
 ///
 ///     GET  /admin          the dashboard when authenticated, else the login form (401)
 ///     POST /admin/login    token -> session cookie (HttpOnly, SameSite=Strict, Secure over TLS)
-///     POST /admin/logout   clears the cookie
+///     POST /admin/logout   clears the cookie and voids every dashboard session issued so far
 ///     GET  /admin/ws       the dashboard's live feed (AdminFeedEndpoint)
 ///     GET  /metrics        Prometheus text (admin token unless `metricsPublic`)
 ///     GET  /healthz        the process answers
@@ -76,6 +76,9 @@ enum AdminRoutes {
         router.add("/admin/logout") { head, _, _ in
             guard head.method == "POST" else { return AdminAPI.methodNotAllowed("POST") }
             if !AdminAPI.sameOrigin(head) { return .status(403) }
+            if AdminAuth.cookie(AdminAuth.cookieName, in: head) != nil {
+                auth.revokeSessions(nowSeconds: WallClock.now().millisecondsSinceEpoch / 1000)
+            }
             var r = redirect("/admin")
             r.headers.append(name: "Set-Cookie", value: sessionCookie("", settings: settings, maxAge: 0))
             return r

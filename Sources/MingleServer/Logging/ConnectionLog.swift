@@ -1,4 +1,3 @@
-import Dispatch
 import EventLoop
 import Mingling
 import Synchronization
@@ -47,16 +46,6 @@ final class ConnectionLog: Sendable {
             writer.privacy.mode = privacy.ipLogging
             writer.file.retentionDays = privacy.retentionDays
         }
-    }
-
-    /// Writes everything queued so far, then returns (tests and `mingle logs` callers).
-    func flush() {
-        let done = DispatchSemaphore(value: 0)
-        handle.execute { loop in
-            (loop.userContext as? ConnectionLogWriter)?.file.flush()
-            done.signal()
-        }
-        done.wait()
     }
 
     /// Flushes, closes the file and stops the writer thread. Call after the connection loops stopped.

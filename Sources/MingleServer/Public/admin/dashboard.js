@@ -143,6 +143,24 @@
     const names = (labels[s.pairBy] || { values: {} }).values;
     const items = Object.keys(counts).map(k => ({ label: names[k] || k, value: counts[k] })).sort((x, y) => y.value - x.value);
     Charts.bars($("chart-regions"), items);
+    renderOtherAttributes(s);
+  }
+
+  // Every other declared attribute, as compact "label value · value" lines with counts.
+  function renderOtherAttributes(s) {
+    const box = $("other-attributes");
+    box.textContent = "";
+    for (const attr of s.attributes || []) {
+      if (attr.id === s.pairBy) continue;
+      const counts = (s.attendees.byAttribute || {})[attr.id] || {};
+      const row = document.createElement("div");
+      const name = document.createElement("span");
+      name.className = "muted"; name.textContent = attr.label + ": ";
+      row.appendChild(name);
+      const parts = attr.values.map(v => `${v.label} ${counts[v.id] || 0}`);
+      row.appendChild(document.createTextNode(parts.join(" · ")));
+      box.appendChild(row);
+    }
   }
 
   async function loadReports() {
