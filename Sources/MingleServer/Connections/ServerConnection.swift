@@ -119,7 +119,7 @@ final class ServerConnection: ConnectionHandler {
                     }
                 }
             } else {
-                connection.write(plaintextOut)
+                write(plaintextOut, connection)
             }
             plaintextOut.removeAll(keepingCapacity: plaintextOut.capacity <= 65536)
         }
@@ -130,7 +130,16 @@ final class ServerConnection: ConnectionHandler {
         guard let tls, tls.hasPendingCiphertext else { return }
         scratch.removeAll(keepingCapacity: true)
         tls.takeCiphertext(into: &scratch)
-        connection.write(scratch)
+        write(scratch, connection)
+    }
+
+    /// Bytes are never silently dropped from a stream: a peer whose queue is past the hard
+    /// limit is a slow consumer and is closed.
+    private func write(_ bytes: [UInt8], _ connection: Connection) {
+        guard connection.isOpen else { return }
+        if connection.write(bytes) == .refused {
+            connectionWriteStalled(connection, now: .now)
+        }
     }
 
     func connectionReadEnded(_ connection: Connection, now: ContinuousClock.Instant) {
