@@ -67,6 +67,9 @@ function handle(msg) {
     case 'welcome':
       if (msg.resumeToken) storeToken(msg.resumeToken);
       startSync();
+      // After a resume our partners get `partner_back` and start fresh connections to us, so the
+      // old ones (even if still up) are dropped here to match.
+      if (before.joined) mesh.resetPeers();
       mesh.setRoom(state.me, state.breakout, state.event?.iceServers, goneSet());
       if (!before.joined) announce(state.breakout ? t('liveBackInBreakout') : t('liveJoined', { event: state.event?.name ?? '' }));
       break;
