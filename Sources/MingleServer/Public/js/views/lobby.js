@@ -33,6 +33,7 @@ function statusBlock(state) {
   let title;
   let detail = null;
   let countTo = null;
+  let eyebrow = t('lobbyEyebrow');
   if (p.phase === 'mingling' && !p.endsAt) {
     // Between rounds: the phase says which round was last, not when the next one begins.
     const last = p.round && p.rounds && p.round >= p.rounds;
@@ -48,7 +49,8 @@ function statusBlock(state) {
     const next = nextMingle(state);
     const session = currentSession(state);
     if (p.phase === 'session' && session) {
-      title = t('lobbyInSession', { title: session.title });
+      eyebrow = t('lobbyNowEyebrow');
+      title = session.title;
     } else {
       title = t('lobbyWelcomeBack', { name: state.me?.name ?? '' });
     }
@@ -61,7 +63,7 @@ function statusBlock(state) {
       detail = t('lobbyNoMore');
     }
   }
-  rows.push(h('p', { class: 'eyebrow', text: t('lobbyEyebrow') }));
+  rows.push(h('p', { class: 'eyebrow', text: eyebrow }));
   rows.push(h('h1', { id: 'lobby-title', class: 'h1', testid: 'lobby-status', text: title }));
   rows.push(h('p', { class: 'lead', testid: 'lobby-detail', text: detail }));
   const clock = h('span', { class: 'lobby-clock', testid: 'lobby-countdown' });
