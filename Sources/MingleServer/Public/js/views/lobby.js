@@ -54,11 +54,12 @@ function statusBlock(state) {
     } else {
       title = t('lobbyWelcomeBack', { name: state.me?.name ?? '' });
     }
+    const thisOne = next && session && next.session.id === session.id;
     if (next && next.at) {
-      detail = t('lobbyNextAt', { time: formatTime(next.at), title: next.session.title });
+      detail = thisOne ? t('lobbyNextAtThis', { time: formatTime(next.at) }) : t('lobbyNextAt', { time: formatTime(next.at), title: next.session.title });
       if (next.at > serverNow()) countTo = next.at;
     } else if (next) {
-      detail = t('lobbyNextManual', { title: next.session.title });
+      detail = thisOne ? t('lobbyNextManualThis') : t('lobbyNextManual', { title: next.session.title });
     } else {
       detail = t('lobbyNoMore');
     }
