@@ -122,6 +122,7 @@ extension ServerConnection {
             let session = endpoint.open(head: head, connection: connection, socket: self, now: now)
             phase = .websocket(ws, session)
             connection.deadline = ws.nextDeadline
+            session.started(socket: self)
             let leftover = parser.takeUnparsedBytes()
             if !leftover.isEmpty {
                 leftover.withUnsafeBytes { handlePlaintext($0, connection, now) }

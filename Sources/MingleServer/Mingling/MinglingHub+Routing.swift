@@ -104,7 +104,10 @@ extension MinglingHub {
                 })
             case .attendeeReported(let from, let about, _, _):
                 log.info("attendee_reported", ["from": "\(from)", "about": "\(about)"])
-            case .attendeeBlocked, .planReplaced:
+            case .planReplaced(let plan):
+                greeting?.update(plan)
+                phaseChanged = true
+            case .attendeeBlocked:
                 break
             }
         }

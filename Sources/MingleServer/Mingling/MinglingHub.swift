@@ -56,6 +56,7 @@ final class MinglingHub {
     var scheduledDeadline: Timestamp?
     var presenceDirty = true
     var counters = HubCounters()
+    var greeting: Greeting?
     var lastPresence: [UInt8] = []
 
     init(engine: MinglingEngine, random: SeededRandom, journal: Journal, tokens: ResumeTokens, log: Log,

@@ -13,7 +13,7 @@ enum Routes {
             .onlyGet(head) { .text("ready\n", status: 200) }
         }
         if let hub {
-            router.addWebSocket("/ws", AttendeeEndpoint(settings: settings, hub: hub, wallClock: WallClock.now))
+            router.addWebSocket("/ws", AttendeeEndpoint(settings: settings, hub: hub, greeting: hub.greeting, wallClock: WallClock.now))
             if let adminAuth { AdminAPI.install(on: router, auth: adminAuth, hub: hub, stats: stats) }
         }
         if settings.echoEndpoint {
