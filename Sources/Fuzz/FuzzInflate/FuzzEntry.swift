@@ -15,7 +15,7 @@ public func fuzzInflate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             try inflater.inflate(bytes, appendingTo: &output, limitBytes: limit)
         } catch {
             // Corrupt data is a valid outcome; passing the limit allows the one detecting byte.
-            if case .outputLimitExceeded = error { passedLimit = true }
+            if case .outputLimitExceeded? = error as? InflateError { passedLimit = true }
         }
     }
     precondition(output.count <= (passedLimit ? limit + 1 : limit), "inflated \(output.count) bytes with a \(limit)-byte limit")
