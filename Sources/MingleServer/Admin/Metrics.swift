@@ -28,7 +28,7 @@ enum Metrics {
         p.single("mingle_slow_consumers_closed_total", .counter, "Connections closed because they did not read their output.",
                  stats.slowConsumersClosed.load(ordering: .relaxed))
         let lag = stats.loopLag.histogram
-        p.histogram("mingle_event_loop_lag_seconds", "How late each event loop ran a task scheduled every 250 ms.",
+        p.histogram("mingle_event_loop_lag_seconds", "How late each event loop ran a task scheduled every 500 ms.",
                     bounds: LoopLagRecorder.bucketBounds, cumulative: lag.cumulative, count: lag.count, sum: lag.sumSeconds)
         if let rss = ProcessMemory.residentBytes() {
             p.single("mingle_process_resident_memory_bytes", .gauge, "Resident memory of the server process.", rss)

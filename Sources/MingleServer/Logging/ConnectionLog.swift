@@ -85,7 +85,9 @@ final class ConnectionLogWriter {
         }
         guard !flushScheduled else { return }
         flushScheduled = true
-        _ = loop.schedule(at: .now + ConnectionLog.flushInterval) { [unowned self] in
+        // Weak: `close()` drops the writer while this timer may still be due in the same pass.
+        _ = loop.schedule(at: .now + ConnectionLog.flushInterval) { [weak self] in
+            guard let self else { return }
             self.flushScheduled = false
             self.file.flush()
         }

@@ -11,7 +11,8 @@ import Synchronization
 final class LoopLagRecorder: Sendable {
     /// Histogram upper bounds in seconds (Prometheus `le`).
     static let bucketBounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]
-    /// Recent samples kept for the p99: about a minute with two loops probing four times a second.
+    /// Recent samples kept for the p99: about a minute and a half with three loops (two connection
+    /// loops and the hub) probing twice a second.
     static let recentCapacity = 512
 
     private struct State {
@@ -21,7 +22,7 @@ final class LoopLagRecorder: Sendable {
         var recent: [Int32] = []
         var next = 0
     }
-    /// Four samples a second per loop: a lock costs nothing here and keeps the numbers consistent.
+    /// Two samples a second per loop: a lock costs nothing here and keeps the numbers consistent.
     private let state = Mutex(State())
 
     func record(_ lag: Duration) {
@@ -55,7 +56,7 @@ final class LoopLagRecorder: Sendable {
 }
 
 enum LoopLagProbe {
-    static let interval: Duration = .milliseconds(250)
+    static let interval: Duration = .milliseconds(500)
 
     /// Starts probing `loop` (call on the loop's thread); runs for the loop's lifetime.
     static func start(on loop: EventLoop, recorder: LoopLagRecorder) {
