@@ -88,4 +88,18 @@ import Testing
         #expect((tlsLine["tlsVersion"] as? String)?.hasPrefix("TLSv1.") == true)
         #expect(!(tlsLine["cipher"] as? String ?? "").isEmpty)
     }
+
+    @Test func failedTLSHandshakeIsLoggedWithItsReason() throws {
+        let s = try TestServer(tls: true, echo: true)
+        let c = try BlockingClient(port: s.port)
+        try c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = try c.receiveUntilClose()
+        c.close()
+        s.stop()
+        let all = try lines(s)
+        let failed = try #require(all.first { $0["event"] as? String == "tls_failed" })
+        #expect(!(failed["error"] as? String ?? "").isEmpty)
+        let closed = try #require(all.first { $0["event"] as? String == "closed" && $0["conn"] as? String == failed["conn"] as? String })
+        #expect(closed["closedBy"] as? String == "server" && closed["bytesIn"] as? Int == 27)
+    }
 }
