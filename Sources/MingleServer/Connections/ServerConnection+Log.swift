@@ -11,6 +11,9 @@ struct ConnectionLogState {
     var code: Int?
     var reason: String?
     var attendee: UInt32?
+    /// Socket bytes already added to the process-wide counters.
+    var reportedBytesIn: UInt64 = 0
+    var reportedBytesOut: UInt64 = 0
 }
 
 /// The connection log's hooks (README.md, "Connection log"). Each builds an event from what the
@@ -67,7 +70,31 @@ extension ServerConnection {
         logState.reason = reason
     }
 
+    /// What this connection moved since the last report: (in, out).
+    func unreportedSocketBytes(_ connection: Connection) -> (Int, Int) {
+        defer {
+            logState.reportedBytesIn = connection.bytesReceived
+            logState.reportedBytesOut = connection.bytesSent
+        }
+        return (Int(connection.bytesReceived &- logState.reportedBytesIn), Int(connection.bytesSent &- logState.reportedBytesOut))
+    }
+
+    /// The loop's byte counts for the dashboard, summed without an atomic operation per read or
+    /// write: each lag-probe tick adds up what every connection moved since the last tick.
+    static func reportSocketBytes(on loop: EventLoop, stats: ServerStats) {
+        var bytesIn = 0, bytesOut = 0
+        loop.forEachConnection { c in
+            guard let handler = c.handlerObject as? ServerConnection else { return }
+            let (i, o) = handler.unreportedSocketBytes(c)
+            bytesIn += i
+            bytesOut += o
+        }
+        stats.socketBytes(in: bytesIn, out: bytesOut)
+    }
+
     func logClosed(_ connection: Connection, error: SystemError?) {
+        let (bytesIn, bytesOut) = unreportedSocketBytes(connection)
+        shared.stats.socketBytes(in: bytesIn, out: bytesOut)
         guard let log = shared.connectionLog else { return }
         var e = event(.closed, connection)
         e.closedBy = logState.closedBy ?? (error == nil ? "client" : "error")

@@ -58,7 +58,6 @@ final class ServerConnection: ConnectionHandler {
     }
 
     func connection(_ connection: Connection, received bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) {
-        shared.stats.socketRead(bytes.count)
         guard let tls else {
             handlePlaintext(bytes, connection, now)
             flushPlaintext(connection)
@@ -143,7 +142,6 @@ final class ServerConnection: ConnectionHandler {
     /// limit is a slow consumer and is closed.
     private func write(_ bytes: [UInt8], _ connection: Connection) {
         guard connection.isOpen else { return }
-        shared.stats.socketWritten(bytes.count)
         if connection.write(bytes) == .refused {
             connectionWriteStalled(connection, now: .now)
         }

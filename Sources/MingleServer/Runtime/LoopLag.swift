@@ -58,12 +58,14 @@ final class LoopLagRecorder: Sendable {
 enum LoopLagProbe {
     static let interval: Duration = .milliseconds(500)
 
-    /// Starts probing `loop` (call on the loop's thread); runs for the loop's lifetime.
-    static func start(on loop: EventLoop, recorder: LoopLagRecorder) {
+    /// Starts probing `loop` (call on the loop's thread); runs for the loop's lifetime. `tick`
+    /// runs with each probe (other periodic bookkeeping that should not cost a timer of its own).
+    static func start(on loop: EventLoop, recorder: LoopLagRecorder, tick: ((EventLoop) -> Void)? = nil) {
         let planned = ContinuousClock.now + interval
         _ = loop.schedule(at: planned) { [unowned loop] in
             recorder.record(ContinuousClock.now - planned)
-            start(on: loop, recorder: recorder)
+            tick?(loop)
+            start(on: loop, recorder: recorder, tick: tick)
         }
     }
 }

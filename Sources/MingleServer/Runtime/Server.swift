@@ -88,7 +88,7 @@ public final class Server: Sendable {
                 Self.setUpLoop(loop, settings: settings, log: log, stats: stats, tls: tlsConfiguration, hub: hub,
                                adminAuth: adminAuth)
                 (loop.userContext as? LoopContext)?.connectionLog = connectionLog
-                LoopLagProbe.start(on: loop, recorder: stats.loopLag)
+                LoopLagProbe.start(on: loop, recorder: stats.loopLag) { ServerConnection.reportSocketBytes(on: $0, stats: stats) }
             }
         } catch {
             connectionLog?.close()

@@ -40,8 +40,11 @@ final class ServerStats: Sendable {
         payloadBytesOut.add(bytes, ordering: .relaxed)
     }
 
-    func socketRead(_ bytes: Int) { socketBytesIn.add(bytes, ordering: .relaxed) }
-    func socketWritten(_ bytes: Int) { socketBytesOut.add(bytes, ordering: .relaxed) }
+    /// Socket bytes arrive in batches (each loop's lag probe tick, and at close), not per read.
+    func socketBytes(in bytesIn: Int, out bytesOut: Int) {
+        if bytesIn > 0 { socketBytesIn.add(bytesIn, ordering: .relaxed) }
+        if bytesOut > 0 { socketBytesOut.add(bytesOut, ordering: .relaxed) }
+    }
 
     var openConnections: Int {
         connectionsOpened.load(ordering: .relaxed) - connectionsClosed.load(ordering: .relaxed)
