@@ -34,6 +34,8 @@ final class TestServer {
         settings.loops = 1
         settings.echoEndpoint = echo
         settings.plain = !tls
+        // Journal, secret and connection log stay in the test's own directory.
+        settings.stateDirectory = directory.path + "/var"
         if tls {
             let paths = try TestCertificates.make(directory: directory.path)
             certificates = paths

@@ -67,6 +67,9 @@ function handle(msg) {
     case 'welcome':
       if (msg.resumeToken) storeToken(msg.resumeToken);
       startSync();
+      // After a resume our partners get `partner_back` and start fresh connections to us, so the
+      // old ones (even if still up) are dropped here to match.
+      if (before.joined) mesh.resetPeers();
       mesh.setRoom(state.me, state.breakout, state.event?.iceServers, goneSet());
       if (!before.joined) announce(state.breakout ? t('liveBackInBreakout') : t('liveJoined', { event: state.event?.name ?? '' }));
       break;
@@ -235,11 +238,15 @@ function render() {
   renderHeader();
   const next = chooseView();
   const root = $(`#view-${next}`);
+  // Views that rebuild their markup (lobby, connections) would drop keyboard focus on every
+  // presence update; put it back on the element with the same test id.
+  const focused = root.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
   if (next === 'join') renderJoin(root, state, { join: actions.join, lang: language() });
   else if (next === 'lobby') renderLobby(root, state, actions);
   else if (next === 'breakout') renderBreakout(root, state, actions, mesh, language());
   else if (next === 'connections') renderConnections(root, state);
   else renderLoading();
+  if (focused && !root.contains(document.activeElement)) root.querySelector(`[data-testid="${focused}"]`)?.focus({ preventScroll: true });
   if (next !== 'breakout') { leaveBreakoutView(); document.body.dataset.ending = 'false'; }
   if (next !== 'lobby') stopLobby();
   if (next !== currentView) {

@@ -64,6 +64,12 @@ export class Mesh {
     this.renderStatus();
   }
 
+  /** Closes every connection but keeps the camera/microphone (after our own resume). */
+  resetPeers() {
+    for (const peer of this.peers.values()) peer.close();
+    this.peers.clear();
+  }
+
   /** A member came back after a reload: their old connection is gone, start a fresh one. */
   restartPeer(id) {
     const peer = this.peers.get(id);

@@ -33,6 +33,7 @@ function statusBlock(state) {
   let title;
   let detail = null;
   let countTo = null;
+  let eyebrow = t('lobbyEyebrow');
   if (p.phase === 'mingling' && !p.endsAt) {
     // Between rounds: the phase says which round was last, not when the next one begins.
     const last = p.round && p.rounds && p.round >= p.rounds;
@@ -48,20 +49,22 @@ function statusBlock(state) {
     const next = nextMingle(state);
     const session = currentSession(state);
     if (p.phase === 'session' && session) {
-      title = t('lobbyInSession', { title: session.title });
+      eyebrow = t('lobbyNowEyebrow');
+      title = session.title;
     } else {
       title = t('lobbyWelcomeBack', { name: state.me?.name ?? '' });
     }
+    const thisOne = next && session && next.session.id === session.id;
     if (next && next.at) {
-      detail = t('lobbyNextAt', { time: formatTime(next.at), title: next.session.title });
+      detail = thisOne ? t('lobbyNextAtThis', { time: formatTime(next.at) }) : t('lobbyNextAt', { time: formatTime(next.at), title: next.session.title });
       if (next.at > serverNow()) countTo = next.at;
     } else if (next) {
-      detail = t('lobbyNextManual', { title: next.session.title });
+      detail = thisOne ? t('lobbyNextManualThis') : t('lobbyNextManual', { title: next.session.title });
     } else {
       detail = t('lobbyNoMore');
     }
   }
-  rows.push(h('p', { class: 'eyebrow', text: t('lobbyEyebrow') }));
+  rows.push(h('p', { class: 'eyebrow', text: eyebrow }));
   rows.push(h('h1', { id: 'lobby-title', class: 'h1', testid: 'lobby-status', text: title }));
   rows.push(h('p', { class: 'lead', testid: 'lobby-detail', text: detail }));
   const clock = h('span', { class: 'lobby-clock', testid: 'lobby-countdown' });
