@@ -9,7 +9,7 @@ import threading
 import time
 
 import wsraw
-from env import make_certificate, mib
+from env import admin, make_certificate, mib
 
 REGIONS = ["viken", "innlandet", "madrid", "lombardia", "dublin"]
 
@@ -143,14 +143,18 @@ def sigterm(env, n=100):
     t = threading.Thread(target=load)
     t.start()
     time.sleep(1.0)
+    call, _ = admin(server)
+    status, _ = call("/api/announce", {"text": "last words before the shutdown"})
     start = time.time()
     server.proc.send_signal(signal.SIGTERM)
     stop.set()
     t.join()
     codes = {}
+    heard = 0
     for ws in clients:
-        c = ws.close_code(10)
+        c, texts = _until_close(ws)
         codes[c] = codes.get(c, 0) + 1
+        heard += any(b"last words" in x for x in texts)
         try:
             ws.send(wsraw.frame(8, b"\x03\xe9"))
         except OSError:
@@ -161,9 +165,26 @@ def sigterm(env, n=100):
     lines = open(os.path.join(server.state, "journal.jsonl")).read().splitlines()
     parsed = [json.loads(line) for line in lines]
     registered = sum(1 for e in parsed if e["e"] == "attendee_registered")
-    ok = codes == {1001: n} and rc == 0 and registered == n
-    return ok, "%d loaded clients: close codes %s, exit %s after %.2f s, journal %d lines (%d/%d registrations, all parse)" % (
-        n, codes, rc, took, len(lines), registered, n)
+    ok = codes == {1001: n} and rc == 0 and registered == n and status == 200 and heard == n
+    return ok, "%d loaded clients: close codes %s, announcement accepted just before SIGTERM reached %d/%d, exit %s after %.2f s, journal %d lines (%d/%d registrations, all parse)" % (
+        n, codes, heard, n, rc, took, len(lines), registered, n)
+
+
+def _until_close(ws, timeout=10):
+    """(close code or 'eof'/'reset'/'timeout', text payloads received before it)."""
+    texts = []
+    ws.sock.settimeout(timeout)
+    try:
+        while True:
+            op, payload = ws.next()
+            if op == 1:
+                texts.append(payload)
+            elif op == 8:
+                return (int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None), texts
+    except EOFError:
+        return "eof", texts
+    except (OSError, ssl.SSLError):
+        return "reset", texts
 
 
 def _cert_fingerprint(port):
