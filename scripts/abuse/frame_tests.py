@@ -206,7 +206,7 @@ def _tls_pieces(port, rng):
     return s
 
 
-def resets(plain, tls, plain_n=1500, tls_n=500, seed=6455):
+def resets(plain, tls, plain_n=8000, tls_n=2000, seed=6455):
     """R8: RST at random points (mid-handshake, mid-TLS record, mid-frame, mid-inflate): the
     descriptor count returns to baseline and RSS stays flat."""
     rng = random.Random(seed)

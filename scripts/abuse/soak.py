@@ -364,7 +364,7 @@ def main():
     ap = argparse.ArgumentParser(description="Soak test with simulated attendees over wss.")
     ap.add_argument("--minutes", type=float, default=5)
     ap.add_argument("--attendees", type=int, default=2000)
-    ap.add_argument("--rate", type=float, default=0.2, help="chat messages per attendee per second")
+    ap.add_argument("--rate", type=float, default=1.0, help="chat messages per attendee per second")
     ap.add_argument("--reconnect-per-minute", type=float, default=0.05, help="share of attendees dropped per minute")
     ap.add_argument("--round-seconds", type=float, default=30, help="chat time per round (plus a 10 s pause)")
     ap.add_argument("--warmup", type=float, help="seconds ignored for growth (default: 2 min, at most 40 %% of the run)")
