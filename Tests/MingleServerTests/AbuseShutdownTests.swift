@@ -47,4 +47,11 @@ import Testing
             #expect(goodbyes == sockets.count)
         }
     }
+
+    /// Stopping twice (tests do, through `defer`) returns at once: the hub is not waited for again.
+    @Test func secondShutdownReturns() throws {
+        let s = try TestServer(echo: false, withEvent: true)
+        s.stop()
+        s.stop()
+    }
 }

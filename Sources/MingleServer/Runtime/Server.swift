@@ -16,6 +16,7 @@ public final class Server: Sendable {
     public let settings: ServerSettings
     public let log: Log
     let stats = ServerStats()
+    private let shutDownStarted = Atomic<Bool>(false)
     private let tlsConfiguration: TLSConfiguration?
     private let group: LoopGroup
     /// The mingling hub's own loop (nil when serving without an event).
@@ -192,6 +193,8 @@ public final class Server: Sendable {
     /// Stops accepting, closes every WebSocket with 1001 and every idle HTTP connection,
     /// waits up to `grace` for the goodbyes to be written, then ends the loops.
     public func shutdown(grace: Duration = .seconds(5)) {
+        // A second call (tests stop twice) finds the loops gone; nothing is left to do.
+        guard !shutDownStarted.exchange(true, ordering: .acquiringAndReleasing) else { return }
         log.info("shutting_down", ["open_connections": "\(stats.openConnections)"])
         // What the hub accepted before the signal (an announcement already answered 200) must be
         // queued on the connection loops before they say goodbye: one pass through the hub's
