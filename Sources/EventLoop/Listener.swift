@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystemShims
 
 /// Where and how to listen. Each loop gets its own socket on the same address
 /// (`SO_REUSEPORT`), so the kernel spreads accepted connections over the loops.
