@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mingle", targets: ["mingle"]),
+        .executable(name: "mingle-bench", targets: ["mingle-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +48,14 @@ let package = Package(
         .executableTarget(
             name: "mingle",
             dependencies: ["MingleServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+
+        // The load tool (scripts/bench): a WebSocket client on the same event loop, NIO-free.
+        .target(name: "BenchClient", dependencies: ["EventLoop", "Deflate", "COpenSSL"], swiftSettings: strict),
+        .executableTarget(
+            name: "mingle-bench",
+            dependencies: ["BenchClient", "EventLoop", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
 
