@@ -101,6 +101,12 @@ public final class Deflater {
             stream.pointee.next_in = nil
             stream.pointee.next_out = nil
         }
+        // zlib emits nothing for empty input right after a flush; RFC 7692 §7.2.3.6 sends an
+        // empty message as the single octet 00 (an empty stored block once the tail is appended).
+        if produced == 0 {
+            scratch!.storeBytes(of: 0, as: UInt8.self)
+            return 1
+        }
         // A sync flush ends with an empty stored block whose LEN/NLEN are 00 00 FF FF (RFC 7692 §7.2.1).
         if produced >= 4 {
             let tail = scratch!.advanced(by: produced - 4).loadUnaligned(as: UInt32.self)

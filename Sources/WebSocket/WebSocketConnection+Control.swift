@@ -1,22 +1,22 @@
 /// Control frames (RFC 6455 §5.5) and the close handshake (§7).
 extension WebSocketConnection {
-    func handleControlFrame(output: inout [UInt8], onEvent: (WebSocketEvent) -> Void) throws(FrameError) {
-        defer { control.count = 0 }
-        switch frameOpcode {
-        case Opcode.ping.rawValue:
+    func handleControlFrame(
+        _ opcode: Opcode, payload: UnsafeRawBufferPointer, output: inout [UInt8], onEvent: (WebSocketEvent, inout [UInt8]) -> Void
+    ) throws(FrameError) {
+        switch opcode {
+        case .ping:
             // §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response",
             // with "identical Application data". Nothing more is sent after our Close (§5.5.1).
-            if state == .open { FrameWriter.write(opcode: .pong, payload: control.bytes, into: &output) }
-        case Opcode.pong.rawValue:
+            if state == .open { FrameWriter.write(opcode: .pong, payload: payload, into: &output) }
+        case .pong:
             pongDeadline = nil
-            if state == .open { onEvent(.pong) }
+            if state == .open { onEvent(.pong, &output) }
         default:
-            try handleClose(output: &output, onEvent: onEvent)
+            try handleClose(payload, output: &output, onEvent: onEvent)
         }
     }
 
-    private func handleClose(output: inout [UInt8], onEvent: (WebSocketEvent) -> Void) throws(FrameError) {
-        let body = control.bytes
+    private func handleClose(_ body: UnsafeRawBufferPointer, output: inout [UInt8], onEvent: (WebSocketEvent, inout [UInt8]) -> Void) throws(FrameError) {
         // §5.5.1: "If there is a body, the first two bytes of the body MUST be a 2-byte unsigned
         // integer ... representing a status code".
         guard body.count != 1 else { throw .closePayloadTooShort }
@@ -38,10 +38,10 @@ extension WebSocketConnection {
             // status code it received". The server then closes the TCP connection first (§7.1.1).
             FrameWriter.writeClose(code: code ?? CloseCode.normalClosure.rawValue, reason: EmptyCollection(), into: &output)
             state = .closed
-            onEvent(.closed(code: code, reason: reason, initiatedByPeer: true))
+            onEvent(.closed(code: code, reason: reason, initiatedByPeer: true), &output)
         case .closing:
             state = .closed
-            onEvent(.closed(code: sentCloseCode, reason: reason, initiatedByPeer: false))
+            onEvent(.closed(code: sentCloseCode, reason: reason, initiatedByPeer: false), &output)
         case .closed:
             break
         }

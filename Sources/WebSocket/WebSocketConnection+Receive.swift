@@ -1,25 +1,44 @@
-/// Frame parsing: header validation, payload unmasking, message assembly.
+/// Drives `FrameReader` over received bytes and reacts to what it completes.
 extension WebSocketConnection {
     /// Parses `bytes` (any split of the stream), appending replies (pongs, Close) to `output` and
-    /// reporting complete messages and the end of the connection through `onEvent`.
+    /// reporting complete messages and the end of the connection through `onEvent`. Message bytes
+    /// are valid only during the callback. The callback may call `send` and `close` with another
+    /// buffer, but not `receive`. To keep the application's replies in order with our pongs and
+    /// Close frames (a message echoed before the Close that follows it), prefer
+    /// `receive(_:now:output:onEventWithOutput:)`.
     public func receive(
         _ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant,
         output: inout [UInt8], onEvent: (WebSocketEvent) -> Void
     ) {
+        receive(bytes, now: now, output: &output) { event, _ in onEvent(event) }
+    }
+
+    /// Like `receive(_:now:output:onEvent:)`, but the callback also gets `output`, so replies sent
+    /// from it (`send(..., output: &output)`, `close`) land on the wire in causal order with the
+    /// frames the connection writes itself.
+    public func receive(
+        _ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant,
+        output: inout [UInt8], onEventWithOutput onEvent: (WebSocketEvent, inout [UInt8]) -> Void
+    ) {
         guard state != .closed, let base = bytes.baseAddress, bytes.count > 0 else { return }
         lastReceivedAt = now
+        let reader = readerStorage
         var offset = 0
         do {
             while offset < bytes.count && state != .closed {
-                if readingHeader {
-                    offset += try consumeHeader(base + offset, available: bytes.count - offset)
-                } else {
-                    let n = min(frameRemaining, bytes.count - offset)
-                    try consumePayload(base + offset, count: n)
-                    offset += n
-                }
-                if !readingHeader && frameRemaining == 0 {
-                    try finishFrame(output: &output, onEvent: onEvent)
+                switch try reader.pointee.read(base, count: bytes.count, offset: &offset) {
+                case .needMoreBytes:
+                    break
+                case .message(let isText):
+                    // After our Close, data is parsed (to find the peer's Close) but not delivered.
+                    if state == .open {
+                        let payload = reader.pointee.message.bytes
+                        onEvent(isText ? .text(payload) : .binary(payload), &output)
+                    }
+                    reader.pointee.messageConsumed()
+                case .control(let opcode):
+                    try handleControlFrame(opcode, payload: reader.pointee.control.bytes, output: &output, onEvent: onEvent)
+                    reader.pointee.controlConsumed()
                 }
             }
         } catch {
@@ -27,163 +46,12 @@ extension WebSocketConnection {
         }
     }
 
-    /// Reads header bytes; returns how many were used. Completes the header when possible.
-    private func consumeHeader(_ p: UnsafeRawPointer, available: Int) throws(FrameError) -> Int {
-        if headerCount == 0 && available >= 2 {
-            let length = try validateStart(p.load(as: UInt8.self), p.load(fromByteOffset: 1, as: UInt8.self))
-            if available >= length {
-                try decodeHeader(p)
-                return length
-            }
-        }
-        var used = 0
-        while used < available {
-            let byte = p.load(fromByteOffset: used, as: UInt8.self)
-            withUnsafeMutableBytes(of: &headerScratch) { $0[headerCount] = byte }
-            headerCount += 1
-            used += 1
-            if headerCount == 2 {
-                let bytes = withUnsafeBytes(of: &headerScratch) { ($0[0], $0[1]) }
-                headerLength = try validateStart(bytes.0, bytes.1)
-            }
-            if headerCount >= 2 && headerCount == headerLength {
-                var copy = headerScratch
-                let result = withUnsafeBytes(of: &copy) { raw in
-                    Result { () throws(FrameError) in try decodeHeader(raw.baseAddress!) }
-                }
-                headerCount = 0
-                try result.get()
-                break
-            }
-        }
-        return used
-    }
-
-    /// Checks everything the first two header bytes decide; returns the full header length.
-    private func validateStart(_ b0: UInt8, _ b1: UInt8) throws(FrameError) -> Int {
-        let opcode = b0 & 0x0F
-        // §5.2: "If an unknown opcode is received, the receiving endpoint MUST _Fail_".
-        guard Opcode(rawValue: opcode) != nil else { throw .reservedOpcode(opcode) }
-        let isControl = opcode & 0x08 != 0
-        // §5.2: RSV1-3 "MUST be 0 unless an extension is negotiated that defines meanings".
-        let reserved = (b0 >> 4) & 0x07
-        if reserved & 0x03 != 0 || (reserved & 0x04 != 0 && deflate == nil) { throw .reservedBitsSet(bits: reserved) }
-        // RFC 7692 §6.1: RSV1 is the "Per-Message Compressed" bit of the first frame of a data message;
-        // control frames and continuations must not set it.
-        if reserved & 0x04 != 0 && (isControl || opcode == 0) { throw .unexpectedCompressionBit }
-        if isControl {
-            // §5.5: "All control frames MUST have a payload length of 125 bytes or less and MUST NOT be fragmented."
-            guard b0 & 0x80 != 0 else { throw .fragmentedControlFrame }
-            guard b1 & 0x7F <= 125 else { throw .controlFrameTooLong(length: Int(b1 & 0x7F)) }
-        } else if opcode == 0 {
-            // §5.4: continuation frames only inside a fragmented message.
-            guard messageOpcode != 0 else { throw .unexpectedContinuation }
-        } else {
-            // §5.4: "fragments of one message MUST NOT be interleaved" with another data message.
-            guard messageOpcode == 0 else { throw .expectedContinuation }
-        }
-        // §5.1: "The server MUST close the connection upon receiving a frame that is not masked."
-        guard b1 & 0x80 != 0 else { throw .unmaskedClientFrame }
-        let length7 = b1 & 0x7F
-        return 2 + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + 4
-    }
-
-    /// Decodes a complete header (already passed `validateStart`) and opens the payload phase.
-    private func decodeHeader(_ p: UnsafeRawPointer) throws(FrameError) {
-        let b0 = p.load(as: UInt8.self)
-        let length7 = p.load(fromByteOffset: 1, as: UInt8.self) & 0x7F
-        var length = UInt64(length7)
-        var keyOffset = 2
-        if length7 == 126 {
-            length = UInt64(p.load(fromByteOffset: 2, as: UInt8.self)) << 8 | UInt64(p.load(fromByteOffset: 3, as: UInt8.self))
-            guard length >= 126 else { throw .nonMinimalLength }
-            keyOffset = 4
-        } else if length7 == 127 {
-            length = 0
-            for i in 2..<10 { length = length << 8 | UInt64(p.load(fromByteOffset: i, as: UInt8.self)) }
-            // §5.2: "the most significant bit MUST be 0"; "the minimal number of bytes MUST be used".
-            guard length >> 63 == 0 else { throw .lengthTopBitSet }
-            guard length > 0xFFFF else { throw .nonMinimalLength }
-            keyOffset = 10
-        }
-        let opcode = b0 & 0x0F
-        if opcode & 0x08 == 0 {
-            // §10.4: refuse oversized frames and messages as soon as the length is known, before
-            // allocating anything for them.
-            guard length <= UInt64(config.maxFrameBytes) else {
-                throw .frameTooBig(length: length, limitBytes: config.maxFrameBytes)
-            }
-            if opcode != 0 {
-                messageOpcode = opcode
-                messageCompressed = b0 & 0x40 != 0
-                messageFragments = 1
-            } else {
-                messageFragments += 1
-                guard messageFragments <= config.maxFragmentsPerMessage else {
-                    throw .tooManyFragments(limit: config.maxFragmentsPerMessage)
-                }
-            }
-            // Compressed messages are measured while inflating instead.
-            if !messageCompressed && UInt64(message.count) + length > UInt64(config.maxMessageBytes) {
-                throw .messageTooBig(limitBytes: config.maxMessageBytes)
-            }
-        }
-        frameOpcode = opcode
-        frameFin = b0 & 0x80 != 0
-        frameMaskKey = Masking.key(
-            p.load(fromByteOffset: keyOffset, as: UInt8.self), p.load(fromByteOffset: keyOffset + 1, as: UInt8.self),
-            p.load(fromByteOffset: keyOffset + 2, as: UInt8.self), p.load(fromByteOffset: keyOffset + 3, as: UInt8.self))
-        frameRemaining = Int(length)
-        framePhase = 0
-        readingHeader = false
-    }
-
-    private func consumePayload(_ p: UnsafeRawPointer, count n: Int) throws(FrameError) {
-        if frameOpcode & 0x08 != 0 {
-            control.reserve(additional: n)
-            Masking.unmaskCopy(from: p, to: control.end, count: n, key: frameMaskKey, phase: framePhase)
-            control.count += n
-        } else if messageCompressed {
-            try inflatePayload(p, count: n)
-        } else {
-            message.reserve(additional: n)
-            let destination = message.end
-            Masking.unmaskCopy(from: p, to: destination, count: n, key: frameMaskKey, phase: framePhase)
-            message.count += n
-            // §8.1: fail as soon as a byte proves the text invalid, mid-frame included.
-            if messageOpcode == Opcode.text.rawValue && !utf8.validate(destination, count: n) { throw .invalidUTF8 }
-        }
-        framePhase += n
-        frameRemaining -= n
-    }
-
-    private func finishFrame(output: inout [UInt8], onEvent: (WebSocketEvent) -> Void) throws(FrameError) {
-        readingHeader = true
-        if frameOpcode & 0x08 != 0 {
-            try handleControlFrame(output: &output, onEvent: onEvent)
-            return
-        }
-        guard frameFin else { return }
-        if messageCompressed { try finishCompressedMessage() }
-        let isText = messageOpcode == Opcode.text.rawValue
-        // §8.1: the message must end on a complete character.
-        if isText && !utf8.isComplete { throw .invalidUTF8 }
-        messageOpcode = 0
-        messageFragments = 0
-        utf8.reset()
-        if state == .open {
-            let bytes = message.bytes
-            onEvent(isText ? .text(bytes) : .binary(bytes))
-        }
-        message.clear(retainBytes: Self.retainedBufferBytes)
-    }
-
     /// Fails the connection (§7.1.7): send a Close with the error's code unless one was already sent.
-    func fail(_ error: FrameError, output: inout [UInt8], onEvent: (WebSocketEvent) -> Void) {
+    func fail(_ error: FrameError, output: inout [UInt8], onEvent: (WebSocketEvent, inout [UInt8]) -> Void) {
         let code = CloseCode(for: error).rawValue
         let wasOpen = state == .open
         if wasOpen { FrameWriter.writeClose(code: code, reason: EmptyCollection(), into: &output) }
         state = .closed
-        onEvent(.closed(code: wasOpen ? code : sentCloseCode, reason: "", initiatedByPeer: false))
+        onEvent(.closed(code: wasOpen ? code : sentCloseCode, reason: "", initiatedByPeer: false), &output)
     }
 }

@@ -1,3 +1,5 @@
+import Deflate
+
 /// Outbound data messages. Each message is one final frame; with permessage-deflate it is
 /// compressed as a whole and marked with RSV1 (RFC 7692 §6).
 extension WebSocketConnection {
@@ -27,7 +29,7 @@ extension WebSocketConnection {
     private func send(opcode: Opcode, payload: UnsafeRawBufferPointer, output: inout [UInt8]) -> Bool {
         // §5.5.1: "The application MUST NOT send any more data frames after sending a Close frame."
         guard state == .open else { return false }
-        if let deflater = deflaterForUse() {
+        if deflate != nil, let deflater = deflaterForUse() {
             deflater.withCompressedMessage(payload) { compressed in
                 FrameWriter.write(opcode: opcode, compressed: true, payload: compressed, into: &output)
             }
@@ -36,5 +38,14 @@ extension WebSocketConnection {
             FrameWriter.write(opcode: opcode, payload: payload, into: &output)
         }
         return true
+    }
+
+    private func deflaterForUse() -> Deflater? {
+        if let deflater { return deflater }
+        guard let parameters = deflate else { return nil }
+        let policy = config.compression ?? PerMessageDeflatePolicy()
+        deflater = try? Deflater(
+            level: policy.compressionLevel, windowBits: parameters.deflateWindowBits, memoryLevel: policy.memoryLevel)
+        return deflater
     }
 }

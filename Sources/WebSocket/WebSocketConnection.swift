@@ -10,10 +10,8 @@ import Deflate
 /// - Inputs: `receive(_:now:)` with whatever bytes the transport read (any split), `send`,
 ///   `close`, `timerFired(now:)`. Outputs: bytes appended to `output`, `WebSocketEvent`s, and
 ///   `nextDeadline`.
-/// - Parsing (`+Receive`) alternates between a header phase (2-14 bytes, validated as soon as the
-///   first two bytes are known, and sized against the limits before any payload byte is stored)
-///   and a payload phase that unmasks straight into the message buffer, validating UTF-8 and
-///   inflating as bytes arrive, so a bad byte fails the connection without waiting for the rest.
+/// - Parsing is `FrameReader`'s job; `receive` (`+Receive`) drives it and turns what it completes
+///   into events, pongs and the close handshake. Any `FrameError` fails the connection.
 /// - Control frames (`+Control`) may interleave with fragments and use their own small buffer.
 /// - Keepalive (`+Timers`): a ping after `pingInterval` of inbound silence, failure (1011) if no
 ///   pong within `pongTimeout`, and `.closed` if our Close is not answered within `closeTimeout`.
@@ -25,35 +23,17 @@ public final class WebSocketConnection {
         case open, closing, closed
     }
 
-    /// Message buffers larger than this are freed after use.
-    static let retainedBufferBytes = 4 * 1024
-
     public let config: WebSocketServerConfig
     public let subprotocol: String?
     /// The negotiated permessage-deflate parameters; nil when compression is off.
     public let deflate: PerMessageDeflateParameters?
     public internal(set) var state: State = .open
 
-    // Frame being parsed.
-    var readingHeader = true
-    var headerScratch: (UInt64, UInt64) = (0, 0)
-    var headerCount = 0
-    var headerLength = 0
-    var frameOpcode: UInt8 = 0
-    var frameFin = false
-    var frameMaskKey: UInt32 = 0
-    var frameRemaining = 0
-    var framePhase = 0
-
-    // Message being assembled (0 = none open).
-    var messageOpcode: UInt8 = 0
-    var messageCompressed = false
-    var messageFragments = 0
-    var message = ByteStorage()
-    var utf8 = UTF8Validator()
-    var control = ByteStorage()
-    var compressedScratch = ByteStorage()
-    var inflater: Inflater?
+    /// The parser lives behind a pointer owned by this object: as a stored property every access
+    /// from the hot loop paid a dynamic exclusivity check (measured: 40% of a 32-byte echo), and
+    /// swapping it into a local cost a copy of the whole struct per `receive`. Only `receive`
+    /// touches it (the event callback may not re-enter `receive`), so accesses never overlap.
+    let readerStorage: UnsafeMutablePointer<FrameReader>
     var deflater: Deflater?
 
     // Timers.
@@ -67,6 +47,17 @@ public final class WebSocketConnection {
         self.subprotocol = acceptance.subprotocol
         self.deflate = acceptance.deflate
         self.lastReceivedAt = now
+        readerStorage = UnsafeMutablePointer<FrameReader>.allocate(capacity: 1)
+        readerStorage.initialize(to: FrameReader(
+            limits: FrameReader.Limits(
+                maxFrameBytes: config.maxFrameBytes, maxMessageBytes: config.maxMessageBytes,
+                maxFragmentsPerMessage: config.maxFragmentsPerMessage),
+            deflate: acceptance.deflate))
+    }
+
+    deinit {
+        readerStorage.deinitialize(count: 1)
+        readerStorage.deallocate()
     }
 
     /// True once the transport should be closed (after flushing any output).

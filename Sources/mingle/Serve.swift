@@ -47,6 +47,15 @@ struct Serve: ParsableCommand {
 
     mutating func run() throws {
         var settings = ServerSettings()
+        let configPath = config ?? (FileManager.default.fileExists(atPath: "Config/server.json") ? "Config/server.json" : nil)
+        if let configPath {
+            switch ServerSettingsLoader.load(path: configPath) {
+            case .success(let loaded): settings = loaded
+            case .failure(let errors):
+                FileHandle.standardError.write(Data(("mingle: the settings file is invalid:\n" + errors.description + "\n").utf8))
+                throw ExitCode(2)
+            }
+        }
         if let host { settings.host = host }
         if let port { settings.port = port }
         if plain { settings.plain = true }
@@ -78,6 +87,7 @@ struct Serve: ParsableCommand {
             case .reload:
                 log.info("reload_requested", [:])
                 server.reloadCertificates()
+                server.reloadEvent()
             case .terminate:
                 server.shutdown()
                 return

@@ -135,10 +135,10 @@ extension ClientMessage {
         case "block":
             return .block(whom: try f.attendee("whom"))
         case "sync":
-            guard let t = object["clientTime"] as? NSNumber, !(t is Bool), t.doubleValue.isFinite else {
+            guard let t = JSONValues.double(object["clientTime"]) else {
                 throw .badField("clientTime", "must be a number", request: type)
             }
-            return .sync(clientTime: t.doubleValue)
+            return .sync(clientTime: t)
         default:
             throw ProtocolError(code: "unknown_type", message: "unknown type \"\(type.prefix(40))\"", request: nil)
         }
@@ -170,7 +170,7 @@ extension ClientMessage {
         }
 
         func attendee(_ name: String) throws(ProtocolError) -> AttendeeID {
-            guard let n = object[name] as? NSNumber, !(n is Bool), let v = UInt32(exactly: n.doubleValue), v > 0 else {
+            guard let n = JSONValues.int(object[name]), let v = UInt32(exactly: n), v > 0 else {
                 throw .badField(prefix + name, "must be an attendee id", request: request)
             }
             return AttendeeID(v)

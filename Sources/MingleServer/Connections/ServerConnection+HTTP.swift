@@ -10,8 +10,13 @@ extension ServerConnection {
             processRequests(connection, now)
         case .websocket(let ws, let session):
             withWebSocketCallbacks { direct in
-                ws.receive(bytes, now: now, output: &direct) { event in
-                    self.handleWebSocketEvent(event, session, connection)
+                ws.receive(bytes, now: now, output: &direct) { event, output in
+                    // Replies sent from the callback go into the same buffer, in causal order.
+                    withUnsafeMutablePointer(to: &output) { pointer in
+                        self.callbackOutput = pointer
+                        self.handleWebSocketEvent(event, session, connection)
+                        self.callbackOutput = nil
+                    }
                 }
             }
             afterWebSocketIO(ws, connection)

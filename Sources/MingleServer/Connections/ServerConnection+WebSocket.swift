@@ -25,20 +25,11 @@ extension ServerConnection: WebSocketSender {
         }
     }
 
-    /// Runs a call into the WebSocket that may call back into the application. Frames the
-    /// application sends from the callback go out *before* the call's own output: they answer
-    /// messages that came before anything the call itself wrote (a Close reply, a failure Close),
-    /// while its pongs may go anywhere.
+    /// Runs a call into the WebSocket with a reusable output buffer, then queues its output.
     func withWebSocketCallbacks(_ body: (inout [UInt8]) -> Void) {
         var direct = websocketOut
         websocketOut = []
-        inWebSocketCallback = true
         body(&direct)
-        inWebSocketCallback = false
-        if !callbackOut.isEmpty {
-            plaintextOut += callbackOut
-            callbackOut.removeAll(keepingCapacity: callbackOut.capacity <= 65536)
-        }
         plaintextOut += direct
         direct.removeAll(keepingCapacity: direct.capacity <= 65536)
         websocketOut = direct
@@ -64,8 +55,8 @@ extension ServerConnection: WebSocketSender {
     func sendText(_ bytes: UnsafeRawBufferPointer) {
         guard let ws = openWebSocket else { return }
         shared.stats.messageSent(bytes: bytes.count)
-        if inWebSocketCallback {
-            _ = ws.send(text: bytes, output: &callbackOut)
+        if let callbackOutput {
+            _ = ws.send(text: bytes, output: &callbackOutput.pointee)
         } else {
             _ = ws.send(text: bytes, output: &plaintextOut)
             flushNow(ws)
@@ -75,8 +66,8 @@ extension ServerConnection: WebSocketSender {
     func sendBinary(_ bytes: UnsafeRawBufferPointer) {
         guard let ws = openWebSocket else { return }
         shared.stats.messageSent(bytes: bytes.count)
-        if inWebSocketCallback {
-            _ = ws.send(binary: bytes, output: &callbackOut)
+        if let callbackOutput {
+            _ = ws.send(binary: bytes, output: &callbackOutput.pointee)
         } else {
             _ = ws.send(binary: bytes, output: &plaintextOut)
             flushNow(ws)
@@ -85,8 +76,8 @@ extension ServerConnection: WebSocketSender {
 
     func closeWebSocket(code: UInt16, reason: String) {
         guard let ws = openWebSocket else { return }
-        if inWebSocketCallback {
-            ws.close(code: code, reason: reason, now: .now, output: &callbackOut)
+        if let callbackOutput {
+            ws.close(code: code, reason: reason, now: .now, output: &callbackOutput.pointee)
         } else {
             ws.close(code: code, reason: reason, now: .now, output: &plaintextOut)
             flushNow(ws)

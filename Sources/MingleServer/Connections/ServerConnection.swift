@@ -23,10 +23,9 @@ final class ServerConnection: ConnectionHandler {
     /// Plaintext produced by the protocol layers during one callback, flushed at its end.
     var plaintextOut: [UInt8] = []
     var scratch: [UInt8] = []
-    /// Frames the application sends from inside a WebSocket callback.
-    var callbackOut: [UInt8] = []
+    /// While a WebSocket callback runs: the buffer its replies must go into.
+    var callbackOutput: UnsafeMutablePointer<[UInt8]>?
     var websocketOut: [UInt8] = []
-    var inWebSocketCallback = false
     var requestsServed = 0
     /// The request whose response is being prepared elsewhere.
     var awaitingReply: HTTPRequestHead?

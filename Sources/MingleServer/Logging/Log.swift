@@ -4,13 +4,13 @@ import Foundation
 /// (`--log-format json`). Each line is written with a single write(2) so lines from
 /// different threads never interleave.
 public struct Log: Sendable {
-    public enum Level: String, Sendable, Comparable {
+    public enum Level: String, Sendable, Comparable, CaseIterable {
         case debug, info, warning, error
         var rank: Int { switch self { case .debug: 0; case .info: 1; case .warning: 2; case .error: 3 } }
         public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
     }
 
-    public enum Format: String, Sendable { case text, json }
+    public enum Format: String, Sendable, CaseIterable { case text, json }
 
     public var format: Format
     public var minimumLevel: Level

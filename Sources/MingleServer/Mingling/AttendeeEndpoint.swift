@@ -130,4 +130,11 @@ struct HubHandle: Sendable {
             (loop.userContext as? MinglingHub)?.receive(input)
         }
     }
+
+    /// Runs `body` on the hub's thread (for read-only snapshots).
+    func withHub(_ body: @escaping @Sendable (MinglingHub) -> Void) {
+        loop.execute { loop in
+            if let hub = loop.userContext as? MinglingHub { body(hub) }
+        }
+    }
 }

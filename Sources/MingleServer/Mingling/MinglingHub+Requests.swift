@@ -24,7 +24,7 @@ extension MinglingHub {
                 return
             }
             bind(id, to: link, now: now)
-            appendJournal(events.filter(\.isJournaled).map { JournalCodec.encode($0, at: now) })
+            journal(events, now: now)
             enqueue(link, .text(welcome(id, now: now), droppable: false))
             route(events, now: now)
             presenceDirty = true
@@ -53,7 +53,7 @@ extension MinglingHub {
                 return
             }
             bind(id, to: link, now: now)
-            appendJournal(events.filter(\.isJournaled).map { JournalCodec.encode($0, at: now) })
+            journal(events, now: now)
             enqueue(link, .text(welcome(id, now: now), droppable: false))
             route(events, now: now)
             presenceDirty = true

@@ -93,7 +93,7 @@ extension MinglingHub {
                 requested[from]?.remove(to)
                 send(from, JSONWriter.message("stay_in_touch_withdrawn") { $0.field("with", Int(to.rawValue)) })
             case .contactsExchanged(let first, let second, let firstCard, let secondCard):
-                noteReplayed(event)
+                indexContacts(event)
                 let firstName = engine.attendee(first)?.profile.displayName ?? ""
                 let secondName = engine.attendee(second)?.profile.displayName ?? ""
                 send(first, JSONWriter.message("contact") { w in

@@ -55,6 +55,7 @@ final class MinglingHub {
     var deadlineTask: UInt64?
     var scheduledDeadline: Timestamp?
     var presenceDirty = true
+    var counters = HubCounters()
     var lastPresence: [UInt8] = []
 
     init(engine: MinglingEngine, random: SeededRandom, journal: Journal, tokens: ResumeTokens, log: Log,
@@ -71,6 +72,12 @@ final class MinglingHub {
 
     /// Rebuilds side indexes from replayed events (the engine itself replays with `apply`).
     func noteReplayed(_ event: DomainEvent) {
+        counters.note(event, engine: engine)
+        indexContacts(event)
+    }
+
+    /// Keeps the card and request indexes in step with contact events.
+    func indexContacts(_ event: DomainEvent) {
         switch event {
         case .contactsExchanged(let a, let b, _, _):
             contacts[a, default: []].append(b)
@@ -87,6 +94,10 @@ final class MinglingHub {
 
     func receive(_ input: HubInput) {
         let now = wallClock()
+        // The engine runs due timers only when asked: do it first so the input sees current state.
+        if let due = engine.nextDeadline, due <= now {
+            record(engine.tick(now: now, random: &random), now: now)
+        }
         switch input {
         case .message(let message, let link):
             handle(message, from: link, now: now)
@@ -131,8 +142,14 @@ final class MinglingHub {
     /// Journal first, then announce.
     func record(_ events: [DomainEvent], now: Timestamp) {
         guard !events.isEmpty else { return }
-        appendJournal(events.filter(\.isJournaled).map { JournalCodec.encode($0, at: now) })
+        journal(events, now: now)
         route(events, now: now)
+    }
+
+    /// Writes the journaled events and updates the totals (before anything is announced).
+    func journal(_ events: [DomainEvent], now: Timestamp) {
+        appendJournal(events.filter(\.isJournaled).map { JournalCodec.encode($0, at: now) })
+        for e in events { counters.note(e, engine: engine) }
     }
 
     func appendJournal(_ lines: [String]) {

@@ -4,7 +4,8 @@ import WebSocket
 
 /// The server's routes in one place.
 enum Routes {
-    static func install(on router: Router, settings: ServerSettings, stats: ServerStats, hub: HubHandle?) {
+    static func install(on router: Router, settings: ServerSettings, stats: ServerStats, hub: HubHandle?,
+                        adminAuth: AdminAuth?) {
         router.add("/healthz") { head, _, _ in
             .onlyGet(head) { .text("ok\n", status: 200) }
         }
@@ -13,6 +14,7 @@ enum Routes {
         }
         if let hub {
             router.addWebSocket("/ws", AttendeeEndpoint(settings: settings, hub: hub, wallClock: WallClock.now))
+            if let adminAuth { AdminAPI.install(on: router, auth: adminAuth, hub: hub, stats: stats) }
         }
         if settings.echoEndpoint {
             router.addWebSocket("/echo", EchoEndpoint(config: settings.echoWebSocketConfig))

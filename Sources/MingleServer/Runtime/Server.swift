@@ -32,6 +32,7 @@ public final class Server: Sendable {
     public init(settings: ServerSettings, log: Log) throws(StartError) {
         self.settings = settings
         self.log = log
+        var adminTokenSource: String?
         let tlsConfiguration: TLSConfiguration? = settings.plain ? nil : try Self.resolveCertificate(settings, log)
         self.tlsConfiguration = tlsConfiguration
         // Check the certificate once here so a bad file is one clear error at start.
@@ -55,12 +56,20 @@ public final class Server: Sendable {
         config.limits.stalledWriteTimeout = settings.slowConsumerTimeout
         let stats = self.stats
         var hub: HubHandle?
+        var adminAuth: AdminAuth?
         let connectionLoops = LoopHandlesBox()
         if let eventPath = settings.eventConfigPath {
             let startup = try MinglingStartup.prepare(settings: settings, path: eventPath, log: log)
             let (g, h) = try startup.start(settings: settings, log: log, connectionLoops: connectionLoops)
             hubGroup = g
             hub = h
+            do {
+                let (token, source) = try AdminAuth.resolveToken(configured: settings.adminToken, stateDirectory: settings.stateDirectory)
+                adminAuth = AdminAuth(token: token, cookieKey: HMACSHA256.authenticate(Array("admin-cookie".utf8), key: startup.secret))
+                adminTokenSource = source
+            } catch {
+                throw StartError(description: "cannot create the admin token in \(settings.stateDirectory): \(error)")
+            }
             log.info("event_loaded", ["event": startup.plan.event.name, "sessions": "\(startup.plan.sessions.count)",
                                       "journal": startup.journalPath])
         } else {
@@ -68,8 +77,9 @@ public final class Server: Sendable {
         }
         self.hub = hub
         do {
-            group = try LoopGroup(configuration: config) { [hub] loop in
-                Self.setUpLoop(loop, settings: settings, log: log, stats: stats, tls: tlsConfiguration, hub: hub)
+            group = try LoopGroup(configuration: config) { [hub, adminAuth] loop in
+                Self.setUpLoop(loop, settings: settings, log: log, stats: stats, tls: tlsConfiguration, hub: hub,
+                               adminAuth: adminAuth)
             }
         } catch {
             hubGroup?.stopNow()
@@ -81,6 +91,12 @@ public final class Server: Sendable {
         let shownHost = address.isIPv6 ? "[\(settings.host)]" : settings.host
         log.info("listening", ["url": "\(scheme)://\(shownHost):\(port)/", "port": "\(port)",
                                "loops": "\(group.handles.count)", "tls": settings.plain ? "off" : "on"])
+        if hub != nil {
+            let visible = settings.host == "0.0.0.0" || settings.host == "::" ? "localhost" : shownHost
+            log.info("attendees_url", ["url": "\(scheme)://\(visible):\(port)/"])
+            log.info("admin_url", ["url": "\(scheme)://\(visible):\(port)/admin", "token": adminTokenSource ?? "",
+                                   "note": "the admin token is in the file named by token (or the variable)"])
+        }
     }
 
     private static func resolveCertificate(_ settings: ServerSettings, _ log: Log) throws(StartError) -> TLSConfiguration {
@@ -103,7 +119,7 @@ public final class Server: Sendable {
     }
 
     private static func setUpLoop(_ loop: EventLoop, settings: ServerSettings, log: Log, stats: ServerStats,
-                                  tls: TLSConfiguration?, hub: HubHandle?) {
+                                  tls: TLSConfiguration?, hub: HubHandle?, adminAuth: AdminAuth?) {
         var context: TLSContext?
         if let tls {
             do { context = try TLSContext(configuration: tls) } catch {
@@ -111,7 +127,7 @@ public final class Server: Sendable {
             }
         }
         let router = Router()
-        Routes.install(on: router, settings: settings, stats: stats, hub: hub)
+        Routes.install(on: router, settings: settings, stats: stats, hub: hub, adminAuth: adminAuth)
         let headers = SecurityHeaders(strictTransportSecurity: settings.plain ? nil : "max-age=63072000")
         let shared = LoopContext(settings: settings, log: log, stats: stats, router: router, tlsContext: context,
                                  loopHandle: loop.handle, securityHeaders: headers)
@@ -146,6 +162,20 @@ public final class Server: Sendable {
         }
         // Return once every loop uses the new certificate (new connections only; open ones keep theirs).
         applied.wait()
+    }
+
+    /// Re-reads the event file: later rounds use the new plan, running rounds finish as they
+    /// were, nobody is disconnected. An invalid file is refused with every error logged.
+    public func reloadEvent() {
+        guard let hub, let path = settings.eventConfigPath else { return }
+        switch EventConfigLoader.load(path: path) {
+        case .success(let plan):
+            hub.submit(.replacePlan(plan))
+            log.info("event_reloaded", ["path": path, "sessions": "\(plan.sessions.count)"])
+        case .failure(let errors):
+            for e in errors.errors { log.error("event_reload_rejected", ["error": e.description]) }
+            log.error("event_reload_rejected", ["kept": "previous event plan", "errors": "\(errors.errors.count)"])
+        }
     }
 
     /// Stops accepting, closes every WebSocket with 1001 and every idle HTTP connection,

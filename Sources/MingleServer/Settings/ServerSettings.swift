@@ -24,6 +24,9 @@ public struct ServerSettings: Sendable {
     /// Seeds the pairing randomness (reproducible runs); nil means a fresh random seed.
     public var randomSeed: UInt64?
 
+    /// Admin token; when nil, `MINGLE_ADMIN_TOKEN`, else one is generated into the state directory.
+    public var adminToken: String?
+
     // Endpoints
     /// `/echo` WebSocket endpoint for conformance and benchmark runs; off by default.
     public var echoEndpoint: Bool = false

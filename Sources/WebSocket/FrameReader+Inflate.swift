@@ -3,10 +3,11 @@ import Deflate
 /// permessage-deflate on the receive side (RFC 7692 §7.2.2): compressed payload bytes are
 /// unmasked into a scratch buffer in pieces and inflated straight into the message buffer, whose
 /// size is checked after every zlib step (at most one `Inflater.chunkBytes` step past the limit).
-extension WebSocketConnection {
+extension FrameReader {
     static let compressedPieceBytes = 16 * 1024
 
-    func inflatePayload(_ p: UnsafeRawPointer, count n: Int) throws(FrameError) {
+    mutating func inflatePayload(_ p: UnsafeRawPointer, count n: Int) throws(FrameError) {
+        messageCompressedBytes += n
         var offset = 0
         while offset < n {
             let piece = min(n - offset, Self.compressedPieceBytes)
@@ -21,19 +22,24 @@ extension WebSocketConnection {
 
     /// §7.2.2: "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of the message"
     /// and decompress; then restart the stream if the client resets its context.
-    func finishCompressedMessage() throws(FrameError) {
-        let result = Inflater.messageTail.withUnsafeBytes { tail in
-            Result { () throws(FrameError) in try inflate(tail) }
+    mutating func finishCompressedMessage() throws(FrameError) {
+        // A sender whose compressor had nothing to flush sends an empty payload (zlib emits nothing
+        // for a repeated sync flush); appending the tail to nothing would open a stored block.
+        if messageCompressedBytes > 0 {
+            let result = Inflater.messageTail.withUnsafeBytes { tail in
+                Result { () throws(FrameError) in try inflate(tail) }
+            }
+            try result.get()
         }
-        try result.get()
+        messageCompressedBytes = 0
         inflater?.finishMessage()
         if deflate?.clientNoContextTakeover == true { inflater?.reset() }
         compressedScratch.clear(retainBytes: Self.retainedBufferBytes)
     }
 
-    private func inflate(_ input: UnsafeRawBufferPointer) throws(FrameError) {
+    private mutating func inflate(_ input: UnsafeRawBufferPointer) throws(FrameError) {
         let inflater = try inflaterForUse()
-        let limit = config.maxMessageBytes
+        let limit = limits.maxMessageBytes
         var consumed = 0
         while true {
             let room = min(Inflater.chunkBytes, limit + 1 - message.count)
@@ -60,7 +66,7 @@ extension WebSocketConnection {
         }
     }
 
-    private func inflaterForUse() throws(FrameError) -> Inflater {
+    private mutating func inflaterForUse() throws(FrameError) -> Inflater {
         if let inflater { return inflater }
         do {
             let created = try Inflater(windowBits: deflate?.inflateWindowBits ?? 15)
@@ -69,14 +75,5 @@ extension WebSocketConnection {
         } catch {
             throw .corruptCompressedData
         }
-    }
-
-    func deflaterForUse() -> Deflater? {
-        if let deflater { return deflater }
-        guard let parameters = deflate else { return nil }
-        let policy = config.compression ?? PerMessageDeflatePolicy()
-        deflater = try? Deflater(
-            level: policy.compressionLevel, windowBits: parameters.deflateWindowBits, memoryLevel: policy.memoryLevel)
-        return deflater
     }
 }

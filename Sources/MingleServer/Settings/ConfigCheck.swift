@@ -1,0 +1,33 @@
+import Foundation
+
+/// `mingle check-config PATH`: an event file, or a settings file plus the event it names.
+public enum ConfigCheck {
+    public static func run(path: String) -> Result<String, ConfigErrors> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(ConfigErrors([ConfigError(file: (path as NSString).lastPathComponent, keyPath: "", rule: "cannot read \(path)")]))
+        }
+        // A settings file has no "sessions"; an event file always does.
+        let looksLikeSettings = (try? ConfigValue.parse(data)).map { value -> Bool in
+            if case .object(let fields) = value { return fields["sessions"] == nil }
+            return false
+        } ?? false
+        var eventPath = path
+        var lines: [String] = []
+        if looksLikeSettings {
+            switch ServerSettingsLoader.load(path: path) {
+            case .failure(let errors): return .failure(errors)
+            case .success(let settings):
+                lines.append("\(path): server settings are valid (listen \(settings.host):\(settings.port), TLS \(settings.plain ? "off" : "on"))")
+                guard let e = settings.eventConfigPath else { return .success(lines.joined(separator: "\n")) }
+                eventPath = e
+            }
+        }
+        switch EventConfigLoader.load(path: eventPath) {
+        case .failure(let errors): return .failure(errors)
+        case .success(let plan):
+            lines.append("\(eventPath): valid")
+            lines.append(EventConfigLoader.summary(of: plan))
+            return .success(lines.joined(separator: "\n"))
+        }
+    }
+}

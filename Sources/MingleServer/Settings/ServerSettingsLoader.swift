@@ -1,0 +1,87 @@
+import Foundation
+import Mingling
+
+/// Reads `server.json` (documented in Config/README.md, "Server settings") over the defaults,
+/// reporting every error at once like the event file. Relative paths are relative to the
+/// settings file's folder.
+public enum ServerSettingsLoader {
+    public static func load(path: String, over defaults: ServerSettings = ServerSettings()) -> Result<ServerSettings, ConfigErrors> {
+        let file = (path as NSString).lastPathComponent
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(ConfigErrors([ConfigError(file: file, keyPath: "", rule: "cannot read \(path)")]))
+        }
+        var d = ConfigDiagnostics(file: file)
+        let tree: ConfigValue
+        do { tree = try ConfigValue.parse(data) } catch {
+            d.fail("", "not valid JSON: \(error)")
+            return .failure(ConfigErrors(d.errors))
+        }
+        let base = (path as NSString).deletingLastPathComponent
+        func resolve(_ p: String) -> String { p.hasPrefix("/") || base.isEmpty ? p : base + "/" + p }
+        var s = defaults
+        guard var root = ObjectReader(tree, path: "", &d) else { return .failure(ConfigErrors(d.errors)) }
+        if let event = root.string("event", required: false, maxLength: 4096, &d) { s.eventConfigPath = resolve(event) }
+        if let dir = root.string("stateDirectory", required: false, maxLength: 4096, &d) { s.stateDirectory = resolve(dir) }
+        if let loops = root.integer("loops", in: 0...64, default: s.loops, &d) { s.loops = loops }
+        if let token = root.string("adminToken", required: false, maxLength: 200, &d) {
+            if token.count < 16 { d.fail("adminToken", "must be at least 16 characters, got \(token.count)") }
+            s.adminToken = token
+        }
+        if let echo = root.bool("echoEndpoint", default: s.echoEndpoint, &d) { s.echoEndpoint = echo }
+        if let compression = root.bool("compression", default: s.compression, &d) { s.compression = compression }
+        if let dir = root.string("publicDirectory", required: false, maxLength: 4096, &d) { s.publicDirectory = resolve(dir) }
+        if let items = root.array("allowedOrigins", required: false, maxCount: 50, &d) {
+            s.allowedOrigins = items.compactMap { item -> String? in
+                guard case .string(let o) = item.value, o.hasPrefix("https://") || o.hasPrefix("http://"), !o.hasSuffix("/") else {
+                    d.fail(item.path, "must be an origin like https://mingle.example.org (scheme and host, no path)")
+                    return nil
+                }
+                return o
+            }
+        }
+        if let v = root.value("listen", required: false, &d), var o = ObjectReader(v, path: "listen", &d) {
+            if let host = o.string("host", required: false, maxLength: 64, &d) { s.host = host }
+            if let port = o.integer("port", in: 0...65535, default: Int(s.port), &d) { s.port = UInt16(port) }
+            if let tls = o.bool("tls", default: !s.plain, &d) { s.plain = !tls }
+            o.reportUnknownKeys(&d)
+        }
+        if let v = root.value("tls", required: false, &d), var o = ObjectReader(v, path: "tls", &d) {
+            if let c = o.string("certificate", required: false, maxLength: 4096, &d) { s.certificatePath = resolve(c) }
+            if let k = o.string("privateKey", required: false, maxLength: 4096, &d) { s.privateKeyPath = resolve(k) }
+            if let dir = o.string("devCertificateDirectory", required: false, maxLength: 4096, &d) { s.devCertificateDirectory = resolve(dir) }
+            o.reportUnknownKeys(&d)
+        }
+        if let v = root.value("limits", required: false, &d), var o = ObjectReader(v, path: "limits", &d) {
+            func seconds(_ key: String, _ bounds: ClosedRange<Int>, _ current: Duration) -> Duration? {
+                o.integer(key, in: bounds, default: Int(current.components.seconds), &d).map { .seconds($0) }
+            }
+            if let x = seconds("handshakeTimeoutSeconds", 1...120, s.handshakeTimeout) { s.handshakeTimeout = x }
+            if let x = seconds("keepAliveTimeoutSeconds", 1...3600, s.keepAliveTimeout) { s.keepAliveTimeout = x }
+            if let x = o.integer("maxRequestLineBytes", in: 256...65536, default: s.maxRequestLineBytes, &d) { s.maxRequestLineBytes = x }
+            if let x = o.integer("maxHeaderLineBytes", in: 256...65536, default: s.maxHeaderLineBytes, &d) { s.maxHeaderLineBytes = x }
+            if let x = o.integer("maxHeaderCount", in: 8...1000, default: s.maxHeaderCount, &d) { s.maxHeaderCount = x }
+            if let x = o.integer("maxHeadBytes", in: 1024...262_144, default: s.maxHeadBytes, &d) { s.maxHeadBytes = x }
+            if let x = o.integer("maxBodyBytes", in: 0...67_108_864, default: s.maxBodyBytes, &d) { s.maxBodyBytes = x }
+            if let x = o.integer("maxMessageBytes", in: 1024...16_777_216, default: s.maxMessageBytes, &d) { s.maxMessageBytes = x }
+            if let x = o.integer("maxFragmentsPerMessage", in: 1...100_000, default: s.maxFragmentsPerMessage, &d) { s.maxFragmentsPerMessage = x }
+            if let x = seconds("pingIntervalSeconds", 5...600, s.pingInterval) { s.pingInterval = x }
+            if let x = seconds("pongTimeoutSeconds", 1...600, s.pongTimeout) { s.pongTimeout = x }
+            if let x = seconds("closeTimeoutSeconds", 1...120, s.closeTimeout) { s.closeTimeout = x }
+            if let x = o.integer("maxConnections", in: 1...1_000_000, default: s.maxConnections, &d) { s.maxConnections = x }
+            if let x = o.integer("outboundSoftLimitBytes", in: 4096...67_108_864, default: s.outboundSoftLimitBytes, &d) { s.outboundSoftLimitBytes = x }
+            if let x = o.integer("outboundHardLimitBytes", in: 4096...268_435_456, default: s.outboundHardLimitBytes, &d) { s.outboundHardLimitBytes = x }
+            if let x = seconds("slowConsumerTimeoutSeconds", 1...600, s.slowConsumerTimeout) { s.slowConsumerTimeout = x }
+            if s.outboundHardLimitBytes < s.outboundSoftLimitBytes {
+                d.fail("limits.outboundHardLimitBytes", "must be at least outboundSoftLimitBytes (\(s.outboundSoftLimitBytes)), got \(s.outboundHardLimitBytes)")
+            }
+            o.reportUnknownKeys(&d)
+        }
+        if let v = root.value("log", required: false, &d), var o = ObjectReader(v, path: "log", &d) {
+            if let f = o.choice("format", default: s.logFormat, &d) { s.logFormat = f }
+            if let l = o.choice("level", default: s.logLevel, &d) { s.logLevel = l }
+            o.reportUnknownKeys(&d)
+        }
+        root.reportUnknownKeys(&d)
+        return d.errors.isEmpty ? .success(s) : .failure(ConfigErrors(d.errors))
+    }
+}
