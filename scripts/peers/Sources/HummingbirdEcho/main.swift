@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import HummingbirdWebSocket
 import HummingbirdWSCompression
@@ -21,7 +22,7 @@ let wsConfig = WebSocketServerConfiguration(
     maxFrameSize: 1 << 20,
     extensions: deflate ? [.perMessageDeflate(maxDecompressedFrameSize: 1 << 20)] : []
 )
-let ws = HTTPServerBuilder.http1WebSocketUpgrade(configuration: wsConfig) { _, _, _ in
+let ws = HTTPServerBuilder.http1WebSocketUpgrade(configuration: .init(ws: wsConfig)) { _, _, _ in
     .upgrade([:]) { inbound, outbound, _ in
         for try await message in inbound.messages(maxSize: 1 << 20) {
             switch message {
