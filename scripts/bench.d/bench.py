@@ -96,6 +96,8 @@ def measure(paths, selected, names, runs, log_dir):
     results = {}
     for r in range(runs):
         for cid, mode, args, metrics in selected:
+            if cid.endswith("_19k") and r > 0:
+                continue  # the big idle run is long: once per invocation
             order = [n for n in names if mode in servers.MODES[n] and (n == "mingle" or cid != "idle_wss_19k")]
             order = order[r % len(order):] + order[:r % len(order)]
             for name in order:
@@ -136,6 +138,19 @@ def ratios(med, selected):
                 if m.get(key) is not None and p.get(key):
                     out["%s/%s/%s" % (cid, peer, key)] = m[key] / p[key]
     return out
+
+
+def measured_margin(results, rat, selected):
+    """The largest relative distance of one run's ratio from the median ratio, over the checked ratios:
+    the run-to-run noise on this machine. The stored margin is 1.5 times that, and at least 15%."""
+    worst = 0.0
+    for key, _ in checked_keys(rat, selected):
+        cid, peer, metric = key.split("/")
+        mine, theirs = results[cid]["mingle"], results[cid][peer]
+        for m, p in zip(mine, theirs):
+            if m.get(metric) is not None and p.get(metric):
+                worst = max(worst, abs((m[metric] / p[metric]) / rat[key] - 1))
+    return worst
 
 
 def fmt(v):
@@ -258,8 +273,11 @@ def main():
         status = 1 if failures else 0
     if a.update_baseline:
         keep = {k: round(rat[k], 4) for k, _ in checked_keys(rat, selected)}
+        noise = measured_margin(results, rat, selected)
+        margin = a.margin if a.margin is not None else max(0.15, round(noise * 1.5 + 0.005, 2))
+        print("run-to-run noise of the checked ratios: %.1f%%; margin stored: %.0f%%" % (noise * 100, margin * 100))
         base = {"date": when, "machine": machine(), "runs": a.runs, "quick": a.quick,
-                "margin": a.margin if a.margin is not None else 0.3, "ratios": keep}
+                "measured_noise": round(noise, 4), "margin": margin, "ratios": keep}
         with open(BASELINE, "w") as f:
             json.dump(base, f, indent=1, sort_keys=True)
             f.write("\n")
