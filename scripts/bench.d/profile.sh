@@ -3,6 +3,8 @@
 # repeatable whatever else the machine does). Usage:
 #   scripts/bench.d/profile.sh OUT_DIR plain|tls -- mingle-bench arguments (without --port)
 # e.g. scripts/bench.d/profile.sh /tmp/prof plain -- echo -c 50 -p 1 -s 32 --duration 3 --warmup 1
+# With PROFILE_EVENT=FILE the server runs that event instead of --no-event (for the attendees
+# scenario; pass the admin token in MINGLE_ADMIN_TOKEN and to mingle-bench).
 # Writes OUT_DIR/callgrind.out and OUT_DIR/annotate.txt (inclusive, then self cost).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,10 +18,12 @@ if [ "$mode" = tls ]; then
     transport=(--cert "$out/cert.pem" --key "$out/key.pem")
 fi
 ulimit -n "$(ulimit -Hn)"
+event_args=(--no-event)
+[ -n "${PROFILE_EVENT:-}" ] && event_args=(--event "$PROFILE_EVENT")
 # valgrind 3.19 cannot read this toolchain's DWARF 5; the symbol table is enough for function costs.
 objcopy --strip-debug .build/release/mingle "$out/mingle"
 taskset -c 0 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/callgrind.out" \
-    "$out/mingle" serve --echo --no-event --host 127.0.0.1 --port 0 --loops 1 --state-dir "$out/state" \
+    "$out/mingle" serve --echo "${event_args[@]}" --host 127.0.0.1 --port 0 --loops 1 --state-dir "$out/state" \
     "${transport[@]}" >"$out/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do grep -q 'listening .*port=' "$out/server.log" 2>/dev/null && break; sleep 0.1; done
