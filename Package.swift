@@ -61,6 +61,7 @@ let package = Package(
 
         .target(name: "MingleTestSupport", dependencies: ["EventLoop", "TLS", "COpenSSL"], swiftSettings: strict),
 
+        .testTarget(name: "BenchClientTests", dependencies: ["BenchClient"], swiftSettings: strict),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: strict),
         .testTarget(name: "DeflateTests", dependencies: ["Deflate"], swiftSettings: strict),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "Deflate"], swiftSettings: strict),
