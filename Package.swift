@@ -59,6 +59,15 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address); a plain
+        // build links them as no-op executables.
+        .executableTarget(name: "FuzzFrames", dependencies: ["WebSocket"], path: "Sources/Fuzz/FuzzFrames"),
+        .executableTarget(name: "FuzzHTTP", dependencies: ["HTTP1"], path: "Sources/Fuzz/FuzzHTTP"),
+        .executableTarget(name: "FuzzExtensions", dependencies: ["WebSocket"], path: "Sources/Fuzz/FuzzExtensions"),
+        .executableTarget(name: "FuzzInflate", dependencies: ["Deflate"], path: "Sources/Fuzz/FuzzInflate"),
+        .executableTarget(name: "FuzzUTF8", dependencies: ["WebSocket"], path: "Sources/Fuzz/FuzzUTF8"),
+        .executableTarget(name: "FuzzClientMessage", dependencies: ["MingleServer"], path: "Sources/Fuzz/FuzzClientMessage"),
+
         .target(name: "MingleTestSupport", dependencies: ["EventLoop", "TLS", "COpenSSL"], swiftSettings: strict),
 
         .testTarget(name: "BenchClientTests", dependencies: ["BenchClient"], swiftSettings: strict),

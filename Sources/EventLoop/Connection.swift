@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystemShims
 
 /// One socket owned by one loop. Output is corked: `write` appends to the queue and the
 /// loop flushes every connection written to once at the end of its pass (one syscall

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystemShims
 
 extension EventLoop {
     /// Runs until `stop()` (or `stopWhenIdle`) ends it. An idle loop blocks in epoll_wait.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystemShims
 
 /// An IPv4 or IPv6 socket address, parsed from and printed as text.
 public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CSystemShims
 
 /// An error from the operating system: the syscall that failed and its errno.
 public struct SystemError: Error, CustomStringConvertible, Sendable, Equatable {

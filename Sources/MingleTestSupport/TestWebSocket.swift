@@ -80,8 +80,9 @@ public final class TestWebSocket {
 
     /// Sends the upgrade request (plus `firstBytes` in the same write) and reads the response head.
     @discardableResult
-    public func open(path: String = "/echo", extraHeaders: [String] = [], firstBytes: [UInt8] = []) throws -> String {
-        try stream.send(Array(Self.upgradeRequest(path: path, extraHeaders: extraHeaders).utf8) + firstBytes)
+    public func open(path: String = "/echo", host: String = "127.0.0.1", extraHeaders: [String] = [],
+                     firstBytes: [UInt8] = []) throws -> String {
+        try stream.send(Array(Self.upgradeRequest(path: path, host: host, extraHeaders: extraHeaders).utf8) + firstBytes)
         let (head, rest) = try stream.receive(until: Array("\r\n\r\n".utf8))
         handshakeResponse = String(decoding: head, as: UTF8.self)
         buffered = rest

@@ -227,7 +227,7 @@ struct FrameReader: ~Copyable {
         } else if messageCompressed {
             try inflatePayload(p, count: n)
         } else {
-            message.reserve(additional: n)
+            message.reserve(additional: n, growthLimit: limits.maxMessageBytes)
             let destination = message.end
             Masking.unmaskCopy(from: p, to: destination, count: n, key: frameMaskKey, phase: framePhase)
             message.count += n

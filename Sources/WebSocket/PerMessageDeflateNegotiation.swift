@@ -33,6 +33,9 @@ enum PerMessageDeflateNegotiation {
 
         // §7.1.2.1: accept "by including the server_max_window_bits extension parameter in the
         // extension negotiation response ... with the same or smaller value as the offer".
+        // An offer of 8 is accepted and answered as 8: the value only bounds how far back the
+        // server's matches reach (2^8 bytes), and zlib, which refuses raw 8-bit windows, is run
+        // with 9 bits, whose matches never reach back more than 512 - 262 = 250 bytes.
         let serverWindow = min(policy.serverMaxWindowBits, parsed.serverMaxWindowBits ?? 15)
         let answeredServerWindow = parsed.serverMaxWindowBits == nil ? nil : serverWindow
 

@@ -20,6 +20,10 @@ public struct PerMessageDeflatePolicy: Sendable, Equatable {
     public var compressionLevel: Int
     /// zlib memLevel 1...9. 5: 16 KiB of hash/buffer state instead of 128 KiB at 8.
     public var memoryLevel: Int
+    /// Outbound messages shorter than this are sent uncompressed (RSV1 clear, which RFC 7692 §6
+    /// allows on a deflate connection): tiny messages do not shrink and zlib costs about 1.5 µs
+    /// each. 0 compresses everything.
+    public var minimumMessageBytesToCompress: Int
 
     public init(
         serverMaxWindowBits: Int = 12,
@@ -27,7 +31,8 @@ public struct PerMessageDeflatePolicy: Sendable, Equatable {
         serverNoContextTakeover: Bool = true,
         clientNoContextTakeover: Bool = false,
         compressionLevel: Int = 1,
-        memoryLevel: Int = 5
+        memoryLevel: Int = 5,
+        minimumMessageBytesToCompress: Int = 0
     ) {
         precondition((8...15).contains(serverMaxWindowBits), "serverMaxWindowBits must be 8...15")
         // 8 is excluded: a client using zlib cannot compress with an 8-bit raw window.
@@ -40,6 +45,7 @@ public struct PerMessageDeflatePolicy: Sendable, Equatable {
         self.clientNoContextTakeover = clientNoContextTakeover
         self.compressionLevel = compressionLevel
         self.memoryLevel = memoryLevel
+        self.minimumMessageBytesToCompress = max(0, minimumMessageBytesToCompress)
     }
 }
 

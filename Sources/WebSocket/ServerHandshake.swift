@@ -117,12 +117,13 @@ public enum ServerHandshake {
 private enum HeaderName {
     case host, upgrade, connection, key, version, origin, protocols, extensions, other
 
+    private static let known: [(String, HeaderName)] = [
+        ("host", .host), ("upgrade", .upgrade), ("connection", .connection),
+        ("sec-websocket-key", .key), ("sec-websocket-version", .version), ("origin", .origin),
+        ("sec-websocket-protocol", .protocols), ("sec-websocket-extensions", .extensions),
+    ]
+
     init(_ name: String) {
-        let known: [(String, HeaderName)] = [
-            ("host", .host), ("upgrade", .upgrade), ("connection", .connection),
-            ("sec-websocket-key", .key), ("sec-websocket-version", .version), ("origin", .origin),
-            ("sec-websocket-protocol", .protocols), ("sec-websocket-extensions", .extensions),
-        ]
-        self = known.first { HeaderText.equalsIgnoringCase($0.0, name) }?.1 ?? .other
+        self = Self.known.first { HeaderText.equalsIgnoringCase($0.0, name) }?.1 ?? .other
     }
 }

@@ -7,10 +7,10 @@ extension WebSocketConnection {
         case .ping:
             // §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response",
             // with "identical Application data". Nothing more is sent after our Close (§5.5.1).
-            if state == .open { FrameWriter.write(opcode: .pong, payload: payload, into: &output) }
+            if phase == .open { FrameWriter.write(opcode: .pong, payload: payload, into: &output) }
         case .pong:
             pongDeadline = nil
-            if state == .open { onEvent(.pong, &output) }
+            if phase == .open { onEvent(.pong, &output) }
         default:
             try handleClose(payload, output: &output, onEvent: onEvent)
         }
@@ -32,15 +32,15 @@ extension WebSocketConnection {
             code = value
             reason = String(decoding: reasonBytes, as: UTF8.self)
         }
-        switch state {
+        switch phase {
         case .open:
             // §5.5.1: "the endpoint MUST send a Close frame in response ... typically echoing the
             // status code it received". The server then closes the TCP connection first (§7.1.1).
             FrameWriter.writeClose(code: code ?? CloseCode.normalClosure.rawValue, reason: EmptyCollection(), into: &output)
-            state = .closed
+            phase = .closed
             onEvent(.closed(code: code, reason: reason, initiatedByPeer: true), &output)
         case .closing:
-            state = .closed
+            phase = .closed
             onEvent(.closed(code: sentCloseCode, reason: reason, initiatedByPeer: false), &output)
         case .closed:
             break
@@ -50,11 +50,11 @@ extension WebSocketConnection {
     /// Starts the close handshake (§7.1.2). The reason is cut to 123 bytes on a character boundary;
     /// codes that must not be sent (1005, 1006, 1015, unassigned) become 1000. No-op unless open.
     public func close(code: UInt16, reason: String, now: ContinuousClock.Instant, output: inout [UInt8]) {
-        guard state == .open else { return }
+        guard phase == .open else { return }
         let sendable = CloseCode(rawValue: code).isAllowedOnWire ? code : CloseCode.normalClosure.rawValue
         FrameWriter.writeClose(code: sendable, reason: FrameWriter.truncatedReason(reason), into: &output)
         sentCloseCode = sendable
-        state = .closing
+        phase = .closing
         closeDeadline = now + config.closeTimeout
     }
 }

@@ -20,18 +20,18 @@ extension WebSocketConnection {
         _ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant,
         output: inout [UInt8], onEventWithOutput onEvent: (WebSocketEvent, inout [UInt8]) -> Void
     ) {
-        guard state != .closed, let base = bytes.baseAddress, bytes.count > 0 else { return }
+        guard phase != .closed, let base = bytes.baseAddress, bytes.count > 0 else { return }
         lastReceivedAt = now
         let reader = readerStorage
         var offset = 0
         do {
-            while offset < bytes.count && state != .closed {
+            while offset < bytes.count && phase != .closed {
                 switch try reader.pointee.read(base, count: bytes.count, offset: &offset) {
                 case .needMoreBytes:
                     break
                 case .message(let isText):
                     // After our Close, data is parsed (to find the peer's Close) but not delivered.
-                    if state == .open {
+                    if phase == .open {
                         let payload = reader.pointee.message.bytes
                         onEvent(isText ? .text(payload) : .binary(payload), &output)
                     }
@@ -49,9 +49,9 @@ extension WebSocketConnection {
     /// Fails the connection (§7.1.7): send a Close with the error's code unless one was already sent.
     func fail(_ error: FrameError, output: inout [UInt8], onEvent: (WebSocketEvent, inout [UInt8]) -> Void) {
         let code = CloseCode(for: error).rawValue
-        let wasOpen = state == .open
+        let wasOpen = phase == .open
         if wasOpen { FrameWriter.writeClose(code: code, reason: EmptyCollection(), into: &output) }
-        state = .closed
+        phase = .closed
         onEvent(.closed(code: wasOpen ? code : sentCloseCode, reason: "", initiatedByPeer: false), &output)
     }
 }

@@ -28,8 +28,8 @@ extension WebSocketConnection {
 
     private func send(opcode: Opcode, payload: UnsafeRawBufferPointer, output: inout [UInt8]) -> Bool {
         // §5.5.1: "The application MUST NOT send any more data frames after sending a Close frame."
-        guard state == .open else { return false }
-        if deflate != nil, let deflater = deflaterForUse() {
+        guard phase == .open else { return false }
+        if deflate != nil, payload.count >= minimumMessageBytesToCompress, let deflater = deflaterForUse() {
             deflater.withCompressedMessage(payload) { compressed in
                 FrameWriter.write(opcode: opcode, compressed: true, payload: compressed, into: &output)
             }

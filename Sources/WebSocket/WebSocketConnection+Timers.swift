@@ -3,7 +3,7 @@
 extension WebSocketConnection {
     /// The earliest instant at which `timerFired` has something to do; nil when nothing is pending.
     public var nextDeadline: ContinuousClock.Instant? {
-        switch state {
+        switch phase {
         case .closed:
             return nil
         case .closing:
@@ -16,13 +16,13 @@ extension WebSocketConnection {
     }
 
     public func timerFired(now: ContinuousClock.Instant, output: inout [UInt8], onEvent: (WebSocketEvent) -> Void) {
-        switch state {
+        switch phase {
         case .closed:
             return
         case .closing:
             // §7.1.1 leaves the wait to the endpoint; past `closeTimeout` the peer is not coming back.
             if let closeDeadline, now >= closeDeadline {
-                state = .closed
+                phase = .closed
                 onEvent(.closed(code: sentCloseCode, reason: "", initiatedByPeer: false))
             }
         case .open:
@@ -31,7 +31,7 @@ extension WebSocketConnection {
                 // A peer that does not answer a ping in time is treated as gone: close with 1011.
                 let code = CloseCode.internalError.rawValue
                 FrameWriter.writeClose(code: code, reason: Array("pong timeout".utf8), into: &output)
-                state = .closed
+                phase = .closed
                 onEvent(.closed(code: code, reason: "pong timeout", initiatedByPeer: false))
             } else if let interval = config.pingInterval, now >= lastReceivedAt + interval {
                 FrameWriter.write(opcode: .ping, payload: UnsafeRawBufferPointer(start: nil, count: 0), into: &output)

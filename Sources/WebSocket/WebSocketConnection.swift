@@ -7,9 +7,9 @@ import Deflate
 ///   `.open` -> `.closed` directly when the peer closes (we echo its Close) or when the connection
 ///   fails (we send a Close with the error's code). `.closed` means: flush `output`, close the
 ///   transport; every later call is a no-op.
-/// - Inputs: `receive(_:now:)` with whatever bytes the transport read (any split), `send`,
-///   `close`, `timerFired(now:)`. Outputs: bytes appended to `output`, `WebSocketEvent`s, and
-///   `nextDeadline`.
+/// - Inputs: `receive(_:now:output:onEventWithOutput:)` (or `onEvent:`) with whatever bytes the
+///   transport read (any split; the bytes left after the HTTP head go first), `send`, `close`,
+///   `timerFired(now:)`. Outputs: bytes appended to `output`, `WebSocketEvent`s, `nextDeadline`.
 /// - Parsing is `FrameReader`'s job; `receive` (`+Receive`) drives it and turns what it completes
 ///   into events, pongs and the close handshake. Any `FrameError` fails the connection.
 /// - Control frames (`+Control`) may interleave with fragments and use their own small buffer.
@@ -17,7 +17,7 @@ import Deflate
 ///   pong within `pongTimeout`, and `.closed` if our Close is not answered within `closeTimeout`.
 ///
 /// One instance per connection, used from one thread; not reentrant (the event callback may call
-/// `send` and `close` with another output buffer, but not `receive`).
+/// `send` and `close`, but not `receive`).
 public final class WebSocketConnection {
     public enum State: Sendable, Equatable {
         case open, closing, closed
@@ -27,7 +27,12 @@ public final class WebSocketConnection {
     public let subprotocol: String?
     /// The negotiated permessage-deflate parameters; nil when compression is off.
     public let deflate: PerMessageDeflateParameters?
-    public internal(set) var state: State = .open
+    let minimumMessageBytesToCompress: Int
+    /// Where the close handshake stands.
+    public var state: State { phase }
+    /// Internal storage for `state`: not visible outside the module, so whole-module optimisation
+    /// can drop its dynamic exclusivity checks.
+    var phase: State = .open
 
     /// The parser lives behind a pointer owned by this object: as a stored property every access
     /// from the hot loop paid a dynamic exclusivity check (measured: 40% of a 32-byte echo), and
@@ -47,6 +52,7 @@ public final class WebSocketConnection {
         self.subprotocol = acceptance.subprotocol
         self.deflate = acceptance.deflate
         self.lastReceivedAt = now
+        self.minimumMessageBytesToCompress = config.compression?.minimumMessageBytesToCompress ?? 0
         readerStorage = UnsafeMutablePointer<FrameReader>.allocate(capacity: 1)
         readerStorage.initialize(to: FrameReader(
             limits: FrameReader.Limits(
@@ -61,7 +67,7 @@ public final class WebSocketConnection {
     }
 
     /// True once the transport should be closed (after flushing any output).
-    public var isClosed: Bool { state == .closed }
+    public var isClosed: Bool { phase == .closed }
 
     /// Whether `send` compresses. When false, a broadcast can be encoded once with `encodeFrame`
     /// and shared; uncompressed frames are also valid on a connection that negotiated deflate.
@@ -69,6 +75,7 @@ public final class WebSocketConnection {
 
     /// Encodes one final, uncompressed frame, e.g. a broadcast encoded once for many connections.
     public static func encodeFrame(opcode: Opcode, payload: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+        precondition(!opcode.isControl || payload.count <= 125, "control frames carry at most 125 bytes (RFC 6455 §5.5)")
         FrameWriter.write(opcode: opcode, payload: payload, into: &output)
     }
 }

@@ -120,3 +120,70 @@ final class MutexBox<T: Sendable>: Sendable {
         _ = original
     }
 }
+
+@Suite(.serialized) struct ServerLimitTests {
+    @Test func slowConsumerIsClosed() throws {
+        let s = try TestServer { settings in
+            settings.outboundHardLimitBytes = 64 * 1024
+            settings.outboundSoftLimitBytes = 16 * 1024
+            settings.slowConsumerTimeout = .milliseconds(300)
+        }
+        defer { s.stop() }
+        let client = try BlockingClient(port: s.port)
+        client.setReceiveBuffer(bytes: 4096)
+        let ws = TestWebSocket(stream: client)
+        try ws.open()
+        // Keep sending 16 KiB messages without reading the echoes: the server's queue fills,
+        // then the connection is closed instead of buffering without bound.
+        let frame = TestFrame(opcode: 2, payload: [UInt8](repeating: 7, count: 16 * 1024)).encoded()
+        var sendFailed = false
+        for _ in 0..<400 {
+            do { try client.send(frame) } catch { sendFailed = true; break }
+        }
+        _ = try? client.receiveUntilClose(limit: 64 << 20)
+        #expect(s.server.stats.slowConsumersClosed.load(ordering: .relaxed) == 1)
+        _ = sendFailed
+    }
+
+    @Test func deadPeerIsClosedWith1011() throws {
+        let s = try TestServer { settings in
+            settings.pingInterval = .milliseconds(100)
+            settings.pongTimeout = .milliseconds(200)
+        }
+        defer { s.stop() }
+        let ws = TestWebSocket(stream: try BlockingClient(port: s.port))
+        try ws.open()
+        // Never answer the ping: the server gives up with 1011.
+        var frames: [TestFrame] = []
+        while let f = try ws.receiveFrame() {
+            frames.append(f)
+            if f.opcode == 8 { break }
+        }
+        #expect(frames.first?.opcode == 9)
+        #expect(frames.last?.closeCode == 1011)
+    }
+
+    @Test(arguments: [
+        ("https://127.0.0.1:PORT", "101"), ("https://127.0.0.1:PORT.evil.com", "403"), ("null", "403"),
+        ("https://evil.example", "403"), ("http://127.0.0.1:1", "403"), ("", "403"),
+    ])
+    func attendeeSocketIsSameOriginByDefault(origin: String, status: String) throws {
+        let s = try TestServer(withEvent: true)
+        defer { s.stop() }
+        let ws = TestWebSocket(stream: try BlockingClient(port: s.port))
+        let header = origin.isEmpty ? [] : ["Origin: " + origin.replacingOccurrences(of: "PORT", with: "\(s.port)")]
+        let head = try ws.open(path: "/ws", host: "127.0.0.1:\(s.port)", extraHeaders: header)
+        #expect(head.hasPrefix("HTTP/1.1 \(status)"), "\(origin): \(head)")
+    }
+
+    @Test func configuredOriginListIsExact() throws {
+        let s = try TestServer(withEvent: true) { $0.allowedOrigins = ["https://mingle.example.org"] }
+        defer { s.stop() }
+        for (origin, status) in [("https://mingle.example.org", "101"), ("https://mingle.example.org.evil.com", "403"),
+                                 ("https://127.0.0.1:\(s.port)", "403")] {
+            let ws = TestWebSocket(stream: try BlockingClient(port: s.port))
+            let head = try ws.open(path: "/ws", host: "127.0.0.1:\(s.port)", extraHeaders: ["Origin: " + origin])
+            #expect(head.hasPrefix("HTTP/1.1 \(status)"), "\(origin): \(head)")
+        }
+    }
+}

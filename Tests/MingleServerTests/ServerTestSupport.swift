@@ -19,13 +19,23 @@ final class TestServer {
     let certificates: TestCertificates.Paths?
     let logLines = LogCollector()
 
-    init(tls: Bool = false, echo: Bool = true, configure: (inout ServerSettings) -> Void = { _ in }) throws {
+    init(tls: Bool = false, echo: Bool = true, withEvent: Bool = false,
+         configure: (inout ServerSettings) -> Void = { _ in }) throws {
         var settings = ServerSettings()
+        settings.eventConfigPath = nil
+        settings.stateDirectory = directory.path + "/var"
+        if withEvent {
+            let path = directory.path + "/event.json"
+            try Self.minimalEvent.write(toFile: path, atomically: true, encoding: .utf8)
+            settings.eventConfigPath = path
+        }
         settings.host = "127.0.0.1"
         settings.port = 0
         settings.loops = 1
         settings.echoEndpoint = echo
         settings.plain = !tls
+        // Journal, secret and connection log stay in the test's own directory.
+        settings.stateDirectory = directory.path + "/var"
         if tls {
             let paths = try TestCertificates.make(directory: directory.path)
             certificates = paths
@@ -40,6 +50,21 @@ final class TestServer {
     }
 
     var port: UInt16 { server.port }
+
+    /// One far-future session with manual mingling: nothing happens unless a test asks.
+    static let minimalEvent = """
+    {
+      "event": {"id": "t", "name": "Test", "timeZone": "Europe/Oslo"},
+      "attributes": [{"id": "region", "label": "Region", "required": true,
+                      "values": [{"id": "viken", "label": "Viken"}, {"id": "madrid", "label": "Madrid"}]}],
+      "sessions": [{"id": "s1", "title": "S1", "start": "2030-01-01T09:00:00+00:00", "end": "2030-01-01T10:00:00+00:00",
+                    "mingle": {"rounds": 1, "roundSeconds": 60, "groupSize": 2, "pairBy": "region", "policy": "mix",
+                               "start": "manual"}}],
+      "access": {"mode": "open"},
+      "iceServers": [],
+      "privacy": {"retentionDays": 30, "ipLogging": "truncated"}
+    }
+    """
 
     func stop() { server.shutdown(grace: .seconds(2)) }
 }

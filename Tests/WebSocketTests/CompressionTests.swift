@@ -22,6 +22,16 @@ import Testing
         #expect(out == [0xC1, 0x07] + Self.helloDeflated + [0xC1, 0x07] + Self.helloDeflated)
     }
 
+    @Test func smallMessagesMayStayUncompressed() {
+        let policy = PerMessageDeflatePolicy(minimumMessageBytesToCompress: 6)
+        let connection = makeConnection(WebSocketServerConfig(compression: policy), deflate: defaultDeflate)
+        var out: [UInt8] = []
+        connection.send(text: "Hello", output: &out)
+        connection.send(text: "Hello!", output: &out)
+        #expect(Array(out.prefix(7)) == [0x81, 0x05] + Array("Hello".utf8))
+        #expect(out[7] == 0xC1)
+    }
+
     // §7.2.3.2: with context takeover the second "Hello" refers back to the first.
     @Test func clientContextTakeover() {
         let input = clientFrame(0x1, Self.helloDeflated, rsv: 4) + clientFrame(0x1, [0xF2, 0x00, 0x11, 0x00, 0x00], rsv: 4)

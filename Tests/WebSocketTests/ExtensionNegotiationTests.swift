@@ -136,4 +136,22 @@ import Testing
         let unterminated = "permessage-deflate; a=\"" + String(repeating: "x", count: 10_000)
         #expect(ExtensionHeaderParser.parse(unterminated) == nil)
     }
+
+    /// Random header values built from the grammar's own characters never trap, and whatever is
+    /// accepted uses windows zlib can honour.
+    @Test func randomOffersNeverTrap() {
+        var rng = SplitMix64(seed: 99)
+        let pieces = ["permessage-deflate", ";", ",", "=", "\"", "\\", " ", "server_max_window_bits", "client_max_window_bits",
+                      "server_no_context_takeover", "client_no_context_takeover", "8", "9", "10", "15", "16", "x", "\t"]
+        for _ in 0..<3_000 {
+            let value = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            _ = ExtensionHeaderParser.parse(value)
+            if let offers = ExtensionHeaderParser.parse(value),
+               let result = PerMessageDeflateNegotiation.negotiate(offers: offers, policy: PerMessageDeflatePolicy()) {
+                #expect((9...15).contains(result.deflateWindowBits))
+                #expect((9...15).contains(result.inflateWindowBits))
+                #expect(result.serverMaxWindowBits.map { (8...15).contains($0) } ?? true)
+            }
+        }
+    }
 }

@@ -8,9 +8,9 @@ import Mingling
 /// dashboard cookie, must come from our own origin (CSRF). Commands run on the hub and are
 /// journaled with the admin's identity.
 enum AdminAPI {
-    static func install(on router: Router, auth: AdminAuth, hub: HubHandle, stats: ServerStats) {
+    static func install(on router: Router, auth: AdminAuth, hub: HubHandle, stats: ServerStats, settings: ServerSettings) {
         router.addPrefix("/api/", deferred: { head, body, connection, reply in
-            let remote = connection.remoteAddress?.hostText ?? "unknown"
+            let remote = ClientAddress.of(head, connection: connection, settings: settings)
             let nowSeconds = WallClock.now().millisecondsSinceEpoch / 1000
             let actor: String
             switch auth.check(head, remote: remote, nowSeconds: nowSeconds) {

@@ -10,6 +10,8 @@ final class AdminAuth: Sendable {
     let token: [UInt8]
     private let cookieKey: [UInt8]
     private let failures = Mutex<[String: (count: Int, lockedUntil: ContinuousClock.Instant?)]>([:])
+    /// Sessions issued before this second are void ("Sign out" signs every dashboard out).
+    private let revokedBefore = Atomic<Int64>(0)
     static let cookieName = "mingle_admin"
     static let sessionLifetimeSeconds: Int64 = 12 * 3600
     /// Failures before an address is locked out; each further failure doubles the lockout.
@@ -59,10 +61,17 @@ final class AdminAuth: Sendable {
     func verifySession(_ value: String, nowSeconds: Int64) -> Bool {
         let parts = value.split(separator: ".")
         guard parts.count == 3, parts[0] == "admin", let issued = Int64(parts[1]) else { return false }
-        guard nowSeconds - issued < Self.sessionLifetimeSeconds, issued <= nowSeconds + 60 else { return false }
+        guard nowSeconds - issued < Self.sessionLifetimeSeconds, issued <= nowSeconds + 60,
+              issued >= revokedBefore.load(ordering: .relaxed) else { return false }
         let body = "admin.\(issued)"
         let expected = ResumeTokens.base64url(HMACSHA256.authenticate(Array(body.utf8), key: cookieKey))
         return HMACSHA256.constantTimeEqual(Array(expected.utf8), Array(parts[2].utf8))
+    }
+
+    /// Voids every session cookie issued so far, this second included (cookies carry whole
+    /// seconds); open dashboard feeds close within a second.
+    func revokeSessions(nowSeconds: Int64) {
+        revokedBefore.store(nowSeconds + 1, ordering: .relaxed)
     }
 
     static func cookie(_ name: String, in head: HTTPRequestHead) -> String? {

@@ -45,6 +45,8 @@ struct JSONWriter {
         if v == v.rounded(), abs(v) < 9e15 { text += String(Int64(v)) } else { text += String(v) }
     }
     mutating func null() { separator(); text += "null" }
+    /// Already-encoded JSON (a nested document built by another writer).
+    mutating func raw(_ json: String) { separator(); text += json }
     mutating func optionalString(_ s: String?) { if let s { string(s) } else { null() } }
 
     // Key-value shorthands.

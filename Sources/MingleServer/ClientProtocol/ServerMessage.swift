@@ -56,8 +56,15 @@ enum ServerMessage {
             w.field("session", m.session.rawValue)
             w.field("round", m.round)
             w.field("rounds", m.plan.rounds)
-            w.key("endsAt")
-            if case .running(_, let endsAt, _) = m.status { w.int64(endsAt.millisecondsSinceEpoch) } else { w.null() }
+            switch m.status {
+            case .running(let startedAt, let endsAt, _):
+                w.field("endsAt", endsAt.millisecondsSinceEpoch)
+                w.field("startedAt", startedAt.millisecondsSinceEpoch)
+                w.field("warningSeconds", m.plan.warningSeconds)
+            case .between(let next):
+                w.key("endsAt"); w.null()
+                w.field("nextRoundAt", next.millisecondsSinceEpoch)
+            }
         }
         w.field("joiningPaused", engine.isJoiningPaused)
     }

@@ -74,6 +74,7 @@ extension ServerConnection {
                         _ now: ContinuousClock.Instant) -> Bool {
         var response = response
         shared.securityHeaders.apply(to: &response.headers)
+        logRequest(head, status: response.status, upgrade: false, connection)
         plaintextOut += response.serialize(forHEAD: head.method == "HEAD")
         if !head.keepAlive || response.headers["connection"]?.lowercased() == "close" {
             phase = .closed
@@ -98,6 +99,7 @@ extension ServerConnection {
                          _ now: ContinuousClock.Instant) {
         if let refusal = endpoint.refuse(head, connection: connection) {
             shared.stats.upgradeRejected()
+            logRequest(head, status: refusal.status, upgrade: true, connection)
             plaintextOut += refusal.serialize()
             phase = .closed
             flushPlaintext(connection)
@@ -111,17 +113,20 @@ extension ServerConnection {
         case .rejected(let rejection):
             shared.stats.upgradeRejected()
             shared.log.debug("upgrade_rejected", ["conn": "\(connection.id)", "status": "\(rejection.status)"])
+            logRequest(head, status: rejection.status, upgrade: true, connection)
             plaintextOut += rejection.responseBytes
             phase = .closed
             flushPlaintext(connection)
             closeTransport(connection)
         case .accepted(let acceptance):
             shared.stats.upgradeAccepted()
+            logRequest(head, status: 101, upgrade: true, connection)
             plaintextOut += acceptance.responseBytes
             let ws = WebSocketConnection(config: endpoint.webSocketConfig(for: head), acceptance: acceptance, now: now)
             let session = endpoint.open(head: head, connection: connection, socket: self, now: now)
             phase = .websocket(ws, session)
             connection.deadline = ws.nextDeadline
+            session.started(socket: self)
             let leftover = parser.takeUnparsedBytes()
             if !leftover.isEmpty {
                 leftover.withUnsafeBytes { handlePlaintext($0, connection, now) }

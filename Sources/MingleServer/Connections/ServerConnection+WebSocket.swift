@@ -13,13 +13,16 @@ extension ServerConnection: WebSocketSender {
         switch event {
         case .text(let bytes):
             shared.stats.messageReceived(bytes: bytes.count)
+            logState.messagesIn += 1
             session.received(text: bytes, from: self)
         case .binary(let bytes):
             shared.stats.messageReceived(bytes: bytes.count)
+            logState.messagesIn += 1
             session.received(binary: bytes, from: self)
         case .pong:
             break
-        case .closed(let code, let reason, _):
+        case .closed(let code, let reason, let byPeer):
+            noteClosing(by: byPeer ? "client" : "server", code: Int(code ?? 1005), reason: reason)
             session.closed(code: code ?? 1005, reason: reason, connection: connection)
             phase = .closed
         }
@@ -55,6 +58,7 @@ extension ServerConnection: WebSocketSender {
     func sendText(_ bytes: UnsafeRawBufferPointer) {
         guard let ws = openWebSocket else { return }
         shared.stats.messageSent(bytes: bytes.count)
+        logState.messagesOut += 1
         if let callbackOutput {
             _ = ws.send(text: bytes, output: &callbackOutput.pointee)
         } else {
@@ -66,6 +70,7 @@ extension ServerConnection: WebSocketSender {
     func sendBinary(_ bytes: UnsafeRawBufferPointer) {
         guard let ws = openWebSocket else { return }
         shared.stats.messageSent(bytes: bytes.count)
+        logState.messagesOut += 1
         if let callbackOutput {
             _ = ws.send(binary: bytes, output: &callbackOutput.pointee)
         } else {
@@ -76,6 +81,7 @@ extension ServerConnection: WebSocketSender {
 
     func closeWebSocket(code: UInt16, reason: String) {
         guard let ws = openWebSocket else { return }
+        noteClosing(by: "server", code: Int(code), reason: reason)
         if let callbackOutput {
             ws.close(code: code, reason: reason, now: .now, output: &callbackOutput.pointee)
         } else {
@@ -120,6 +126,7 @@ extension ServerConnection {
             bytes.withUnsafeBytes { sendText($0) }
         case .bind(let id):
             (session as? AttendeeSession)?.attendee = id
+            logJoined(id, connection)
         case .close(let code, let reason):
             closeWebSocket(code: code, reason: reason)
         }

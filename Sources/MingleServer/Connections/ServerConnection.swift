@@ -29,6 +29,7 @@ final class ServerConnection: ConnectionHandler {
     var requestsServed = 0
     /// The request whose response is being prepared elsewhere.
     var awaitingReply: HTTPRequestHead?
+    var logState = ConnectionLogState()
 
     enum Phase {
         case http
@@ -53,6 +54,7 @@ final class ServerConnection: ConnectionHandler {
         self.connection = connection
         connection.deadline = now + shared.settings.handshakeTimeout
         shared.stats.connectionOpened()
+        logAccepted(connection)
     }
 
     func connection(_ connection: Connection, received bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) {
@@ -67,11 +69,14 @@ final class ServerConnection: ConnectionHandler {
             case .complete:
                 tlsHandshakeDone = true
                 shared.stats.tlsHandshakeCompleted()
+                logTLS(connection)
             case .needsMoreInput:
                 flushCiphertext(connection)
                 return
             case .failed(let error):
                 shared.stats.tlsHandshakeFailed()
+                logTLS(connection, failure: "\(error)")
+                noteClosing(by: "server", reason: "tls handshake failed")
                 shared.log.debug("tls_handshake_failed", ["conn": "\(connection.id)", "reason": "\(error)"])
                 flushCiphertext(connection)
                 closeTransport(connection)
@@ -119,7 +124,7 @@ final class ServerConnection: ConnectionHandler {
                     }
                 }
             } else {
-                connection.write(plaintextOut)
+                write(plaintextOut, connection)
             }
             plaintextOut.removeAll(keepingCapacity: plaintextOut.capacity <= 65536)
         }
@@ -130,10 +135,20 @@ final class ServerConnection: ConnectionHandler {
         guard let tls, tls.hasPendingCiphertext else { return }
         scratch.removeAll(keepingCapacity: true)
         tls.takeCiphertext(into: &scratch)
-        connection.write(scratch)
+        write(scratch, connection)
+    }
+
+    /// Bytes are never silently dropped from a stream: a peer whose queue is past the hard
+    /// limit is a slow consumer and is closed.
+    private func write(_ bytes: [UInt8], _ connection: Connection) {
+        guard connection.isOpen else { return }
+        if connection.write(bytes) == .refused {
+            connectionWriteStalled(connection, now: .now)
+        }
     }
 
     func connectionReadEnded(_ connection: Connection, now: ContinuousClock.Instant) {
+        if case .websocket = phase { noteClosing(by: "client", code: 1006) } else { noteClosing(by: "client") }
         if case .websocket(let ws, let session) = phase {
             // TCP closed without a close handshake: 1006 for the application.
             session.closed(code: 1006, reason: "", connection: connection)
@@ -146,6 +161,7 @@ final class ServerConnection: ConnectionHandler {
     func connectionDeadlineReached(_ connection: Connection, now: ContinuousClock.Instant) {
         switch phase {
         case .http:
+            noteClosing(by: "server", reason: "timeout")
             if request == nil && requestsServed == 0 { shared.stats.handshakeTimedOut() }
             if tlsHandshakeDone || tls == nil {
                 if requestsServed == 0 {
@@ -171,6 +187,7 @@ final class ServerConnection: ConnectionHandler {
 
     func connectionWriteStalled(_ connection: Connection, now: ContinuousClock.Instant) {
         shared.stats.slowConsumerClosed()
+        noteClosing(by: "server", code: 1008, reason: "slow consumer")
         if case .websocket(_, let session) = phase {
             // The close frame could not get through a full queue anyway: record 1008 and drop.
             session.closed(code: 1008, reason: "slow consumer", connection: connection)
@@ -185,6 +202,7 @@ final class ServerConnection: ConnectionHandler {
         }
         phase = .closed
         shared.stats.connectionClosed()
+        logClosed(connection, error: error)
     }
 }
 
@@ -192,6 +210,7 @@ extension ServerConnection {
     /// Ends the connection gracefully: TLS close_notify (when the handshake completed), then
     /// the loop writes what is queued, half-closes and lingers before closing.
     func closeTransport(_ connection: Connection) {
+        noteClosing(by: "server")
         if let tls, tlsHandshakeDone {
             tls.shutdown()
             flushCiphertext(connection)

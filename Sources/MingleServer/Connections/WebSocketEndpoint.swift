@@ -15,6 +15,8 @@ protocol WebSocketEndpoint: AnyObject {
 
 /// One open WebSocket of an endpoint.
 protocol WebSocketEndpointSession: AnyObject {
+    /// The 101 is queued and frames may be sent (e.g. a greeting).
+    func started(socket: any WebSocketSender)
     func received(text: UnsafeRawBufferPointer, from socket: any WebSocketSender)
     func received(binary: UnsafeRawBufferPointer, from socket: any WebSocketSender)
     /// Called once: close handshake done, connection failed, or transport gone (1006).
@@ -32,6 +34,7 @@ final class EchoEndpoint: WebSocketEndpoint, WebSocketEndpointSession {
     func open(head: HTTPRequestHead, connection: Connection, socket: any WebSocketSender,
               now: ContinuousClock.Instant) -> any WebSocketEndpointSession { self }
 
+    func started(socket: any WebSocketSender) {}
     func received(text: UnsafeRawBufferPointer, from socket: any WebSocketSender) { socket.sendText(text) }
     func received(binary: UnsafeRawBufferPointer, from socket: any WebSocketSender) { socket.sendBinary(binary) }
     func closed(code: UInt16, reason: String, connection: Connection) {}

@@ -1,4 +1,5 @@
 import EventLoop
+import Synchronization
 import HTTP1
 import Mingling
 import WebSocket
@@ -9,11 +10,13 @@ import WebSocket
 final class AttendeeEndpoint: WebSocketEndpoint {
     let settings: ServerSettings
     let hub: HubHandle
+    let greeting: Greeting
     let wallClock: @Sendable () -> Timestamp
 
-    init(settings: ServerSettings, hub: HubHandle, wallClock: @escaping @Sendable () -> Timestamp) {
+    init(settings: ServerSettings, hub: HubHandle, greeting: Greeting, wallClock: @escaping @Sendable () -> Timestamp) {
         self.settings = settings
         self.hub = hub
+        self.greeting = greeting
         self.wallClock = wallClock
     }
 
@@ -38,7 +41,7 @@ final class AttendeeEndpoint: WebSocketEndpoint {
     func open(head: HTTPRequestHead, connection: Connection, socket: any WebSocketSender,
               now: ContinuousClock.Instant) -> any WebSocketEndpointSession {
         AttendeeSession(link: AttendeeLink(loop: connection.loop.index, connection: connection.id),
-                        hub: hub, wallClock: wallClock, now: now)
+                        hub: hub, greeting: greeting, wallClock: wallClock, now: now)
     }
 }
 
@@ -46,16 +49,24 @@ final class AttendeeEndpoint: WebSocketEndpoint {
 final class AttendeeSession: WebSocketEndpointSession {
     let link: AttendeeLink
     let hub: HubHandle
+    let greeting: Greeting
     let wallClock: @Sendable () -> Timestamp
     var attendee: AttendeeID?
     var limiter: TokenBucket
     var refusedInARow = 0
 
-    init(link: AttendeeLink, hub: HubHandle, wallClock: @escaping @Sendable () -> Timestamp, now: ContinuousClock.Instant) {
+    init(link: AttendeeLink, hub: HubHandle, greeting: Greeting, wallClock: @escaping @Sendable () -> Timestamp,
+         now: ContinuousClock.Instant) {
         self.link = link
         self.hub = hub
+        self.greeting = greeting
         self.wallClock = wallClock
         self.limiter = TokenBucket(ratePerSecond: 20, burst: 40, now: now)
+    }
+
+    /// `hello`: what the join form needs before anyone joins.
+    func started(socket: any WebSocketSender) {
+        reply(socket, greeting.hello(serverTime: wallClock()))
     }
 
     func received(text: UnsafeRawBufferPointer, from socket: any WebSocketSender) {
@@ -124,6 +135,8 @@ struct TokenBucket {
 /// A Sendable way to reach the hub from any thread.
 struct HubHandle: Sendable {
     let loop: LoopHandle
+    /// The `hello` every attendee socket gets first; kept current by the hub.
+    let greeting: Greeting
 
     func submit(_ input: HubInput) {
         loop.execute { loop in
@@ -136,5 +149,30 @@ struct HubHandle: Sendable {
         loop.execute { loop in
             if let hub = loop.userContext as? MinglingHub { body(hub) }
         }
+    }
+}
+
+/// The event as the join form needs it, re-encoded by the hub when the plan changes and read
+/// by every connection loop when a socket opens.
+final class Greeting: Sendable {
+    private let fragment = Mutex<String>("\"event\":null")
+
+    func update(_ plan: EventPlan) {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("event"); ServerMessage.event(&w, plan)
+        w.key("privacy"); w.beginObject()
+        w.field("retentionDays", plan.privacy.retentionDays)
+        w.field("ipLogging", plan.privacy.ipLogging.rawValue)
+        w.endObject()
+        w.endObject()
+        // Keep the object's inside: `hello` adds its own type and time around it.
+        let text = w.text
+        fragment.withLock { $0 = String(text.dropFirst().dropLast()) }
+    }
+
+    func hello(serverTime: Timestamp) -> [UInt8] {
+        let inner = fragment.withLock { $0 }
+        return Array("{\"type\":\"hello\",\"serverTime\":\(serverTime.millisecondsSinceEpoch),\(inner)}".utf8)
     }
 }

@@ -73,7 +73,8 @@ final class Journal {
 
     /// Reads every event in `path` (a missing file is an empty journal). A torn last line (a crash
     /// mid-write) is reported and skipped; a bad line elsewhere is an error naming its number.
-    static func read(path: String) throws(Failure) -> (events: [DomainEvent], tornTail: Bool) {
+    /// `repairTornTail: false` leaves the file alone (for readers other than the server, e.g. `mingle logs`).
+    static func read(path: String, repairTornTail: Bool = true) throws(Failure) -> (events: [DomainEvent], tornTail: Bool) {
         guard let data = FileManager.default.contents(atPath: path) else { return ([], false) }
         let text = String(decoding: data, as: UTF8.self)
         var events: [DomainEvent] = []
@@ -86,6 +87,9 @@ final class Journal {
                 if i == lines.count - 1 { torn = true; continue }
                 throw Failure(description: "journal \(path): line \(i + 1): \(error)")
             }
+        }
+        if !repairTornTail {
+            return (events, torn)
         }
         if torn, let lastNewline = data.lastIndex(of: 10) {
             // Cut the torn line so the next append starts on a fresh line.

@@ -50,6 +50,7 @@ extension MinglingHub {
                 broadcast(JSONWriter.message("round_extended") { $0.field("endsAt", endsAt.millisecondsSinceEpoch) })
             case .roundEnded(_, let round, _):
                 phaseChanged = true
+                breakoutMembers = [:]
                 for (id, link) in links {
                     let met = (metThisRound[id] ?? []).sorted()
                     enqueue(link, .text(JSONWriter.message("round_ended") { w in
@@ -69,8 +70,14 @@ extension MinglingHub {
                 let message = JSONWriter.message("partner_left") { w in
                     w.field("attendee", Int(id.rawValue)); w.field("reason", reason.rawValue)
                 }
-                for m in engine.breakout(b)?.members ?? [] where m != id { send(m, message) }
-            case .breakoutClosed(_, let reason, let returned):
+                let before = breakoutMembers[b] ?? []
+                breakoutMembers[b] = before.filter { $0 != id }
+                for m in before where m != id { send(m, message) }
+                send(id, JSONWriter.message("left_breakout") { w in
+                    w.field("breakout", Int64(b.rawValue)); w.field("reason", reason.rawValue)
+                })
+            case .breakoutClosed(let b, let reason, let returned):
+                breakoutMembers[b] = nil
                 let message = JSONWriter.message("breakout_closed") { $0.field("reason", reason.rawValue) }
                 for id in returned { send(id, message) }
             case .chatDelivered(_, let from, let text, let recipients, let at):
@@ -104,7 +111,10 @@ extension MinglingHub {
                 })
             case .attendeeReported(let from, let about, _, _):
                 log.info("attendee_reported", ["from": "\(from)", "about": "\(about)"])
-            case .attendeeBlocked, .planReplaced:
+            case .planReplaced(let plan):
+                greeting?.update(plan)
+                phaseChanged = true
+            case .attendeeBlocked:
                 break
             }
         }
@@ -113,6 +123,7 @@ extension MinglingHub {
 
     private func placed(_ b: Breakout) {
         presenceDirty = true
+        breakoutMembers[b.id] = b.members
         let message = ServerMessage.breakout(b, engine)
         for m in b.members {
             metThisRound[m, default: []].formUnion(b.members.filter { $0 != m })

@@ -60,7 +60,9 @@ extension MinglingHub {
         w.field("messagesOut", stats.messagesOut.load(ordering: .relaxed))
         w.field("tlsHandshakes", stats.tlsHandshakes.load(ordering: .relaxed))
         w.field("tlsHandshakeFailures", stats.tlsHandshakeFailures.load(ordering: .relaxed))
+        liveServerFields(&w, stats: stats)
         w.endObject()
+        liveFields(&w)
         w.endObject()
         return w.text
     }

@@ -51,12 +51,18 @@ final class MinglingHub {
     var requested: [AttendeeID: Set<AttendeeID>] = [:]
     /// Who met whom in the current round (for `round_ended`).
     var metThisRound: [AttendeeID: Set<AttendeeID>] = [:]
+    /// Current members of each open breakout, as announced (the engine has already moved on
+    /// when an event about a departure is routed, so the audience comes from here).
+    var breakoutMembers: [BreakoutID: [AttendeeID]] = [:]
     var outgoing: [Int: [(ConnectionID, Delivery)]] = [:]
     var deadlineTask: UInt64?
     var scheduledDeadline: Timestamp?
     var presenceDirty = true
     var counters = HubCounters()
+    var greeting: Greeting?
     var lastPresence: [UInt8] = []
+    /// The admin dashboard's last 15 minutes (MinglingHub+Dashboard.swift).
+    var dashboard = DashboardHistory()
 
     init(engine: MinglingEngine, random: SeededRandom, journal: Journal, tokens: ResumeTokens, log: Log,
          connectionLoops: LoopHandlesBox, loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {

@@ -13,6 +13,8 @@ final class LoopContext {
     let securityHeaders: SecurityHeaders
     /// Replaced when certificates are reloaded; sessions keep the context they started with.
     var tlsContext: TLSContext?
+    /// The connection log (README.md, "Connection log"); nil when turned off.
+    var connectionLog: ConnectionLog?
 
     init(settings: ServerSettings, log: Log, stats: ServerStats, router: Router, tlsContext: TLSContext?,
          loopHandle: LoopHandle, securityHeaders: SecurityHeaders) {

@@ -42,6 +42,8 @@ struct MinglingStartup {
         let journalPath = self.journalPath
         let tokens = ResumeTokens(secret: secret)
         let seed = settings.randomSeed ?? UInt64.random(in: .min ... .max)
+        let greeting = Greeting()
+        greeting.update(plan)
         let group: LoopGroup
         do {
             group = try LoopGroup(configuration: config) { loop in
@@ -57,6 +59,7 @@ struct MinglingStartup {
                     hub.noteReplayed(event)
                 }
                 hub.engine = engine
+                hub.greeting = greeting
                 loop.userContext = hub
                 if !replayed.isEmpty {
                     log.info("journal_replayed", ["events": "\(replayed.count)", "attendees": "\(engine.allAttendees.count)",
@@ -70,7 +73,7 @@ struct MinglingStartup {
         } catch {
             throw Server.StartError(description: "cannot start the mingling loop: \(error)")
         }
-        return (group, HubHandle(loop: group.handles[0]))
+        return (group, HubHandle(loop: group.handles[0], greeting: greeting))
     }
 }
 

@@ -11,6 +11,7 @@ final class Router {
     private var routes: [String: Route] = [:]
     private var prefixRoutes: [(prefix: String, route: Route)] = []
     private var deferredPrefixRoutes: [(prefix: String, route: DeferredRoute)] = []
+    private var deferredRoutes: [String: DeferredRoute] = [:]
     var staticFiles: StaticFiles?
 
     func addWebSocket(_ path: String, _ endpoint: any WebSocketEndpoint) { webSockets[path] = endpoint }
@@ -18,10 +19,13 @@ final class Router {
     func addPrefix(_ prefix: String, _ route: @escaping Route) { prefixRoutes.append((prefix, route)) }
     /// Routes that may answer later, from another thread, through the `DeferredReply`.
     func addPrefix(_ prefix: String, deferred route: @escaping DeferredRoute) { deferredPrefixRoutes.append((prefix, route)) }
+    /// An exact path that may answer later (takes precedence over `add` for the same path).
+    func add(_ path: String, deferred route: @escaping DeferredRoute) { deferredRoutes[path] = route }
 
     func webSocketEndpoint(for path: String) -> (any WebSocketEndpoint)? { webSockets[path] }
 
     func respond(to head: HTTPRequestHead, body: [UInt8], connection: Connection, reply: DeferredReply) -> RouteOutcome {
+        if let route = deferredRoutes[head.path] { return route(head, body, connection, reply) }
         for p in deferredPrefixRoutes where head.path.hasPrefix(p.prefix) { return p.route(head, body, connection, reply) }
         return .now(respond(to: head, body: body, connection: connection))
     }

@@ -9,13 +9,12 @@ enum Routes {
         router.add("/healthz") { head, _, _ in
             .onlyGet(head) { .text("ok\n", status: 200) }
         }
-        router.add("/readyz") { head, _, _ in
-            .onlyGet(head) { .text("ready\n", status: 200) }
-        }
         if let hub {
-            router.addWebSocket("/ws", AttendeeEndpoint(settings: settings, hub: hub, wallClock: WallClock.now))
-            if let adminAuth { AdminAPI.install(on: router, auth: adminAuth, hub: hub, stats: stats) }
+            router.addWebSocket("/ws", AttendeeEndpoint(settings: settings, hub: hub, greeting: hub.greeting, wallClock: WallClock.now))
+            if let adminAuth { AdminAPI.install(on: router, auth: adminAuth, hub: hub, stats: stats, settings: settings) }
         }
+        // /admin, /admin/ws, /metrics and /readyz (which checks the journal).
+        AdminRoutes.install(on: router, settings: settings, stats: stats, hub: hub, auth: adminAuth)
         if settings.echoEndpoint {
             router.addWebSocket("/echo", EchoEndpoint(config: settings.echoWebSocketConfig))
         }

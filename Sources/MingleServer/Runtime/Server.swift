@@ -4,6 +4,7 @@ import Glibc
 import Dispatch
 import EventLoop
 import HTTP1
+import Mingling
 import Synchronization
 import TLS
 import WebSocket
@@ -20,6 +21,7 @@ public final class Server: Sendable {
     /// The mingling hub's own loop (nil when serving without an event).
     private let hubGroup: LoopGroup?
     let hub: HubHandle?
+    let connectionLog: ConnectionLog?
 
     /// The bound port (differs from settings when port 0 was asked for).
     public var port: UInt16 { group.boundPorts[0] }
@@ -58,11 +60,14 @@ public final class Server: Sendable {
         var hub: HubHandle?
         var adminAuth: AdminAuth?
         let connectionLoops = LoopHandlesBox()
+        var privacy = Privacy()
         if let eventPath = settings.eventConfigPath {
             let startup = try MinglingStartup.prepare(settings: settings, path: eventPath, log: log)
             let (g, h) = try startup.start(settings: settings, log: log, connectionLoops: connectionLoops)
             hubGroup = g
             hub = h
+            privacy = startup.plan.privacy
+            h.withHub { hub in hub.startDashboardSampling(stats: stats) }
             do {
                 let (token, source) = try AdminAuth.resolveToken(configured: settings.adminToken, stateDirectory: settings.stateDirectory)
                 adminAuth = AdminAuth(token: token, cookieKey: HMACSHA256.authenticate(Array("admin-cookie".utf8), key: startup.secret))
@@ -76,12 +81,17 @@ public final class Server: Sendable {
             hubGroup = nil
         }
         self.hub = hub
+        let connectionLog = try Self.openConnectionLog(settings, privacy: privacy)
+        self.connectionLog = connectionLog
         do {
             group = try LoopGroup(configuration: config) { [hub, adminAuth] loop in
                 Self.setUpLoop(loop, settings: settings, log: log, stats: stats, tls: tlsConfiguration, hub: hub,
                                adminAuth: adminAuth)
+                (loop.userContext as? LoopContext)?.connectionLog = connectionLog
+                LoopLagProbe.start(on: loop, recorder: stats.loopLag) { ServerConnection.reportSocketBytes(on: $0, stats: stats) }
             }
         } catch {
+            connectionLog?.close()
             hubGroup?.stopNow()
             hubGroup?.join()
             throw StartError(description: "cannot listen on \(address): \(error)")
@@ -171,6 +181,7 @@ public final class Server: Sendable {
         switch EventConfigLoader.load(path: path) {
         case .success(let plan):
             hub.submit(.replacePlan(plan))
+            connectionLog?.update(privacy: plan.privacy)
             log.info("event_reloaded", ["path": path, "sessions": "\(plan.sessions.count)"])
         case .failure(let errors):
             for e in errors.errors { log.error("event_reload_rejected", ["error": e.description]) }
@@ -197,6 +208,19 @@ public final class Server: Sendable {
             }
             hubGroup.join()
         }
+        connectionLog?.close()
         log.info("stopped", [:])
+    }
+}
+
+extension Server {
+    static func openConnectionLog(_ settings: ServerSettings, privacy: Privacy) throws(StartError) -> ConnectionLog? {
+        guard let path = settings.resolvedConnectionLogPath else { return nil }
+        do {
+            return try ConnectionLog(path: path, maxFileBytes: settings.connectionLogMaxFileBytes, privacy: privacy,
+                                     wallClock: WallClock.now)
+        } catch {
+            throw StartError(description: "cannot open the connection log \(path): \(error)")
+        }
     }
 }

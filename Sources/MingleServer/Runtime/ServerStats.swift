@@ -16,6 +16,11 @@ final class ServerStats: Sendable {
     let payloadBytesIn = Atomic<Int>(0)
     let payloadBytesOut = Atomic<Int>(0)
     let slowConsumersClosed = Atomic<Int>(0)
+    /// Bytes through the sockets (TLS records included), for the dashboard's rates.
+    let socketBytesIn = Atomic<Int>(0)
+    let socketBytesOut = Atomic<Int>(0)
+    let loopLag = LoopLagRecorder()
+    let startedAt = ContinuousClock.now
 
     func connectionOpened() { connectionsOpened.add(1, ordering: .relaxed) }
     func connectionClosed() { connectionsClosed.add(1, ordering: .relaxed) }
@@ -33,6 +38,12 @@ final class ServerStats: Sendable {
     func messageSent(bytes: Int) {
         messagesOut.add(1, ordering: .relaxed)
         payloadBytesOut.add(bytes, ordering: .relaxed)
+    }
+
+    /// Socket bytes arrive in batches (each loop's lag probe tick, and at close), not per read.
+    func socketBytes(in bytesIn: Int, out bytesOut: Int) {
+        if bytesIn > 0 { socketBytesIn.add(bytesIn, ordering: .relaxed) }
+        if bytesOut > 0 { socketBytesOut.add(bytesOut, ordering: .relaxed) }
     }
 
     var openConnections: Int {

@@ -68,6 +68,22 @@ public struct ServerSettings: Sendable {
     // Logs
     public var logFormat: Log.Format = .text
     public var logLevel: Log.Level = .info
+    /// The connection log: one JSON line per connection lifecycle event (README.md, "Connection log").
+    public var connectionLogEnabled: Bool = true
+    /// nil: `<stateDirectory>/connections.jsonl`.
+    public var connectionLogPath: String?
+    /// The active file is rotated when it would pass this size (and at every UTC midnight).
+    public var connectionLogMaxFileBytes: Int = 64 * 1024 * 1024
+    /// Plain mode behind a reverse proxy: the header that proxy sets to the client's address
+    /// (e.g. "X-Forwarded-For"); its last entry is used for logs and admin lockouts. Unset by
+    /// default: a header any client can send is never trusted unless configured.
+    public var forwardedForHeader: String?
+    /// `/metrics` without the admin token (for a scraper on a private network); off by default.
+    public var metricsPublic: Bool = false
+
+    public var resolvedConnectionLogPath: String? {
+        connectionLogEnabled ? (connectionLogPath ?? stateDirectory + "/connections.jsonl") : nil
+    }
 
     public init() {}
 

@@ -81,6 +81,22 @@ public enum ServerSettingsLoader {
             if let l = o.choice("level", default: s.logLevel, &d) { s.logLevel = l }
             o.reportUnknownKeys(&d)
         }
+        if let v = root.value("connectionLog", required: false, &d), var o = ObjectReader(v, path: "connectionLog", &d) {
+            if let on = o.bool("enabled", default: s.connectionLogEnabled, &d) { s.connectionLogEnabled = on }
+            if let p = o.string("path", required: false, maxLength: 4096, &d) { s.connectionLogPath = resolve(p) }
+            if let x = o.integer("maxFileBytes", in: 65536...17_179_869_184, default: s.connectionLogMaxFileBytes, &d) { s.connectionLogMaxFileBytes = x }
+            o.reportUnknownKeys(&d)
+        }
+        if let v = root.value("proxy", required: false, &d), var o = ObjectReader(v, path: "proxy", &d) {
+            if let h = o.string("forwardedForHeader", required: false, maxLength: 64, &d) {
+                if h.isEmpty || !h.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }) {
+                    d.fail("proxy.forwardedForHeader", "must be a header name like X-Forwarded-For, got \"\(h)\"")
+                }
+                s.forwardedForHeader = h
+            }
+            o.reportUnknownKeys(&d)
+        }
+        if let m = root.bool("metricsPublic", default: s.metricsPublic, &d) { s.metricsPublic = m }
         root.reportUnknownKeys(&d)
         return d.errors.isEmpty ? .success(s) : .failure(ConfigErrors(d.errors))
     }

@@ -1,0 +1,147 @@
+import Foundation
+import Mingling
+
+/// `mingle logs summary FILE...`: what organisers want to know after the event, from the
+/// connection logs (and the journal, for regions and meetings). Only counts and durations:
+/// no names, addresses or messages are printed.
+public struct LogSummary: Sendable, Equatable {
+    public var connections = 0
+    public var webSockets = 0
+    public var uniqueAttendees = 0
+    public var medianSessionSeconds = 0
+    public var p90SessionSeconds = 0
+    public var closeCodes: [Int: Int] = [:]
+    /// Attendee connections beyond each attendee's first (from the log), and resumes (journal).
+    public var reconnects = 0
+    public var resumes = 0
+    public var attendeesByRegion: [String: Int] = [:]
+    public var meetingsByRegion: [String: Int] = [:]
+    public var meetings = 0
+    public var crossRegionMeetings = 0
+    public var busiestMinute: String?
+    public var busiestMinuteConnections = 0
+    public var unreadableLines = 0
+
+    public init() {}
+
+    /// Reads connection log files (rotated ones included, in any order) and, when given, the journal.
+    public static func make(logFiles: [String], journal: String?, regionAttribute: String = "region") throws -> LogSummary {
+        var s = LogSummary()
+        var joinsByAttendee: [Int: Int] = [:]
+        var sessionMs: [Int64] = []
+        var perMinute: [String: Int] = [:]
+        for path in logFiles {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+            }
+            for line in data.split(separator: 10) where !line.isEmpty {
+                guard let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                      let event = o["event"] as? String else { s.unreadableLines += 1; continue }
+                switch event {
+                case "accepted":
+                    s.connections += 1
+                    if let t = o["time"] as? String, t.count >= 16 { perMinute[String(t.prefix(16)), default: 0] += 1 }
+                case "upgrade":
+                    if (o["status"] as? Int) == 101 { s.webSockets += 1 }
+                case "joined":
+                    if let a = o["attendee"] as? Int { joinsByAttendee[a, default: 0] += 1 }
+                case "closed":
+                    if let code = o["code"] as? Int { s.closeCodes[code, default: 0] += 1 }
+                    if o["attendee"] != nil, let ms = o["durationMs"] as? Int { sessionMs.append(Int64(ms)) }
+                default: break
+                }
+            }
+        }
+        s.uniqueAttendees = joinsByAttendee.count
+        s.reconnects = joinsByAttendee.values.reduce(0) { $0 + max(0, $1 - 1) }
+        sessionMs.sort()
+        s.medianSessionSeconds = Int(percentile(sessionMs, 0.5) / 1000)
+        s.p90SessionSeconds = Int(percentile(sessionMs, 0.9) / 1000)
+        if let busiest = perMinute.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) {
+            s.busiestMinute = busiest.key.replacingOccurrences(of: "T", with: " ") + " UTC"
+            s.busiestMinuteConnections = busiest.value
+        }
+        if let journal { try s.addJournal(journal, regionAttribute: regionAttribute) }
+        return s
+    }
+
+    mutating func addJournal(_ path: String, regionAttribute: String) throws {
+        let events = try Journal.read(path: path, repairTornTail: false).events
+        var region: [AttendeeID: String] = [:]
+        for e in events {
+            switch e {
+            case .attendeeRegistered(let id, let profile, _):
+                let r = profile.attributes[regionAttribute] ?? "(none)"
+                region[id] = r
+                attendeesByRegion[r, default: 0] += 1
+            case .attendeeResumed:
+                resumes += 1
+            case .roundStarted(_, _, _, _, let breakouts, _):
+                for b in breakouts { addMeeting(b, region) }
+            case .breakoutFormed(let b):
+                addMeeting(b, region)
+            default: break
+            }
+        }
+    }
+
+    private mutating func addMeeting(_ b: Breakout, _ region: [AttendeeID: String]) {
+        meetings += 1
+        let regions = Set(b.members.map { region[$0] ?? "(unknown)" })
+        if regions.count > 1 { crossRegionMeetings += 1 }
+        for r in regions { meetingsByRegion[r, default: 0] += 1 }
+    }
+
+    /// Nearest-rank percentile of sorted values (0 when empty).
+    static func percentile(_ sorted: [Int64], _ p: Double) -> Int64 {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((p * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count - 1, max(0, rank - 1))]
+    }
+
+    /// The human-readable report.
+    public var text: String {
+        var lines: [String] = []
+        func row(_ k: String, _ v: String) { lines.append(k.padding(toLength: 30, withPad: " ", startingAt: 0) + v) }
+        row("Connections", "\(connections) (\(webSockets) WebSocket)")
+        row("Unique attendees", "\(uniqueAttendees)")
+        row("Attendee session length", "median \(Self.duration(medianSessionSeconds)), p90 \(Self.duration(p90SessionSeconds))")
+        row("Reconnects", "\(reconnects) extra connections" + (resumes > 0 ? ", \(resumes) resumes in the journal" : ""))
+        if let busiestMinute { row("Busiest minute", "\(busiestMinute): \(busiestMinuteConnections) new connections") }
+        lines.append("Close codes:")
+        for (code, n) in closeCodes.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(code) \(Self.closeName(code).padding(toLength: 20, withPad: " ", startingAt: 0)) \(n)")
+        }
+        if !attendeesByRegion.isEmpty {
+            row("Meetings", "\(meetings), of which \(crossRegionMeetings) across regions" +
+                (meetings > 0 ? " (\(crossRegionMeetings * 100 / meetings)%)" : ""))
+            lines.append("By region:                    attendees  meetings")
+            for r in Set(attendeesByRegion.keys).union(meetingsByRegion.keys).sorted() {
+                let a = String(attendeesByRegion[r] ?? 0), m = String(meetingsByRegion[r] ?? 0)
+                lines.append("  " + r.padding(toLength: 28, withPad: " ", startingAt: 0)
+                             + String(repeating: " ", count: max(0, 9 - a.count)) + a
+                             + String(repeating: " ", count: max(0, 10 - m.count)) + m)
+            }
+        }
+        if unreadableLines > 0 { row("Unreadable lines skipped", "\(unreadableLines)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func duration(_ seconds: Int) -> String {
+        seconds >= 3600 ? "\(seconds / 3600) h \(seconds / 60 % 60) min" : seconds >= 60 ? "\(seconds / 60) min \(seconds % 60) s" : "\(seconds) s"
+    }
+
+    static func closeName(_ code: Int) -> String {
+        switch code {
+        case 1000: "normal"
+        case 1001: "going away"
+        case 1005: "no status"
+        case 1006: "abnormal (no close)"
+        case 1008: "policy"
+        case 1009: "too big"
+        case 1011: "server error"
+        case 4001: "removed"
+        default: ""
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import EventLoop
+import Mingling
+import Synchronization
+
+/// The connection log's front: connection loops hand events to it and return at once; a
+/// dedicated thread (a one-loop `LoopGroup`, whose inbox is the project's audited hand-off)
+/// encodes them, batches the writes (at most `flushInterval` apart) and rotates the file. So no
+/// connection loop ever waits on the disk. `close()` writes everything queued (clean shutdown).
+final class ConnectionLog: Sendable {
+    private let group: LoopGroup
+    private let handle: LoopHandle
+    let path: String
+    let eventsQueued = Atomic<Int>(0)
+    static let flushInterval: Duration = .milliseconds(250)
+
+    init(path: String, maxFileBytes: Int, privacy: Privacy, wallClock: @escaping @Sendable () -> Timestamp) throws {
+        self.path = path
+        // Open on this thread so a bad path is a start error, then hand the file to the writer.
+        let file = try ConnectionLogFile(path: path, maxFileBytes: maxFileBytes, retentionDays: privacy.retentionDays,
+                                         now: wallClock())
+        let box = Mutex<ConnectionLogFile?>(file)
+        var config = LoopGroupConfiguration()
+        config.loops = 1
+        group = try LoopGroup(configuration: config) { loop in
+            let file = box.withLock { f -> ConnectionLogFile? in
+                let taken = f
+                f = nil
+                return taken
+            }
+            guard let file else { return }
+            loop.userContext = ConnectionLogWriter(file: file, privacy: AddressPrivacy(mode: privacy.ipLogging),
+                                                   loop: loop, wallClock: wallClock)
+        }
+        handle = group.handles[0]
+    }
+
+    func record(_ event: ConnectionLogEvent) {
+        eventsQueued.add(1, ordering: .relaxed)
+        handle.execute { loop in (loop.userContext as? ConnectionLogWriter)?.write(event) }
+    }
+
+    /// New privacy settings (event file reloaded).
+    func update(privacy: Privacy) {
+        handle.execute { loop in
+            guard let writer = loop.userContext as? ConnectionLogWriter else { return }
+            writer.privacy.mode = privacy.ipLogging
+            writer.file.retentionDays = privacy.retentionDays
+        }
+    }
+
+    /// Flushes, closes the file and stops the writer thread. Call after the connection loops stopped.
+    func close() {
+        group.executeOnAll { loop in
+            (loop.userContext as? ConnectionLogWriter)?.file.close()
+            loop.userContext = nil
+            loop.stop()
+        }
+        group.join()
+    }
+}
+
+/// The writer thread's state.
+final class ConnectionLogWriter {
+    let file: ConnectionLogFile
+    var privacy: AddressPrivacy
+    unowned let loop: EventLoop
+    let wallClock: @Sendable () -> Timestamp
+    private var flushScheduled = false
+    private var lastPrune: Timestamp
+
+    init(file: ConnectionLogFile, privacy: AddressPrivacy, loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {
+        self.file = file
+        self.privacy = privacy
+        self.loop = loop
+        self.wallClock = wallClock
+        self.lastPrune = wallClock()
+    }
+
+    func write(_ event: ConnectionLogEvent) {
+        let now = wallClock()
+        file.append(event.jsonLine(privacy: &privacy), now: now)
+        if now.millisecondsSinceEpoch - lastPrune.millisecondsSinceEpoch > 3_600_000 {
+            lastPrune = now
+            file.prune(now: now)
+        }
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        // Weak: `close()` drops the writer while this timer may still be due in the same pass.
+        _ = loop.schedule(at: .now + ConnectionLog.flushInterval) { [weak self] in
+            guard let self else { return }
+            self.flushScheduled = false
+            self.file.flush()
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Mingling
+
+/// One line of the connection log (see README.md, "Connection log"). Built on the connection's
+/// loop from values it already has; encoded to JSON on the log's own thread.
+struct ConnectionLogEvent: Sendable {
+    enum Kind: String, Sendable {
+        /// TCP accepted: remote address (per the privacy setting), local port, listener.
+        case accepted
+        /// TLS handshake finished (version, cipher) or failed (`error`).
+        case tls, tlsFailed = "tls_failed"
+        /// One HTTP request answered (method, path, status, user agent, origin).
+        case request
+        /// A WebSocket upgrade: `status` 101 when accepted, else the refusal's status.
+        case upgrade
+        /// The socket now speaks for an attendee.
+        case joined
+        /// Connection gone: who closed, code and reason, duration, bytes and messages each way.
+        case closed
+    }
+
+    var kind: Kind
+    var at: Timestamp
+    var connection: UInt64
+    var remote: String?
+    var listener: String?
+    var tlsVersion: String?
+    var cipher: String?
+    var method: String?
+    var path: String?
+    var status: Int?
+    var userAgent: String?
+    var origin: String?
+    /// The client address a trusted proxy reported (plain mode with `proxy.forwardedForHeader`).
+    var forwardedFor: String?
+    var attendee: UInt32?
+    var closedBy: String?
+    var code: Int?
+    var reason: String?
+    var error: String?
+    var durationMilliseconds: Int64?
+    var bytesIn: UInt64?
+    var bytesOut: UInt64?
+    var messagesIn: Int?
+    var messagesOut: Int?
+
+    init(_ kind: Kind, at: Timestamp, connection: UInt64) {
+        self.kind = kind
+        self.at = at
+        self.connection = connection
+    }
+
+    /// Longest user agent, origin, path or reason kept; a client cannot make a line huge.
+    static let maxFieldCharacters = 256
+
+    /// The JSON line; addresses pass through `privacy` (nil fields are left out).
+    func jsonLine(privacy: inout AddressPrivacy) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("time", ISOTime.format(at))
+        w.field("event", kind.rawValue)
+        w.field("conn", String(connection, radix: 16))
+        if let remote, let shown = privacy.show(remote, at: at) { w.field("remote", shown) }
+        if let forwardedFor, let shown = privacy.show(forwardedFor, at: at) { w.field("forwardedFor", shown) }
+        func text(_ k: String, _ v: String?) {
+            if let v { w.field(k, v.count > Self.maxFieldCharacters ? String(v.prefix(Self.maxFieldCharacters)) : v) }
+        }
+        func number(_ k: String, _ v: Int?) { if let v { w.field(k, v) } }
+        text("listener", listener)
+        text("tlsVersion", tlsVersion)
+        text("cipher", cipher)
+        text("method", method)
+        text("path", path)
+        number("status", status)
+        text("userAgent", userAgent)
+        text("origin", origin)
+        if let attendee { w.field("attendee", Int(attendee)) }
+        text("closedBy", closedBy)
+        number("code", code)
+        text("reason", reason)
+        text("error", error)
+        if let durationMilliseconds { w.field("durationMs", durationMilliseconds) }
+        if let bytesIn { w.field("bytesIn", Int64(clamping: bytesIn)) }
+        if let bytesOut { w.field("bytesOut", Int64(clamping: bytesOut)) }
+        number("messagesIn", messagesIn)
+        number("messagesOut", messagesOut)
+        w.endObject()
+        return w.text
+    }
+}
+
+/// UTC times for log lines and file names.
+enum ISOTime {
+    /// "2026-11-30T09:15:02.123Z"
+    static func format(_ t: Timestamp) -> String {
+        let (date, time, ms) = parts(t)
+        return "\(date)T\(time).\(pad(ms, 3))Z"
+    }
+
+    /// "20261130T091502Z", for rotated file names (sorts by time).
+    static func compact(_ t: Timestamp) -> String {
+        let (date, time, _) = parts(t)
+        return date.replacingOccurrences(of: "-", with: "") + "T" + time.replacingOccurrences(of: ":", with: "") + "Z"
+    }
+
+    /// Days since 1970-01-01 (UTC).
+    static func day(_ t: Timestamp) -> Int64 {
+        t.millisecondsSinceEpoch >= 0 ? t.millisecondsSinceEpoch / 86_400_000 : (t.millisecondsSinceEpoch - 86_399_999) / 86_400_000
+    }
+
+    private static func parts(_ t: Timestamp) -> (String, String, Int) {
+        let ms = Int(((t.millisecondsSinceEpoch % 1000) + 1000) % 1000)
+        let seconds = (t.millisecondsSinceEpoch - Int64(ms)) / 1000
+        let days = ISOTime.day(t)
+        let secondOfDay = Int(seconds - days * 86_400)
+        // Civil date from days (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let date = "\(pad(Int(y), 4))-\(pad(Int(m), 2))-\(pad(Int(d), 2))"
+        let time = "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+        return (date, time, ms)
+    }
+
+    private static func pad(_ v: Int, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+}

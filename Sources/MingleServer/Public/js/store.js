@@ -1,0 +1,207 @@
+// The page's state, changed only by server messages (`receive`) and a few local actions (`update`).
+// Views subscribe and re-render from it; nothing else holds session state.
+
+const MAX_CHAT = 300;
+const MAX_ANNOUNCEMENTS = 20;
+
+export const state = {
+  conn: { state: 'connecting', retryAt: null, code: null },
+  joined: false,
+  joining: false,
+  /**
+   * The event before joining (attributes for the form, access code, privacy). The protocol sends the
+   * event only in `welcome`; a server that sends `{"type":"hello","serverTime","event","privacy"}`
+   * when the socket opens lets the form offer the event's attributes. Without it the form has none.
+   */
+  info: null,
+  me: null,
+  event: null,
+  privacy: null,
+  phase: { phase: 'lobby', session: null, round: null, rounds: null, endsAt: null, joiningPaused: false },
+  presence: null,
+  round: null,
+  breakout: null,
+  endingSoon: false,
+  waiting: null,
+  unplaced: false,
+  chat: [],
+  /** attendee id -> { status: "here" | "reconnecting" | "left", reason, graceEndsAt } */
+  partners: {},
+  stayInTouch: new Set(),
+  contacts: [],
+  announcements: [],
+  summary: null,
+  /** Sessions whose last round ended while we watched (the phase does not say so). */
+  minglesDone: new Set(),
+  joinError: null,
+  notice: null,
+  removed: null,
+  tab: 'event',
+};
+
+const listeners = new Set();
+let scheduled = false;
+
+export function subscribe(fn) {
+  listeners.add(fn);
+}
+
+/** Coalesces bursts of messages into one render per frame. */
+function notify() {
+  if (scheduled) return;
+  scheduled = true;
+  queueMicrotask(() => {
+    scheduled = false;
+    for (const fn of listeners) fn(state);
+  });
+}
+
+export function update(patch) {
+  Object.assign(state, patch);
+  notify();
+}
+
+export function memberById(id) {
+  return state.breakout?.members.find((m) => m.id === id) ?? null;
+}
+
+export function others() {
+  if (!state.breakout || !state.me) return [];
+  return state.breakout.members.filter((m) => m.id !== state.me.id);
+}
+
+export function hasContact(id) {
+  return state.contacts.some((c) => c.attendee === id);
+}
+
+function setBreakout(b) {
+  const sameRoom = state.breakout && b && state.breakout.id === b.id;
+  state.breakout = b;
+  state.waiting = null;
+  state.unplaced = false;
+  if (!sameRoom) {
+    state.chat = [];
+    state.partners = {};
+    state.endingSoon = false;
+  }
+  if (b) for (const m of b.members) if (!state.partners[m.id]) state.partners[m.id] = { status: 'here' };
+}
+
+function addContact(card) {
+  if (!card || typeof card.attendee !== 'number') return;
+  state.contacts = state.contacts.filter((c) => c.attendee !== card.attendee).concat([card]);
+}
+
+/** Applies one server message. Returns nothing; side effects live in main.js. */
+export function receive(msg) {
+  switch (msg.type) {
+    case 'hello':
+      state.info = { event: msg.event ?? null, privacy: msg.privacy ?? null };
+      break;
+    case 'welcome':
+      state.joined = true;
+      state.joining = false;
+      state.joinError = null;
+      state.me = msg.attendee;
+      state.event = msg.event;
+      state.privacy = msg.privacy ?? null;
+      state.info = { event: msg.event, privacy: msg.privacy ?? null };
+      if (msg.phase) state.phase = { ...state.phase, ...msg.phase };
+      state.contacts = Array.isArray(msg.contacts) ? msg.contacts.slice() : [];
+      state.stayInTouch = new Set(Array.isArray(msg.stayInTouch) ? msg.stayInTouch : []);
+      state.round = msg.phase && msg.phase.phase === 'mingling' && msg.phase.endsAt
+        ? { session: msg.phase.session, round: msg.phase.round, rounds: msg.phase.rounds, endsAt: msg.phase.endsAt }
+        : null;
+      setBreakout(msg.breakout ?? null);
+      break;
+    case 'phase': {
+      const { type, ...rest } = msg;
+      state.phase = { ...state.phase, ...rest };
+      if (msg.phase !== 'mingling') {
+        state.round = null;
+        state.waiting = null;
+        state.unplaced = false;
+        setBreakout(null);
+      } else if (msg.endsAt) {
+        state.round = { ...(state.round ?? {}), session: msg.session, round: msg.round, rounds: msg.rounds, endsAt: msg.endsAt };
+      }
+      break;
+    }
+    case 'presence':
+      state.presence = msg;
+      break;
+    case 'round_started':
+      state.round = { session: msg.session, round: msg.round, rounds: msg.rounds, startedAt: msg.startedAt, endsAt: msg.endsAt, warningSeconds: msg.warningSeconds };
+      state.phase = { ...state.phase, phase: 'mingling', session: msg.session, round: msg.round, rounds: msg.rounds, endsAt: msg.endsAt };
+      state.summary = null;
+      state.unplaced = false;
+      state.endingSoon = false;
+      break;
+    case 'breakout':
+      setBreakout({ id: msg.id, members: Array.isArray(msg.members) ? msg.members : [], prompt: msg.prompt ?? null, endsAt: msg.endsAt });
+      break;
+    case 'waiting':
+      setBreakout(null);
+      state.waiting = { eligibleAt: msg.eligibleAt };
+      break;
+    case 'unplaced':
+      setBreakout(null);
+      state.unplaced = true;
+      break;
+    case 'round_ending_soon':
+      state.endingSoon = true;
+      if (state.round) state.round.endsAt = msg.endsAt;
+      if (state.breakout) state.breakout.endsAt = msg.endsAt;
+      break;
+    case 'round_extended':
+      state.endingSoon = false;
+      if (state.round) state.round.endsAt = msg.endsAt;
+      if (state.breakout) state.breakout.endsAt = msg.endsAt;
+      state.phase = { ...state.phase, endsAt: msg.endsAt };
+      break;
+    case 'round_ended':
+      if (state.round?.rounds && msg.round >= state.round.rounds && state.round.session) state.minglesDone.add(state.round.session);
+      state.summary = { round: msg.round, met: Array.isArray(msg.met) ? msg.met : [], rounds: state.round?.rounds ?? null };
+      state.round = null;
+      state.waiting = null;
+      state.unplaced = false;
+      setBreakout(null);
+      break;
+    case 'partner_left':
+      state.partners[msg.attendee] = { status: 'left', reason: msg.reason };
+      break;
+    case 'partner_reconnecting':
+      state.partners[msg.attendee] = { status: 'reconnecting', graceEndsAt: msg.graceEndsAt };
+      break;
+    case 'partner_back':
+      state.partners[msg.attendee] = { status: 'here' };
+      break;
+    case 'breakout_closed':
+      setBreakout(null);
+      break;
+    case 'chat':
+      if (state.breakout) {
+        state.chat.push({ from: msg.from, name: msg.name, text: msg.text, at: msg.at });
+        if (state.chat.length > MAX_CHAT) state.chat.splice(0, state.chat.length - MAX_CHAT);
+      }
+      break;
+    case 'stay_in_touch_pending':
+      state.stayInTouch.add(msg.with);
+      break;
+    case 'stay_in_touch_withdrawn':
+      state.stayInTouch.delete(msg.with);
+      break;
+    case 'contact':
+      addContact(msg.card);
+      break;
+    case 'announcement':
+      state.announcements = [{ text: msg.text, at: msg.at, scope: msg.scope }, ...state.announcements].slice(0, MAX_ANNOUNCEMENTS);
+      break;
+    case 'removed':
+      state.removed = { reason: msg.reason };
+      break;
+    default:
+      return;
+  }
+  notify();
+}

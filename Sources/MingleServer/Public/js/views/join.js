@@ -1,0 +1,192 @@
+// The join form: name, the event's attributes, organisation, optional contact card, access code, and
+// the privacy notice. Checks the same bounds as the server so most mistakes never leave the page;
+// the server's refusals land in the same alert.
+
+import { h, replaceChildren } from '../dom.js';
+import { t } from '../i18n.js';
+
+const LIMITS = { name: 60, organisation: 100, email: 254, link: 300, accessCode: 100 };
+
+let built = null; // { key, form, fields }
+
+/** The access code from the join link: `#code=ABC` (not sent to the server's logs) or `?code=ABC`. */
+export function codeFromLink() {
+  const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const query = new URLSearchParams(location.search);
+  return hash.get('code') || query.get('code') || '';
+}
+
+function field(id, labelKey, input, hintKey) {
+  const hintId = hintKey ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  input.id = id;
+  input.setAttribute('aria-describedby', [hintId, errorId].filter(Boolean).join(' '));
+  return h('div', { class: 'field' },
+    h('label', { attrs: { for: id }, text: labelKey ? t(labelKey) : '' }),
+    hintKey ? h('p', { class: 'hint', id: hintId, text: t(hintKey) }) : null,
+    input,
+    h('p', { class: 'field-error', id: errorId, testid: `error-${id}`, hidden: true }));
+}
+
+function textInput(name, { max, type = 'text', autocomplete, required, testid }) {
+  return h('input', {
+    type, name, maxLength: max, autocomplete: autocomplete || 'off', required: !!required,
+    testid, attrs: { spellcheck: type === 'text' ? 'false' : null },
+  });
+}
+
+function buildForm(info, onSubmit) {
+  const event = info?.event ?? null;
+  const attrs = event?.attributes ?? [];
+  const fields = {
+    name: textInput('name', { max: LIMITS.name, autocomplete: 'name', required: true, testid: 'join-name' }),
+    organisation: textInput('organisation', { max: LIMITS.organisation, autocomplete: 'organization', testid: 'join-org' }),
+    email: textInput('email', { max: LIMITS.email, type: 'email', autocomplete: 'email', testid: 'join-email' }),
+    link: textInput('link', { max: LIMITS.link, type: 'url', autocomplete: 'url', testid: 'join-link' }),
+    accessCode: textInput('accessCode', { max: LIMITS.accessCode, autocomplete: 'off', testid: 'join-code' }),
+    attributes: {},
+  };
+  const attributeFields = attrs.map((a) => {
+    const select = h('select', { name: `attr-${a.id}`, required: true, testid: `join-attr-${a.id}` },
+      h('option', { value: '', text: t('joinChoose') }),
+      (a.values || []).map((v) => h('option', { value: v.id, text: v.label })));
+    fields.attributes[a.id] = select;
+    return field(`join-attr-${a.id}`, null, select);
+  });
+  // Attribute labels come from the event file, not from our translations.
+  attrs.forEach((a, i) => { attributeFields[i].querySelector('label').textContent = a.label; });
+
+  const needsCode = !!event?.accessCodeRequired;
+  const privacy = info?.privacy;
+  const alert = h('div', { class: 'form-alert', testid: 'join-error', attrs: { role: 'alert', tabindex: '-1' }, hidden: true });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', testid: 'join-submit', text: t('joinSubmit') });
+
+  const form = h('form', { class: 'join-form', testid: 'join-form', noValidate: true, attrs: { 'aria-labelledby': 'join-title' } },
+    alert,
+    field('join-name', 'joinName', fields.name, 'joinNameHint'),
+    attributeFields,
+    field('join-org', 'joinOrganisation', fields.organisation),
+    h('fieldset', { class: 'contact-fieldset' },
+      h('legend', { text: t('joinContactLegend') }),
+      h('p', { class: 'hint', text: t('joinContactHint') }),
+      field('join-email', 'joinEmail', fields.email),
+      field('join-link', 'joinLink', fields.link, 'joinLinkHint')),
+    needsCode || codeFromLink() ? field('join-code', 'joinAccessCode', fields.accessCode, 'joinAccessCodeHint') : null,
+    h('section', { class: 'privacy', testid: 'privacy', attrs: { 'aria-labelledby': 'privacy-title' } },
+      h('h2', { class: 'privacy-title', id: 'privacy-title', text: t('privacyTitle') }),
+      h('p', { text: privacy ? t('privacyBody', { days: privacy.retentionDays }) : t('privacyBodyGeneric') }),
+      h('p', { text: `${t(`privacyIp_${privacy?.ipLogging ?? 'unknown'}`)} ${t('privacyContact')}` })),
+    submit);
+  fields.accessCode.value = codeFromLink();
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const result = collect(fields, attrs, needsCode);
+    showErrors(form, alert, result.errors);
+    if (!result.errors.length) onSubmit(result.message);
+  });
+  return { form, fields, alert, submit };
+}
+
+function collect(fields, attrs, needsCode) {
+  const errors = [];
+  const name = fields.name.value.trim();
+  const organisation = fields.organisation.value.trim();
+  const email = fields.email.value.trim();
+  const link = fields.link.value.trim();
+  const code = fields.accessCode.value.trim();
+  if (!name) errors.push(['join-name', t('errNameMissing')]);
+  else if ([...name].length > LIMITS.name) errors.push(['join-name', t('errTooLong', { max: LIMITS.name })]);
+  const attributes = {};
+  for (const a of attrs) {
+    const value = fields.attributes[a.id].value;
+    if (!value) errors.push([`join-attr-${a.id}`, t('errChoose', { label: a.label })]);
+    else attributes[a.id] = value;
+  }
+  if ([...organisation].length > LIMITS.organisation) errors.push(['join-org', t('errTooLong', { max: LIMITS.organisation })]);
+  if (email && (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > LIMITS.email)) errors.push(['join-email', t('errEmail')]);
+  if (link && (!/^https?:\/\/\S+$/i.test(link) || link.length > LIMITS.link)) errors.push(['join-link', t('errLink')]);
+  if (needsCode && !code) errors.push(['join-code', t('errCodeMissing')]);
+  const message = { type: 'join', name, attributes };
+  if (organisation) message.organisation = organisation;
+  const contact = {};
+  if (email) contact.email = email;
+  if (link) contact.link = link;
+  if (email || link) {
+    contact.name = name;
+    if (organisation) contact.organisation = organisation;
+    message.contact = contact;
+  }
+  if (code) message.accessCode = code;
+  return { errors, message };
+}
+
+function showErrors(form, alert, errors, title = null) {
+  for (const el of form.querySelectorAll('.field-error')) { el.hidden = true; el.textContent = ''; }
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  if (!errors.length) { alert.hidden = true; return; }
+  for (const [id, text] of errors) {
+    if (!id) continue;
+    const input = form.querySelector(`#${CSS.escape(id)}`);
+    const out = form.querySelector(`#${CSS.escape(id)}-error`);
+    if (input) input.setAttribute('aria-invalid', 'true');
+    if (out) { out.textContent = text; out.hidden = false; }
+  }
+  replaceChildren(alert,
+    h('p', { class: 'form-alert-title', text: title ?? t('errSummary', { count: errors.length }) }),
+    h('ul', {}, errors.map(([id, text]) => h('li', {}, id ? h('a', { href: `#${id}`, text }) : text))));
+  alert.hidden = false;
+  alert.focus();
+}
+
+/** The server refused the join: say why, next to the field when we know it. */
+export function showServerError(code, message) {
+  if (!built) return;
+  const fieldFor = { access_code_invalid: 'join-code', invalid_access_code: 'join-code' };
+  let id = fieldFor[code] ?? null;
+  if ((code === 'bad_field' || code === 'invalid_profile') && typeof message === 'string') {
+    const m = message.match(/\b(name|organisation|email|link|accessCode)\b/);
+    if (m) id = { name: 'join-name', organisation: 'join-org', email: 'join-email', link: 'join-link', accessCode: 'join-code' }[m[1]];
+  }
+  const key = `serverError_${code}`;
+  const text = t(key) === key ? t('serverError_other') : t(key);
+  if (id && !built.form.querySelector(`#${id}`)) id = null;
+  showErrors(built.form, built.alert, [[id, text]], t('serverErrorTitle'));
+  built.submit.disabled = false;
+}
+
+export function renderJoin(root, state, { join, lang }) {
+  const info = state.info;
+  const key = `${lang}|${info ? JSON.stringify(info.event?.attributes ?? null) + info.event?.accessCodeRequired + JSON.stringify(info.privacy) : 'none'}`;
+  if (!built || built.key !== key) {
+    const previous = built ? snapshot(built.fields) : null;
+    const b = buildForm(info, (message) => { b.submit.disabled = true; join(message); });
+    built = { key, ...b };
+    if (previous) restore(built.fields, previous);
+    const event = info?.event;
+    replaceChildren(root,
+      h('div', { class: 'join-layout' },
+        h('div', { class: 'join-intro' },
+          h('p', { class: 'eyebrow', text: t('joinEyebrow') }),
+          h('h1', { id: 'join-title', class: 'h1', text: event?.name ?? t('joinTitleFallback') }),
+          h('p', { class: 'lead', text: t('joinLead') }),
+          h('ol', { class: 'steps' },
+            h('li', { text: t('joinStep1') }),
+            h('li', { text: t('joinStep2') }),
+            h('li', { text: t('joinStep3') }))),
+        h('div', { class: 'card join-card' }, built.form)));
+  }
+  built.submit.disabled = state.joining || state.conn.state !== 'open';
+  built.submit.textContent = state.joining ? t('joinSubmitting') : t('joinSubmit');
+}
+
+function snapshot(fields) {
+  const s = { attributes: {} };
+  for (const k of ['name', 'organisation', 'email', 'link', 'accessCode']) s[k] = fields[k].value;
+  for (const [id, el] of Object.entries(fields.attributes)) s.attributes[id] = el.value;
+  return s;
+}
+
+function restore(fields, s) {
+  for (const k of ['name', 'organisation', 'email', 'link', 'accessCode']) if (s[k]) fields[k].value = s[k];
+  for (const [id, el] of Object.entries(fields.attributes)) if (s.attributes[id]) el.value = s.attributes[id];
+}

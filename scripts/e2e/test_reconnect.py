@@ -1,0 +1,48 @@
+"""The connection drops (the server restarts mid-round): the page says so honestly, offers to
+try now, and comes back by itself with its resume token to the same breakout."""
+from e2e_lib import (DESKTOP, PHONE, MingleServer, assert_clean_console, browser, click, join_attendee, partner_ids,
+                     quit_all, shot, tid, wait, wait_view)
+
+
+def conn_state(d):
+    return tid(d, "conn-state").get_attribute("data-state")
+
+
+def run(notes):
+    server = MingleServer("reconnect", round_seconds=180, rounds=1)
+    drivers = []
+    try:
+        a = browser(DESKTOP); drivers.append(a)
+        b = browser(PHONE); drivers.append(b)
+        ia = join_attendee(a, server, "Kari Nordmann", "viken", "onsite", notes=notes)
+        ib = join_attendee(b, server, "Lucía Martín", "madrid", "remote", notes=notes)
+        server.admin("/api/mingling/start", {"session": "s1"})
+        for d in drivers:
+            wait_view(d, "breakout")
+        ends_at = tid(a, "countdown").get_attribute("data-ends-at")
+
+        server.proc.stop()
+        for d in drivers:
+            wait(d, lambda d: conn_state(d) in ("reconnecting", "offline"), what="reconnecting state")
+            wait(d, lambda d: tid(d, "banner").is_displayed() and tid(d, "retry-now").is_displayed(), what="banner")
+            assert d.execute_script("return document.body.dataset.view") == "breakout", "the page should keep the breakout on screen"
+        shot(a, "reconnect-banner-desktop")
+        shot(b, "reconnect-banner-phone")
+
+        server.start(server.port)
+        click(a, "retry-now")  # A skips the backoff; B waits for its next attempt
+        for d in drivers:
+            wait(d, lambda d: conn_state(d) == "open", timeout=30, what="connected again")
+            wait_view(d, "breakout")
+            wait(d, lambda d: not tid(d, "banner").is_displayed(), what="banner gone")
+        assert partner_ids(a) == [ib] and partner_ids(b) == [ia], (partner_ids(a), partner_ids(b))
+        assert tid(a, "countdown").get_attribute("data-ends-at") == ends_at, "the round's end moved across the restart"
+        text = "still here after the restart"
+        tid(b, "chat-input").send_keys(text + "\n")
+        wait(a, lambda d: any(e.text == text for e in d.find_elements("css selector", '[data-testid="chat-text"]')),
+             what="chat after reconnecting")
+        shot(a, "reconnect-breakout-desktop")
+        assert_clean_console(drivers, expected=["WebSocket connection to"])
+    finally:
+        quit_all(drivers)
+        server.stop()
