@@ -9,6 +9,13 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+// The hot-path modules in release builds: dynamic exclusivity checks cost about a third of the
+// instructions per echoed message (callgrind, see README "Benchmarks"). Debug builds and every
+// test keep them, so a violation still traps where it is tested.
+let hotPath: [SwiftSetting] = strict + [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "Mingle",
     platforms: [.macOS(.v15)],
@@ -26,13 +33,13 @@ let package = Package(
         .target(name: "CSystemShims"),
 
         // Sans-IO protocol layers.
-        .target(name: "HTTP1", swiftSettings: strict),
+        .target(name: "HTTP1", swiftSettings: hotPath),
         .target(name: "Deflate", dependencies: ["CZlib"], swiftSettings: strict),
-        .target(name: "WebSocket", dependencies: ["Deflate"], swiftSettings: strict),
-        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "WebSocket", dependencies: ["Deflate"], swiftSettings: hotPath),
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: hotPath),
 
         // The only layer that makes socket syscalls.
-        .target(name: "EventLoop", dependencies: ["CSystemShims"], swiftSettings: strict),
+        .target(name: "EventLoop", dependencies: ["CSystemShims"], swiftSettings: hotPath),
 
         // The pure mingling domain.
         .target(name: "Mingling", swiftSettings: strict),
@@ -43,7 +50,7 @@ let package = Package(
             dependencies: ["HTTP1", "WebSocket", "Deflate", "TLS", "EventLoop", "Mingling"],
             exclude: ["ClientProtocol/README.md"],
             resources: [.copy("Public")],
-            swiftSettings: strict
+            swiftSettings: hotPath
         ),
         .executableTarget(
             name: "mingle",
