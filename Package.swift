@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "BenchClient", dependencies: ["EventLoop", "Deflate", "COpenSSL"], swiftSettings: strict),
         .executableTarget(
             name: "mingle-bench",
-            dependencies: ["BenchClient", "EventLoop", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BenchClient", "EventLoop", "Mingling", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
 

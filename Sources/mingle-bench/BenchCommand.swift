@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         Progress goes to stderr; the last line on stdout is one JSON object with the results.
         Every run is bounded: --duration (and --warmup) seconds, plus at most --timeout seconds for setup.
         """,
-        subcommands: [Echo.self, Idle.self, Handshake.self, Attendees.self])
+        subcommands: [Echo.self, Idle.self, Handshake.self, Attendees.self, Pairing.self])
 }
 
 /// Options every scenario shares.
