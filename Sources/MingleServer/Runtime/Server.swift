@@ -212,6 +212,17 @@ public final class Server: Sendable {
     /// waits up to `grace` for the goodbyes to be written, then ends the loops.
     public func shutdown(grace: Duration = .seconds(5)) {
         log.info("shutting_down", ["open_connections": "\(stats.openConnections)"])
+        // What the hub accepted before the signal (an announcement already answered 200) must be
+        // queued on the connection loops before they say goodbye: one pass through the hub's
+        // inbox posts its deliveries ahead of the goodbyes below (each inbox is FIFO).
+        if let hubGroup {
+            let drained = DispatchGroup()
+            for handle in hubGroup.handles {
+                drained.enter()
+                handle.execute { _ in drained.leave() }
+            }
+            drained.wait()
+        }
         group.executeOnAll { loop in
             loop.stopAccepting()
             loop.forEachConnection { connection in
