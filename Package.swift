@@ -9,11 +9,19 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+// The hot-path modules in release builds: dynamic exclusivity checks cost about a third of the
+// instructions per echoed message (callgrind, see README "Benchmarks"). Debug builds and every
+// test keep them, so a violation still traps where it is tested.
+let hotPath: [SwiftSetting] = strict + [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "Mingle",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mingle", targets: ["mingle"]),
+        .executable(name: "mingle-bench", targets: ["mingle-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,13 +33,13 @@ let package = Package(
         .target(name: "CSystemShims"),
 
         // Sans-IO protocol layers.
-        .target(name: "HTTP1", swiftSettings: strict),
+        .target(name: "HTTP1", swiftSettings: hotPath),
         .target(name: "Deflate", dependencies: ["CZlib"], swiftSettings: strict),
-        .target(name: "WebSocket", dependencies: ["Deflate"], swiftSettings: strict),
-        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "WebSocket", dependencies: ["Deflate"], swiftSettings: hotPath),
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: hotPath),
 
         // The only layer that makes socket syscalls.
-        .target(name: "EventLoop", dependencies: ["CSystemShims"], swiftSettings: strict),
+        .target(name: "EventLoop", dependencies: ["CSystemShims"], swiftSettings: hotPath),
 
         // The pure mingling domain.
         .target(name: "Mingling", swiftSettings: strict),
@@ -42,11 +50,19 @@ let package = Package(
             dependencies: ["HTTP1", "WebSocket", "Deflate", "TLS", "EventLoop", "Mingling"],
             exclude: ["ClientProtocol/README.md"],
             resources: [.copy("Public")],
-            swiftSettings: strict
+            swiftSettings: hotPath
         ),
         .executableTarget(
             name: "mingle",
             dependencies: ["MingleServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+
+        // The load tool (scripts/bench): a WebSocket client on the same event loop, NIO-free.
+        .target(name: "BenchClient", dependencies: ["EventLoop", "Deflate", "COpenSSL"], swiftSettings: strict),
+        .executableTarget(
+            name: "mingle-bench",
+            dependencies: ["BenchClient", "EventLoop", "Mingling", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
 
@@ -61,6 +77,7 @@ let package = Package(
 
         .target(name: "MingleTestSupport", dependencies: ["EventLoop", "TLS", "COpenSSL"], swiftSettings: strict),
 
+        .testTarget(name: "BenchClientTests", dependencies: ["BenchClient"], swiftSettings: strict),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: strict),
         .testTarget(name: "DeflateTests", dependencies: ["Deflate"], swiftSettings: strict),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "Deflate"], swiftSettings: strict),

@@ -22,3 +22,7 @@ void mingle_set_thread_name(const char *name) {
 int mingle_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len) {
     return accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }
+
+#include <unistd.h>
+#include <sys/syscall.h>
+int mingle_gettid(void) { return (int)syscall(SYS_gettid); }

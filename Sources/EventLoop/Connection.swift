@@ -33,12 +33,21 @@ public final class Connection {
     public private(set) var bytesReceived: UInt64 = 0
     public internal(set) var bytesSent: UInt64 = 0
 
-    /// The handler's single deadline; setting it re-arms the loop's timer.
+    /// The handler's single deadline. Moving it later costs nothing (the armed timer entry
+    /// stays and, when it fires early, re-arms itself at the current deadline); moving it
+    /// earlier arms a new entry. A WebSocket that pushes its keepalive deadline forward on
+    /// every message therefore does not grow the timer heap.
     public var deadline: ContinuousClock.Instant? {
         didSet {
-            if let d = deadline, d != oldValue { loop.armDeadline(for: self, at: d) }
+            guard let d = deadline else { return }
+            if let armed = armedDeadline, armed <= d { return }
+            armedDeadline = d
+            loop.armDeadline(for: self, at: d)
         }
     }
+
+    /// The earliest deadline entry this connection has in the loop's timer heap.
+    var armedDeadline: ContinuousClock.Instant?
 
     init(id: ConnectionID, fd: Int32, remote: SocketAddress?, localPort: UInt16, listenerTag: String,
          loop: EventLoop, now: ContinuousClock.Instant) {

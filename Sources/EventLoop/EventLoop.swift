@@ -202,7 +202,15 @@ public final class EventLoop {
             case .task:
                 if let body = tasks.removeValue(forKey: top.token) { body() }
             case .deadline:
-                guard let c = connections[top.token], c.state != .closed, c.deadline == top.deadline else { continue }
+                guard let c = connections[top.token], c.state != .closed, c.armedDeadline == top.deadline else { continue }
+                c.armedDeadline = nil
+                guard let due = c.deadline else { continue }
+                if due > now {
+                    // The deadline moved later since this entry was armed: re-arm once.
+                    c.armedDeadline = due
+                    armDeadline(for: c, at: due)
+                    continue
+                }
                 c.deadline = nil
                 c.handler?.connectionDeadlineReached(c, now: now)
             case .stall:

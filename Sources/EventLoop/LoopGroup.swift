@@ -33,6 +33,14 @@ public final class LoopGroup: Sendable {
     /// The bound port of each listener, in configuration order (useful with port 0).
     public let boundPorts: [UInt16]
     private let threads: Mutex<[pthread_t]>
+    private let kernelTIDs = KernelThreadIDs()
+
+    /// Kernel thread ids of the loops (for /proc/self/task/<tid>: CPU time, context switches).
+    public var kernelThreadIDs: [Int32] { kernelTIDs.list.withLock { $0 } }
+
+    private final class KernelThreadIDs: Sendable {
+        let list = Mutex<[Int32]>([])
+    }
 
     /// Binds every listener (errors surface here, before any thread starts), then starts
     /// the loops. `setup` runs on each loop's thread before it serves anything.
@@ -72,8 +80,10 @@ public final class LoopGroup: Sendable {
             let inbox = inboxes[i]
             let mine = sockets[i].map { ListenerFD(fd: $0.fd, tag: $0.tag, port: $0.port) }
             let limits = configuration.limits
+            let kernelTIDs = self.kernelTIDs
             let tid = Self.spawn {
                 mingle_set_thread_name("mingle-loop-\(i)")
+                kernelTIDs.list.withLock { $0.append(mingle_gettid()) }
                 let loop: EventLoop
                 do {
                     loop = try EventLoop(index: i, inbox: inbox, limits: limits, maxConnections: perLoop)

@@ -35,6 +35,21 @@ final class MutexBox<T: Sendable>: Sendable {
         #expect(try tls.receiveAll().isEmpty)
     }
 
+    /// Regression (Autobahn 1.1.6-1.1.8, 10.1.1, 12.x over wss): messages larger than the TLS
+    /// session's ciphertext backlog came back truncated.
+    @Test(arguments: [65_535, 65_536, 300_000, 4 << 20])
+    func largeMessagesOverTLSComeBackWhole(size: Int) throws {
+        let s = try TestServer(tls: true)
+        defer { s.stop() }
+        let ws = TestWebSocket(stream: try BlockingTLSClient(port: s.port))
+        try ws.open()
+        let payload = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 1) }
+        try ws.send(TestFrame(opcode: 2, payload: payload))
+        let echo = try ws.receiveFrame()
+        #expect(echo?.opcode == 2)
+        #expect(echo?.payload == payload)
+    }
+
     @Test func stalledTLSHandshakeIsClosedAtTheDeadline() throws {
         let s = try TestServer(tls: true) { $0.handshakeTimeout = .milliseconds(300) }
         defer { s.stop() }

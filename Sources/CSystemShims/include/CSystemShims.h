@@ -25,6 +25,9 @@ int mingle_epoll_wait(int epfd, uint64_t *tokens, uint32_t *events, int max, int
 /* accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC (needs _GNU_SOURCE, so it lives in C). */
 int mingle_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len);
 
+/* The calling thread's kernel id (for /proc/self/task/<tid>). */
+int mingle_gettid(void);
+
 /* Names the calling thread (visible in top -H); ignores errors. */
 void mingle_set_thread_name(const char *name);
 #endif

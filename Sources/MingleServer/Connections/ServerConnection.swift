@@ -115,13 +115,28 @@ final class ServerConnection: ConnectionHandler {
     func flushPlaintext(_ connection: Connection) {
         if !plaintextOut.isEmpty {
             if let tls {
+                // The session takes plaintext only while its ciphertext backlog is small, so
+                // encrypt in steps and collect the ciphertext: one write to the socket queue per
+                // flush, as in plain mode (a big message is not cut by the queue's limit).
+                scratch.removeAll(keepingCapacity: true)
                 var offset = 0
                 plaintextOut.withUnsafeBytes { buf in
                     while offset < buf.count {
                         let n = tls.writePlaintext(UnsafeRawBufferPointer(rebasing: buf[offset...]))
-                        if n <= 0 { break }
                         offset += n
+                        if tls.hasPendingCiphertext {
+                            tls.takeCiphertext(into: &scratch)
+                        } else if n <= 0 {
+                            break
+                        }
                     }
+                }
+                if !scratch.isEmpty { write(scratch, connection) }
+                if offset < plaintextOut.count {
+                    // Never send a stream with a hole in it.
+                    shared.log.error("tls_write_refused", ["conn": "\(connection.id)", "unsent": "\(plaintextOut.count - offset)"])
+                    phase = .closed
+                    connection.abort()
                 }
             } else {
                 write(plaintextOut, connection)

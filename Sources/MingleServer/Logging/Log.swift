@@ -70,6 +70,10 @@ public struct Log: Sendable {
 /// Minimal JSON string quoting for hand-built lines (logs, journal).
 public enum JSONText {
     public static func quote(_ s: String) -> String {
+        // Most strings need no escaping: check the bytes once and copy the whole string.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {

@@ -57,16 +57,22 @@ struct DashboardHistory {
 }
 
 extension MinglingHub {
-    /// Starts the once-a-second sampling (and the hub loop's lag probe). Idempotent.
+    /// Sets up the once-a-second sampling, the presence broadcast and the hub loop's lag probe.
+    /// They run while attendees are connected and stop when the event is idle (no wake-ups);
+    /// `bind` pokes them again.
     func startDashboardSampling(stats: ServerStats) {
         guard !dashboard.started else { return }
         dashboard.started = true
-        LoopLagProbe.start(on: loop, recorder: stats.loopLag)
-        sampleDashboard(stats: stats)
-    }
-
-    private func sampleDashboard(stats: ServerStats) {
-        _ = loop.schedule(at: .now + DashboardHistory.interval) { [unowned self] in self.sampleDashboard(stats: stats) }
+        let busy: () -> Bool = { [unowned self] in !self.links.isEmpty }
+        busyTimers = [
+            LoopLagProbe.make(on: loop, recorder: stats.loopLag, isBusy: busy),
+            WhileBusyTimer(loop: loop, interval: DashboardHistory.interval, isBusy: busy) { [unowned self] _ in
+                self.dashboard.add(self.takeSample(stats: stats))
+            },
+            WhileBusyTimer(loop: loop, interval: .seconds(2), isBusy: busy) { [unowned self] _ in
+                self.presenceTick()
+            },
+        ]
         dashboard.add(takeSample(stats: stats))
     }
 

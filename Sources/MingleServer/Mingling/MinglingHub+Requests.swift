@@ -82,6 +82,7 @@ extension MinglingHub {
     }
 
     private func bind(_ id: AttendeeID, to link: AttendeeLink, now: Timestamp) {
+        for timer in busyTimers { timer.poke() }
         links[id] = link
         attendeeByLink[link] = id
         enqueue(link, .bind(id))

@@ -138,7 +138,6 @@ extension MinglingHub {
 
     /// Connected attendees by attribute, sent about every 2 s when something changed.
     func presenceTick() {
-        defer { loop.schedule(at: .now + .seconds(2)) { [unowned self] in self.presenceTick() } }
         guard presenceDirty else { return }
         presenceDirty = false
         var total = 0

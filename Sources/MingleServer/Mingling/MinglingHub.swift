@@ -63,6 +63,8 @@ final class MinglingHub {
     var lastPresence: [UInt8] = []
     /// The admin dashboard's last 15 minutes (MinglingHub+Dashboard.swift).
     var dashboard = DashboardHistory()
+    /// Periodic work that runs only while attendees are connected.
+    var busyTimers: [WhileBusyTimer] = []
 
     init(engine: MinglingEngine, random: SeededRandom, journal: Journal, tokens: ResumeTokens, log: Log,
          connectionLoops: LoopHandlesBox, loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {

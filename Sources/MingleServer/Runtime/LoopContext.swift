@@ -9,6 +9,8 @@ final class LoopContext {
     let stats: ServerStats
     let router: Router
     let loopHandle: LoopHandle
+    /// Timers that run while the loop has connections (poked on accept).
+    var busyTimers: [WhileBusyTimer] = []
     /// Added to every HTTP response (static files add their own CSP).
     let securityHeaders: SecurityHeaders
     /// Replaced when certificates are reloaded; sessions keep the context they started with.

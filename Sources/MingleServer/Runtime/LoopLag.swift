@@ -58,14 +58,13 @@ final class LoopLagRecorder: Sendable {
 enum LoopLagProbe {
     static let interval: Duration = .milliseconds(500)
 
-    /// Starts probing `loop` (call on the loop's thread); runs for the loop's lifetime. `tick`
+    /// A probe for `loop` that runs while `isBusy` holds (poke it when work arrives). `tick`
     /// runs with each probe (other periodic bookkeeping that should not cost a timer of its own).
-    static func start(on loop: EventLoop, recorder: LoopLagRecorder, tick: ((EventLoop) -> Void)? = nil) {
-        let planned = ContinuousClock.now + interval
-        _ = loop.schedule(at: planned) { [unowned loop] in
-            recorder.record(ContinuousClock.now - planned)
+    static func make(on loop: EventLoop, recorder: LoopLagRecorder, isBusy: @escaping () -> Bool,
+                     tick: ((EventLoop) -> Void)? = nil) -> WhileBusyTimer {
+        WhileBusyTimer(loop: loop, interval: interval, isBusy: isBusy) { [unowned loop] planned in
+            recorder.record(max(.zero, ContinuousClock.now - planned))
             tick?(loop)
-            start(on: loop, recorder: recorder, tick: tick)
         }
     }
 }

@@ -68,7 +68,6 @@ struct MinglingStartup {
                     if plan != engine.plan { hub.run(.replacePlan(plan), now: WallClock.now(), replyTo: nil, request: "reload") }
                 }
                 hub.afterInput(now: WallClock.now())
-                hub.presenceTick()
             }
         } catch {
             throw Server.StartError(description: "cannot start the mingling loop: \(error)")

@@ -24,6 +24,20 @@ public final class Server: Sendable {
     let hub: HubHandle?
     let connectionLog: ConnectionLog?
 
+    /// Kernel thread ids of every loop (connection loops and the hub), for tests and diagnostics.
+    var loopKernelThreadIDs: [Int32] { group.kernelThreadIDs + (hubGroup?.kernelThreadIDs ?? []) }
+    var loopCount: Int { group.handles.count + (hubGroup?.handles.count ?? 0) }
+
+    /// Returns once every loop has run a job posted now: all are up and past their setup.
+    func barrier() {
+        let done = DispatchGroup()
+        for handle in group.handles + (hubGroup?.handles ?? []) {
+            done.enter()
+            handle.execute { _ in done.leave() }
+        }
+        done.wait()
+    }
+
     /// The bound port (differs from settings when port 0 was asked for).
     public var port: UInt16 { group.boundPorts[0] }
 
@@ -89,7 +103,10 @@ public final class Server: Sendable {
                 Self.setUpLoop(loop, settings: settings, log: log, stats: stats, tls: tlsConfiguration, hub: hub,
                                adminAuth: adminAuth)
                 (loop.userContext as? LoopContext)?.connectionLog = connectionLog
-                LoopLagProbe.start(on: loop, recorder: stats.loopLag) { ServerConnection.reportSocketBytes(on: $0, stats: stats) }
+                let probe = LoopLagProbe.make(on: loop, recorder: stats.loopLag, isBusy: { [unowned loop] in loop.connectionCount > 0 }) {
+                    ServerConnection.reportSocketBytes(on: $0, stats: stats)
+                }
+                (loop.userContext as? LoopContext)?.busyTimers.append(probe)
             }
         } catch {
             connectionLog?.close()
@@ -144,7 +161,9 @@ public final class Server: Sendable {
                                  loopHandle: loop.handle, securityHeaders: headers)
         loop.overloadReply = HTTPResponse.text("Server is full, try again shortly.\n", status: 503).serialize()
         loop.makeHandler = { connection in
-            ServerConnection(shared: shared, useTLS: connection.listenerTag == "tls")
+            // Periodic bookkeeping runs only while the loop has connections.
+            for timer in shared.busyTimers { timer.poke() }
+            return ServerConnection(shared: shared, useTLS: connection.listenerTag == "tls")
         }
         loop.userContext = shared
     }

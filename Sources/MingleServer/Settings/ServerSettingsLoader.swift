@@ -17,7 +17,9 @@ public enum ServerSettingsLoader {
             return .failure(ConfigErrors(d.errors))
         }
         let base = (path as NSString).deletingLastPathComponent
-        func resolve(_ p: String) -> String { p.hasPrefix("/") || base.isEmpty ? p : base + "/" + p }
+        func resolve(_ p: String) -> String {
+            p.hasPrefix("/") || base.isEmpty ? p : ((base + "/" + p) as NSString).standardizingPath
+        }
         var s = defaults
         guard var root = ObjectReader(tree, path: "", &d) else { return .failure(ConfigErrors(d.errors)) }
         if let event = root.string("event", required: false, maxLength: 4096, &d) { s.eventConfigPath = resolve(event) }

@@ -1,0 +1,167 @@
+import BenchClient
+import EventLoop
+import Foundation
+
+/// Drives the attendees timeline on one loop (see `Attendees`).
+final class AttendeesScenario: Scenario, WSClientDelegate {
+    enum Stage: String { case joining, pairing, chatting, announcing, done }
+
+    let loop: EventLoop
+    let target: BenchTarget
+    let s: AttendeeSettings
+    let finish: (JSONLine) -> Void
+    var options = WSClientOptions()
+    var tlsContext: ClientTLSContext?
+    var attendees: [Attendee] = []
+    var byID: [Int: Attendee] = [:]
+    var stage = Stage.joining
+    var started = 0
+    var inProgress = 0
+    var joined = 0
+    var paired = 0
+    var unplaced = 0
+    var errors = 0
+    var errorKinds: [String: Int] = [:]
+    var joinLatency = Latencies()
+    var pairLatency = Latencies()
+    var chatLatency = Latencies()
+    var resumeLatency = Latencies()
+    var fanout = Latencies()
+    var perAnnouncement: [Latencies] = []
+    var announceSentAt: [ContinuousClock.Instant?] = []
+    var roundStartSentAt: ContinuousClock.Instant?
+    var allPairedAfter: Duration?
+    var joinStartedAt = ContinuousClock.now
+    var joinSeconds = 0.0
+    var chatsSent = 0
+    var chatsDelivered = 0
+    var contacts = 0
+    var resumed = 0
+    var ticker: Ticker?
+    var rng: UInt64 = 0x2545_F491_4F6C_DD1D
+
+    init(loop: EventLoop, target: BenchTarget, settings: AttendeeSettings, finish: @escaping (JSONLine) -> Void) {
+        self.loop = loop
+        self.target = target
+        self.s = settings
+        self.finish = finish
+    }
+
+    func start() {
+        tlsContext = target.tls ? ClientTLSContext() : nil
+        options = target.clientOptions(tls: tlsContext)
+        options.origin = (target.tls ? "https://" : "http://") + target.hostHeader
+        attendees = (0..<s.count).map(Attendee.init(tag:))
+        joinStartedAt = .now
+        fill()
+        loop.schedule(at: .now + target.timeout) { [weak self] in
+            guard let self, self.stage == .joining else { return }
+            self.note("join_timeout", "only \(self.joined) of \(self.s.count) joined in time")
+            self.startMingling()
+        }
+        ticker = Ticker(loop: loop) { [unowned self] in
+            "attendees: \(self.stage.rawValue), joined \(self.joined)/\(self.s.count), paired \(self.paired), chats \(self.chatsDelivered)/\(self.chatsSent), \(self.errors) errors"
+        }
+    }
+
+    func random(_ n: Int) -> Int {
+        rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17
+        return Int(rng % UInt64(max(1, n)))
+    }
+
+    // MARK: Joining
+
+    func fill() {
+        while stage == .joining && inProgress < s.concurrency && started < s.count {
+            connect(attendees[started])
+            started += 1
+            inProgress += 1
+        }
+    }
+
+    func connect(_ a: Attendee) {
+        let client = WSClient(tag: a.tag, options: options, delegate: self, now: .now)
+        a.client = client
+        do { try client.start(on: loop, to: target.address, from: target.source(for: a.tag)) } catch {
+            note("connect", "\(error)")
+        }
+    }
+
+    func clientOpened(_ client: WSClient, now: ContinuousClock.Instant) {
+        let a = attendees[client.tag]
+        a.joinSentAt = now
+        if a.resuming, let token = a.token {
+            client.sendText("{\"type\":\"resume\",\"token\":\"\(token)\"}")
+        } else {
+            let region = s.regions[a.tag % s.regions.count]
+            let attendance = a.tag % 3 == 0 ? "remote" : "onsite"
+            client.sendText("{\"type\":\"join\",\"name\":\"Bench \(a.tag)\",\"attributes\":{\"region\":\"\(region)\",\"attendance\":\"\(attendance)\"},\"contact\":{\"email\":\"bench\(a.tag)@example.org\"}}")
+        }
+    }
+
+    func welcomed(_ a: Attendee, _ json: [String: Any], now: ContinuousClock.Instant) {
+        let latency = now - (a.joinSentAt ?? now)
+        if a.resuming {
+            a.resuming = false
+            resumed += 1
+            resumeLatency.record(latency)
+            if json["breakout"] is NSNull || json["breakout"] == nil { note("resume_without_breakout", "resumed without its breakout") }
+            return
+        }
+        guard !a.welcomed else { return }
+        a.welcomed = true
+        a.token = json["resumeToken"] as? String
+        if let attendee = json["attendee"] as? [String: Any], let id = attendee["id"] as? Int {
+            a.id = id
+            byID[id] = a
+        }
+        joinLatency.record(latency)
+        joined += 1
+        inProgress -= 1
+        if joined == s.count {
+            joinSeconds = (now - joinStartedAt).secondsDouble
+            Runner.progress("attendees: all \(joined) joined in \(joinSeconds) s")
+            loop.schedule(at: now + .seconds(1)) { [weak self] in self?.startMingling() }
+        } else {
+            fill()
+        }
+    }
+
+    // MARK: Admin
+
+    /// Sends one admin request on its own connection; returns when it was started (the origin for
+    /// fan-out and pairing times, so they include the request's own connect and parse).
+    @discardableResult
+    func admin(_ path: String, body: String, done: @escaping (Int, [UInt8]) -> Void) -> ContinuousClock.Instant {
+        let request = HTTPRequestClient(method: "POST", path: path, host: target.hostHeader, bearer: s.adminToken,
+                                        body: body, tls: tlsContext) { status, bytes, _ in done(status, bytes) }
+        let now = ContinuousClock.now
+        do { _ = try loop.connect(to: target.address, from: nil, handler: request) } catch {
+            note("admin_connect", "\(error)")
+        }
+        return now
+    }
+
+    func startMingling() {
+        guard stage == .joining else { return }
+        stage = .pairing
+        if joinSeconds == 0 { joinSeconds = (ContinuousClock.now - joinStartedAt).secondsDouble }
+        roundStartSentAt = admin("/api/mingling/start", body: "{\"session\":\"\(s.session)\"}") { [weak self] status, body in
+            guard let self else { return }
+            if status != 200 { self.note("admin_start", "mingling/start: \(status) \(String(decoding: body, as: UTF8.self))") }
+        }
+        loop.schedule(at: .now + .seconds(10)) { [weak self] in
+            guard let self, self.stage == .pairing else { return }
+            self.note("pairing_timeout", "only \(self.paired + self.unplaced) of \(self.joined) placed within 10 s")
+            self.startChatting()
+        }
+    }
+
+    func placed(now: ContinuousClock.Instant) {
+        if stage == .pairing && paired + unplaced >= joined {
+            allPairedAfter = now - (roundStartSentAt ?? now)
+            Runner.progress("attendees: everyone placed \(allPairedAfter!) after the start request")
+            startChatting()
+        }
+    }
+}
