@@ -30,8 +30,12 @@ public final class Server: Sendable {
 
     /// Returns once every loop has run a job posted now: all are up and past their setup.
     func barrier() {
+        Self.waitForLoops(group.handles + (hubGroup?.handles ?? []))
+    }
+
+    static func waitForLoops(_ handles: [LoopHandle]) {
         let done = DispatchGroup()
-        for handle in group.handles + (hubGroup?.handles ?? []) {
+        for handle in handles {
             done.enter()
             handle.execute { _ in done.leave() }
         }
@@ -96,12 +100,13 @@ public final class Server: Sendable {
             hubGroup = nil
         }
         self.hub = hub
+        let setupFailures = SetupFailures()
         let connectionLog = try Self.openConnectionLog(settings, privacy: privacy)
         self.connectionLog = connectionLog
         do {
             group = try LoopGroup(configuration: config) { [hub, adminAuth] loop in
                 Self.setUpLoop(loop, settings: settings, log: log, stats: stats, tls: tlsConfiguration, hub: hub,
-                               adminAuth: adminAuth)
+                               adminAuth: adminAuth, setupFailures: setupFailures)
                 (loop.userContext as? LoopContext)?.connectionLog = connectionLog
                 let probe = LoopLagProbe.make(on: loop, recorder: stats.loopLag, isBusy: { [unowned loop] in loop.connectionCount > 0 }) {
                     ServerConnection.reportSocketBytes(on: $0, stats: stats)
@@ -115,6 +120,16 @@ public final class Server: Sendable {
             throw StartError(description: "cannot listen on \(address): \(error)")
         }
         connectionLoops.set(group.handles)
+        // Serve only once every loop is set up, and not at all if one could not be.
+        Self.waitForLoops(group.handles)
+        if let failure = setupFailures.first {
+            group.stopNow()
+            group.join()
+            hubGroup?.stopNow()
+            hubGroup?.join()
+            connectionLog?.close()
+            throw StartError(description: failure)
+        }
         let scheme = settings.plain ? "http" : "https"
         let shownHost = address.isIPv6 ? "[\(settings.host)]" : settings.host
         log.info("listening", ["url": "\(scheme)://\(shownHost):\(port)/", "port": "\(port)",
@@ -147,11 +162,14 @@ public final class Server: Sendable {
     }
 
     private static func setUpLoop(_ loop: EventLoop, settings: ServerSettings, log: Log, stats: ServerStats,
-                                  tls: TLSConfiguration?, hub: HubHandle?, adminAuth: AdminAuth?) {
+                                  tls: TLSConfiguration?, hub: HubHandle?, adminAuth: AdminAuth?,
+                                  setupFailures: SetupFailures) {
         var context: TLSContext?
         if let tls {
+            // The files were checked at start, but they may change before every loop has read
+            // them: a failure here is reported to `init`, which refuses to start.
             do { context = try TLSContext(configuration: tls) } catch {
-                preconditionFailure("TLS context checked at start failed on a loop: \(error)")
+                setupFailures.record("TLS on loop \(loop.index): \(error)")
             }
         }
         let router = Router()
@@ -256,4 +274,11 @@ extension Server {
             throw StartError(description: "cannot open the connection log \(path): \(error)")
         }
     }
+}
+
+/// Errors a loop met while setting itself up, collected for `Server.init`.
+final class SetupFailures: Sendable {
+    private let list = Mutex<[String]>([])
+    func record(_ message: String) { list.withLock { $0.append(message) } }
+    var first: String? { list.withLock { $0.first } }
 }
