@@ -43,18 +43,9 @@ extension MinglingHub {
     func metricsText(stats: ServerStats) -> String {
         var p = PrometheusText()
         Metrics.server(&p, stats: stats)
-        var connected = 0, reconnecting = 0, inBreakout = 0
-        var byAttribute: [String: [String: Int]] = [:]
-        for a in engine.allAttendees where !a.removed {
-            switch a.connection {
-            case .connected: connected += 1
-            case .reconnecting: reconnecting += 1
-            case .offline: continue
-            }
-            if a.breakout != nil { inBreakout += 1 }
-            for (k, v) in a.profile.attributes { byAttribute[k, default: [:]][v, default: 0] += 1 }
-        }
-        let waiting = engine.waitingAttendees.count
+        let census = AttendeeCensus(engine)
+        let (connected, reconnecting, inBreakout, waiting, byAttribute) =
+            (census.connected, census.reconnecting, census.inBreakout, census.waiting, census.byAttribute)
         p.single("mingle_attendees_registered", .gauge, "Attendees who joined the event (removed ones included).",
                  engine.allAttendees.count)
         p.family("mingle_attendees", .gauge, "Attendees present, by state (lobby, waiting and in_breakout add up to connected plus reconnecting).")

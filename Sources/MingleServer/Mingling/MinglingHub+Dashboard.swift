@@ -78,17 +78,11 @@ extension MinglingHub {
 
     func takeSample(stats: ServerStats) -> DashboardSample {
         var s = DashboardSample(at: wallClock().millisecondsSinceEpoch)
-        var reconnecting = 0
-        for a in engine.allAttendees where !a.removed {
-            switch a.connection {
-            case .connected: s.connected += 1
-            case .reconnecting: reconnecting += 1
-            case .offline: continue
-            }
-            if a.breakout != nil { s.inBreakout += 1 }
-        }
-        s.waiting = engine.waitingAttendees.count
-        s.lobby = max(0, s.connected + reconnecting - s.inBreakout - s.waiting)
+        let census = AttendeeCensus(engine)
+        s.connected = census.connected
+        s.inBreakout = census.inBreakout
+        s.waiting = census.waiting
+        s.lobby = census.inLobby
         s.breakouts = engine.breakouts.count
         s.openConnections = stats.openConnections
         let now = ContinuousClock.now

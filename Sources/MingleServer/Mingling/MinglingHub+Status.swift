@@ -9,18 +9,9 @@ extension MinglingHub {
         w.field("serverTime", now.millisecondsSinceEpoch)
         w.field("event", engine.plan.event.name)
         w.key("phase"); w.beginObject(); ServerMessage.phaseFields(&w, engine); w.endObject()
-        var connected = 0, reconnecting = 0, inBreakout = 0
-        var byAttribute: [String: [String: Int]] = [:]
-        for a in engine.allAttendees where !a.removed {
-            switch a.connection {
-            case .connected: connected += 1
-            case .reconnecting: reconnecting += 1
-            case .offline: continue
-            }
-            if a.breakout != nil { inBreakout += 1 }
-            for (k, v) in a.profile.attributes { byAttribute[k, default: [:]][v, default: 0] += 1 }
-        }
-        let waiting = engine.waitingAttendees.count
+        let census = AttendeeCensus(engine)
+        let (connected, reconnecting, inBreakout, waiting, byAttribute) =
+            (census.connected, census.reconnecting, census.inBreakout, census.waiting, census.byAttribute)
         w.key("attendees"); w.beginObject()
         w.field("registered", engine.allAttendees.count)
         w.field("connected", connected)
@@ -85,6 +76,31 @@ extension MinglingHub {
         w.endObject()
         return w.text
     }
+}
+
+/// Who is here right now, counted once for the status API, /metrics, dashboard samples and presence.
+struct AttendeeCensus {
+    var connected = 0
+    var reconnecting = 0
+    var inBreakout = 0
+    var waiting = 0
+    /// Attendees present (connected or reconnecting) by attribute id and value id.
+    var byAttribute: [String: [String: Int]] = [:]
+
+    init(_ engine: MinglingEngine) {
+        for a in engine.allAttendees where !a.removed {
+            switch a.connection {
+            case .connected: connected += 1
+            case .reconnecting: reconnecting += 1
+            case .offline: continue
+            }
+            if a.breakout != nil { inBreakout += 1 }
+            for (k, v) in a.profile.attributes { byAttribute[k, default: [:]][v, default: 0] += 1 }
+        }
+        waiting = engine.waitingAttendees.count
+    }
+
+    var inLobby: Int { max(0, connected + reconnecting - inBreakout - waiting) }
 }
 
 /// Running totals for the dashboard (rebuilt from the journal on replay).
