@@ -109,7 +109,14 @@ public final class Inflater {
                     try inflate(rest, into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))
                 }
             }
-            let step = try result.get()
+            let step: (consumed: Int, produced: Int)
+            do {
+                step = try result.get()
+            } catch {
+                // Leave only what was inflated: not the room reserved for this step.
+                output.removeLast(room)
+                throw error
+            }
             output.removeLast(room - step.produced)
             if output.count > limitBytes { throw .outputLimitExceeded(limitBytes: limitBytes) }
             offset += step.consumed

@@ -148,3 +148,24 @@ func inflateMessage(_ payload: [UInt8], with inflater: Inflater, limit: Int = 1 
     }
 }
 
+
+/// Regression (found by the FuzzInflate target): corrupt data after some valid output left the
+/// step's reserved room, zero bytes, at the end of the output.
+@Suite struct InflaterErrorTests {
+    @Test func corruptDataLeavesOnlyInflatedBytes() throws {
+        let inflater = try Inflater(windowBits: 15)
+        let input: [UInt8] = [242, 72, 205, 201, 215, 168, 240, 144, 64, 46, 0] + Inflater.messageTail
+        var output: [UInt8] = []
+        var failed = false
+        input.withUnsafeBytes { bytes in
+            do {
+                try inflater.inflate(bytes, appendingTo: &output, limitBytes: 256)
+            } catch {
+                failed = true
+            }
+        }
+        #expect(failed)
+        // A failed step leaves nothing of itself behind (this input fails in its first step).
+        #expect(output.isEmpty, "got \(output.count) bytes after a failure")
+    }
+}

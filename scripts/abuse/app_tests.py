@@ -40,7 +40,9 @@ def stuck_reader(server, call, others_n=5, announcements=4000):
     """R1: one attendee with a tiny receive window stops reading while announcements go out:
     it is closed; the others get every announcement with no extra delay; memory bounded."""
     pid = server.pid
-    others = [join(server, i) for i in range(others_n)]
+    # The healthy readers get a large kernel receive buffer, so a Python thread that loses the
+    # GIL for a moment on a busy machine is not mistaken for a slow consumer by the server.
+    others = [join(server, i, rcvbuf=4 << 20) for i in range(others_n)]
     stuck = join(server, 99, rcvbuf=4096)
     rss0 = wsraw.rss_kib(pid)
     arrivals = [[] for _ in others]
