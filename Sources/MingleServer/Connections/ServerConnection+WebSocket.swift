@@ -55,39 +55,35 @@ extension ServerConnection: WebSocketSender {
         return nil
     }
 
+    /// Inside a WebSocket callback, frames join the callback's buffer (in causal order with the
+    /// connection's own frames); outside one, they are queued and flushed now.
+    private func writeFrames(_ ws: WebSocketConnection, _ body: (inout [UInt8]) -> Void) {
+        if let callbackOutput {
+            body(&callbackOutput.pointee)
+        } else {
+            body(&plaintextOut)
+            flushNow(ws)
+        }
+    }
+
     func sendText(_ bytes: UnsafeRawBufferPointer) {
         guard let ws = openWebSocket else { return }
         shared.stats.messageSent(bytes: bytes.count)
         logState.messagesOut += 1
-        if let callbackOutput {
-            _ = ws.send(text: bytes, output: &callbackOutput.pointee)
-        } else {
-            _ = ws.send(text: bytes, output: &plaintextOut)
-            flushNow(ws)
-        }
+        writeFrames(ws) { _ = ws.send(text: bytes, output: &$0) }
     }
 
     func sendBinary(_ bytes: UnsafeRawBufferPointer) {
         guard let ws = openWebSocket else { return }
         shared.stats.messageSent(bytes: bytes.count)
         logState.messagesOut += 1
-        if let callbackOutput {
-            _ = ws.send(binary: bytes, output: &callbackOutput.pointee)
-        } else {
-            _ = ws.send(binary: bytes, output: &plaintextOut)
-            flushNow(ws)
-        }
+        writeFrames(ws) { _ = ws.send(binary: bytes, output: &$0) }
     }
 
     func closeWebSocket(code: UInt16, reason: String) {
         guard let ws = openWebSocket else { return }
         noteClosing(by: "server", code: Int(code), reason: reason)
-        if let callbackOutput {
-            ws.close(code: code, reason: reason, now: .now, output: &callbackOutput.pointee)
-        } else {
-            ws.close(code: code, reason: reason, now: .now, output: &plaintextOut)
-            flushNow(ws)
-        }
+        writeFrames(ws) { ws.close(code: code, reason: reason, now: .now, output: &$0) }
     }
 
     /// Outside a callback: encrypt (if TLS) and queue now. The loop still writes all queued
