@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 import CSystemShims
 
 /// The one audited cross-thread hand-off: other threads append jobs under a mutex and
@@ -10,7 +9,7 @@ final class Inbox: Sendable {
     typealias Job = @Sendable (EventLoop) -> Void
 
     let eventFD: Int32
-    private let jobs = Mutex<[Job]>([])
+    private let jobs = Locked<[Job]>([])
 
     init() throws(SystemError) {
         let fd = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))

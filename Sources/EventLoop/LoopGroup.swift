@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 import CSystemShims
 
 /// A Sendable reference to a loop for other threads: post a job to run on the loop.
@@ -32,14 +31,14 @@ public final class LoopGroup: Sendable {
     public let handles: [LoopHandle]
     /// The bound port of each listener, in configuration order (useful with port 0).
     public let boundPorts: [UInt16]
-    private let threads: Mutex<[pthread_t]>
+    private let threads: Locked<[pthread_t]>
     private let kernelTIDs = KernelThreadIDs()
 
     /// Kernel thread ids of the loops (for /proc/self/task/<tid>: CPU time, context switches).
     public var kernelThreadIDs: [Int32] { kernelTIDs.list.withLock { $0 } }
 
     private final class KernelThreadIDs: Sendable {
-        let list = Mutex<[Int32]>([])
+        let list = Locked<[Int32]>([])
     }
 
     /// Binds every listener (errors surface here, before any thread starts), then starts
@@ -96,7 +95,7 @@ public final class LoopGroup: Sendable {
             }
             tids.append(tid)
         }
-        threads = Mutex(tids)
+        threads = Locked(tids)
     }
 
     private struct ListenerFD: Sendable { let fd: Int32; let tag: String; let port: UInt16 }

@@ -1,6 +1,5 @@
 import BenchClient
 import EventLoop
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +12,7 @@ protocol Scenario: AnyObject {
 /// Runs a scenario on a one-thread loop group until it finishes; returns its JSON line.
 enum Runner {
     final class Outcome: Sendable {
-        let text = Mutex<String?>(nil)
+        let text = Locked<String?>(nil)
     }
 
     static func run(_ make: @escaping @Sendable (EventLoop, @escaping (JSONLine) -> Void) -> any Scenario) throws -> String {

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 import Testing
 import MingleTestSupport
 @testable import EventLoop
@@ -37,7 +36,7 @@ extension LoopGroup {
 
     /// Runs `body` on loop `index` and returns its result (blocks the test thread).
     func onLoop<T: Sendable>(_ index: Int = 0, _ body: @escaping @Sendable (EventLoop) -> T) -> T {
-        let box = Mutex<T?>(nil)
+        let box = Locked<T?>(nil)
         let done = DispatchLikeSemaphore()
         handles[index].execute { loop in
             box.withLock { $0 = body(loop) }
@@ -50,7 +49,7 @@ extension LoopGroup {
 
 /// A tiny semaphore on a pthread condition, so tests wait for a state change rather than sleep.
 final class DispatchLikeSemaphore: Sendable {
-    private let state = Mutex<Int>(0)
+    private let state = Locked<Int>(0)
     func signal() { state.withLock { $0 += 1 } }
     func wait() {
         while state.withLock({ v -> Bool in if v > 0 { v -= 1; return true }; return false }) == false {

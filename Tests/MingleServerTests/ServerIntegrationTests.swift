@@ -1,12 +1,12 @@
 import Foundation
-import Synchronization
+import EventLoop
 import Testing
 import MingleTestSupport
 @testable import MingleServer
 
 final class MutexBox<T: Sendable>: Sendable {
-    private let m: Mutex<T>
-    init(_ v: T) { m = Mutex(v) }
+    private let m: Locked<T>
+    init(_ v: T) { m = Locked(v) }
     func with<R>(_ body: (inout T) -> R) -> R { m.withLock { body(&$0) } }
 }
 

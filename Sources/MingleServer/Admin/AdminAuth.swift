@@ -1,5 +1,6 @@
 import Foundation
 import HTTP1
+import EventLoop
 import Synchronization
 import TLS
 
@@ -9,7 +10,7 @@ import TLS
 final class AdminAuth: Sendable {
     let token: [UInt8]
     private let cookieKey: [UInt8]
-    private let failures = Mutex<[String: (count: Int, lockedUntil: ContinuousClock.Instant?)]>([:])
+    private let failures = Locked<[String: (count: Int, lockedUntil: ContinuousClock.Instant?)]>([:])
     /// Sessions issued before this second are void ("Sign out" signs every dashboard out).
     private let revokedBefore = Atomic<Int64>(0)
     static let cookieName = "mingle_admin"

@@ -1,5 +1,5 @@
 import HTTP1
-import Synchronization
+import EventLoop
 
 /// The web client's files, read into memory once (and again on `reload()`), each with its media
 /// type and a strong ETag computed from its bytes. Answers GET and HEAD from memory; never touches
@@ -31,14 +31,14 @@ final class StaticFiles: Sendable {
 
     let directory: String
     let limits: Limits
-    let state: Mutex<State>
+    let state: Locked<State>
 
     /// Loads every regular, non-hidden file under `directory`; symbolic links are skipped so the
     /// served tree is exactly the directory's own content.
     init(directory: String, limits: Limits = Limits(), securityHeaders: SecurityHeaders = SecurityHeaders()) throws {
         self.directory = directory
         self.limits = limits
-        state = Mutex(State(files: try Self.loadFiles(in: directory, limits: limits), securityHeaders: securityHeaders))
+        state = Locked(State(files: try Self.loadFiles(in: directory, limits: limits), securityHeaders: securityHeaders))
     }
 
     /// Reads the directory again and swaps the table in one step; on failure the old files stay.

@@ -18,7 +18,7 @@ final class ConnectionLog: Sendable {
         // Open on this thread so a bad path is a start error, then hand the file to the writer.
         let file = try ConnectionLogFile(path: path, maxFileBytes: maxFileBytes, retentionDays: privacy.retentionDays,
                                          now: wallClock())
-        let box = Mutex<ConnectionLogFile?>(file)
+        let box = Locked<ConnectionLogFile?>(file)
         var config = LoopGroupConfiguration()
         config.loops = 1
         group = try LoopGroup(configuration: config) { loop in

@@ -1,5 +1,4 @@
 import EventLoop
-import Synchronization
 import HTTP1
 import Mingling
 import WebSocket
@@ -155,7 +154,7 @@ struct HubHandle: Sendable {
 /// The event as the join form needs it, re-encoded by the hub when the plan changes and read
 /// by every connection loop when a socket opens.
 final class Greeting: Sendable {
-    private let fragment = Mutex<String>("\"event\":null")
+    private let fragment = Locked<String>("\"event\":null")
 
     func update(_ plan: EventPlan) {
         var w = JSONWriter()

@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import EventLoop
-import Synchronization
 
 /// Event-loop lag: every loop schedules a probe every `interval` and records how late it ran.
 /// A loop busy with a long callback (a big TLS handshake burst, a slow disk) shows up here
@@ -23,7 +22,7 @@ final class LoopLagRecorder: Sendable {
         var next = 0
     }
     /// Two samples a second per loop: a lock costs nothing here and keeps the numbers consistent.
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     func record(_ lag: Duration) {
         let micros = max(0, Int(lag.components.seconds) * 1_000_000 + Int(lag.components.attoseconds / 1_000_000_000_000))

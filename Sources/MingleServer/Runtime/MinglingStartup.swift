@@ -1,7 +1,6 @@
 import Foundation
 import EventLoop
 import Mingling
-import Synchronization
 
 /// Loads the event, replays the journal and starts the hub on its own loop thread.
 struct MinglingStartup {
@@ -79,7 +78,7 @@ struct MinglingStartup {
 /// Connection loop handles, known only after the hub started (the hub is created first so no
 /// attendee message can arrive before it exists).
 final class LoopHandlesBox: Sendable {
-    private let handles = Mutex<[LoopHandle]>([])
+    private let handles = Locked<[LoopHandle]>([])
     func set(_ h: [LoopHandle]) { handles.withLock { $0 = h } }
     var all: [LoopHandle] { handles.withLock { $0 } }
 }

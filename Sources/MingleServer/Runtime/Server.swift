@@ -278,7 +278,7 @@ extension Server {
 
 /// Errors a loop met while setting itself up, collected for `Server.init`.
 final class SetupFailures: Sendable {
-    private let list = Mutex<[String]>([])
+    private let list = Locked<[String]>([])
     func record(_ message: String) { list.withLock { $0.append(message) } }
     var first: String? { list.withLock { $0.first } }
 }
