@@ -22,6 +22,8 @@ public final class Connection {
     var pendingFlush = false
     var watchingWritable = false
     var notifyDrained = false
+    /// Set by `releaseQueueStorage()`: the next time the queue empties, its storage goes too.
+    var releaseStorageWhenEmpty = false
     var connecting = false
     var lastWriteProgress: ContinuousClock.Instant
     var stallCheckArmed = false
@@ -102,6 +104,27 @@ public final class Connection {
     /// Closes the descriptor now, discarding queued output.
     public func abort() {
         loop.closeNow(self, error: nil)
+    }
+
+    /// Sends what is queued now instead of at the end of the loop's pass. For a reply that
+    /// starts expensive work on the peer (a TLS ServerHello the client must verify): sent at
+    /// once, the peer works on it while this loop serves the other connections of the pass.
+    public func flushNow() {
+        guard state != .closed, queuedOutboundBytes > 0 else { return }
+        loop.flush(self, now: .now)
+    }
+
+    /// Frees the queue's storage once it is empty (now, or after the queued bytes are sent).
+    /// For the end of a handshake: the queue keeps its capacity between messages, and what the
+    /// handshake made it grow to (a TLS flight with a certificate chain) would otherwise stay
+    /// with every idle connection.
+    public func releaseQueueStorage() {
+        if queuedOutboundBytes == 0 {
+            outbound = []
+            outboundStart = 0
+        } else {
+            releaseStorageWhenEmpty = true
+        }
     }
 
     /// Ask to be told (`connectionDrained`) when the queue empties.

@@ -150,7 +150,12 @@ extension EventLoop {
             return
         }
         // Everything written.
-        c.outbound.removeAll(keepingCapacity: c.outbound.capacity <= 16 * 1024)
+        if c.releaseStorageWhenEmpty {
+            c.releaseStorageWhenEmpty = false
+            c.outbound = []
+        } else {
+            c.outbound.removeAll(keepingCapacity: c.outbound.capacity <= 16 * 1024)
+        }
         c.outboundStart = 0
         if c.watchingWritable {
             c.watchingWritable = false

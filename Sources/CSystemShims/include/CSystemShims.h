@@ -25,6 +25,10 @@ int mingle_epoll_wait(int epfd, uint64_t *tokens, uint32_t *events, int max, int
 /* accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC (needs _GNU_SOURCE, so it lives in C). */
 int mingle_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len);
 
+#include <malloc.h>
+/* Returns free pages inside the heap to the system (glibc). */
+static inline int mingle_malloc_trim(void) { return malloc_trim(0); }
+
 /* The calling thread's kernel id (for /proc/self/task/<tid>). */
 int mingle_gettid(void);
 

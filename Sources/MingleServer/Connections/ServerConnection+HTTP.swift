@@ -125,6 +125,7 @@ extension ServerConnection {
             let ws = WebSocketConnection(config: endpoint.webSocketConfig(for: head), acceptance: acceptance, now: now)
             let session = endpoint.open(head: head, connection: connection, socket: self, now: now)
             phase = .websocket(ws, session)
+            handshakeEnded = true
             connection.deadline = ws.nextDeadline
             session.started(socket: self)
             let leftover = parser.takeUnparsedBytes()

@@ -30,6 +30,9 @@ final class ServerConnection: ConnectionHandler {
     /// The request whose response is being prepared elsewhere.
     var awaitingReply: HTTPRequestHead?
     var logState = ConnectionLogState()
+    /// Set when a handshake (TLS, or the WebSocket upgrade) ends in this callback: the buffers it
+    /// grew are freed at the end of the callback instead of staying with the idle connection.
+    var handshakeEnded = false
 
     enum Phase {
         case http
@@ -58,6 +61,7 @@ final class ServerConnection: ConnectionHandler {
     }
 
     func connection(_ connection: Connection, received bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) {
+        defer { if handshakeEnded { releaseHandshakeBuffers(connection) } }
         guard let tls else {
             handlePlaintext(bytes, connection, now)
             flushPlaintext(connection)
@@ -68,10 +72,15 @@ final class ServerConnection: ConnectionHandler {
             switch tls.advanceHandshake() {
             case .complete:
                 tlsHandshakeDone = true
+                handshakeEnded = true
                 shared.stats.tlsHandshakeCompleted()
+                shared.tlsHandshakeCompleted(on: connection.loop)
                 logTLS(connection)
             case .needsMoreInput:
+                // The ServerHello flight leaves now, not at the end of the loop's pass: the
+                // client verifies it while this loop answers the other ClientHellos of the pass.
                 flushCiphertext(connection)
+                connection.flushNow()
                 return
             case .failed(let error):
                 shared.stats.tlsHandshakeFailed()
@@ -144,6 +153,13 @@ final class ServerConnection: ConnectionHandler {
             plaintextOut.removeAll(keepingCapacity: plaintextOut.capacity <= 65536)
         }
         flushCiphertext(connection)
+    }
+
+    private func releaseHandshakeBuffers(_ connection: Connection) {
+        handshakeEnded = false
+        scratch = []
+        if plaintextOut.isEmpty { plaintextOut = [] }
+        connection.releaseQueueStorage()
     }
 
     func flushCiphertext(_ connection: Connection) {

@@ -17,6 +17,8 @@ final class LoopContext {
     var tlsContext: TLSContext?
     /// The connection log (README.md, "Connection log"); nil when turned off.
     var connectionLog: ConnectionLog?
+    /// A memory trim is scheduled on this loop (see `ReturnHandshakeMemory.swift`).
+    var memoryTrimScheduled = false
 
     init(settings: ServerSettings, log: Log, stats: ServerStats, router: Router, tlsContext: TLSContext?,
          loopHandle: LoopHandle, securityHeaders: SecurityHeaders) {
