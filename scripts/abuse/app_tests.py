@@ -129,6 +129,7 @@ def flood(server, n=1000):
 def sigterm(env, n=100):
     """R7: SIGTERM with n attendees sending: every one gets 1001, exit 0, journal flushed."""
     server = env.start("sigterm", {"limits": {"handshakeTimeoutSeconds": 3}}, plain=False)
+    server.stopped_on_purpose = True
     clients = [join(server, i) for i in range(n)]
     stop = threading.Event()
 

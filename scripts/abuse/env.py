@@ -6,6 +6,7 @@ import os
 import ssl
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
@@ -32,7 +33,7 @@ class Env:
 
     def start(self, name, settings, plain=True, event=True, extra=(), binary=None):
         """Starts `mingle serve` with a settings file; returns the running Server (with .port, .pid,
-        .state, .event_path, .tls)."""
+        .state, .event_path, .tls, .label)."""
         d = os.path.join(self.workdir, name)
         os.makedirs(d, exist_ok=True)
         cfg = os.path.join(d, "server.json")
@@ -52,13 +53,36 @@ class Env:
         s.state = os.path.join(d, "var")
         s.event_path = event_path
         s.dir = d
+        s.label = name
+        s.binary = binary or self.binary
+        s.args = args + list(extra)
+        s.stopped_on_purpose = False  # a test that stops its server sets this
         self.servers.append(s)
         return s
 
+    def restart(self, old, label):
+        """Starts a new process like `old` (which must have exited) on its port, with its settings,
+        event and state directory; its log goes to `label`.log next to the first one. The Server has
+        .spawned_at, the time just before the process was started."""
+        args = list(old.args)
+        args[args.index("--port") + 1] = str(old.port)
+        spawned_at = time.time()
+        s = mingle_proc.Server(old.binary, args, os.path.join(old.dir, label + ".log"))
+        s.spawned_at = spawned_at
+        for name in ("tls", "state", "event_path", "dir", "binary", "args"):
+            setattr(s, name, getattr(old, name))
+        s.label = label
+        s.stopped_on_purpose = False
+        self.servers.append(s)  # before waiting, so a server that never listens is still stopped
+        s.wait_listening()
+        s.pid = s.proc.pid
+        return s
+
     def stop_all(self):
+        """Stops every server; returns {label: exit code}."""
         codes = {}
         for s in self.servers:
-            codes[s.dir] = s.stop()
+            codes[s.label] = s.stop()
         return codes
 
 
