@@ -5,8 +5,8 @@ import WebSocket
 extension ServerConnection {
     func handlePlaintext(_ bytes: UnsafeRawBufferPointer, _ connection: Connection, _ now: ContinuousClock.Instant) {
         switch phase {
-        case .http:
-            parser.append(bytes)
+        case .http(let exchange):
+            exchange.parser.append(bytes)
             processRequests(connection, now)
         case .websocket(let ws, let session):
             withWebSocketCallbacks { direct in
@@ -26,10 +26,10 @@ extension ServerConnection {
     }
 
     func processRequests(_ connection: Connection, _ now: ContinuousClock.Instant) {
-        while case .http = phase, awaitingReply == nil {
+        while case .http(let exchange) = phase, exchange.awaitingReply == nil {
             let event: RequestEvent?
             do {
-                event = try parser.next()
+                event = try exchange.parser.next()
             } catch {
                 shared.stats.httpRejected()
                 shared.log.debug("http_rejected", ["conn": "\(connection.id)", "status": "\(error.status)", "reason": "\(error.kind)"])
@@ -43,17 +43,17 @@ extension ServerConnection {
             switch event {
             case .head(let head):
                 if head.headers["upgrade"] != nil, let endpoint = shared.router.webSocketEndpoint(for: head.path) {
-                    upgrade(head, to: endpoint, connection, now)
+                    upgrade(head, to: endpoint, exchange, connection, now)
                     return
                 }
-                request = PendingRequest(head: head)
+                exchange.request = PendingRequest(head: head)
                 // The body (if any) gets its own allowance; a slow body is a slow client.
                 connection.deadline = now + shared.settings.handshakeTimeout
             case .body(let chunk):
-                request?.body += chunk
+                exchange.request?.body += chunk
             case .end:
-                guard let pending = request else { continue }
-                request = nil
+                guard let pending = exchange.request else { continue }
+                exchange.request = nil
                 requestsServed += 1
                 let reply = DeferredReply(loop: connection.loop.index, handle: shared.loopHandle, connection: connection.id)
                 switch shared.router.respond(to: pending.head, body: pending.body, connection: connection, reply: reply) {
@@ -61,7 +61,7 @@ extension ServerConnection {
                     if !finish(pending.head, response, connection, now) { return }
                 case .later:
                     // Answered from another thread (e.g. the hub); pipelined requests wait.
-                    awaitingReply = pending.head
+                    exchange.awaitingReply = pending.head
                     connection.deadline = now + shared.settings.handshakeTimeout
                     return
                 }
@@ -88,15 +88,15 @@ extension ServerConnection {
 
     /// A deferred response arrived (on this connection's loop).
     func complete(_ response: HTTPResponse) {
-        guard let connection, let head = awaitingReply, case .http = phase else { return }
-        awaitingReply = nil
+        guard let connection, case .http(let exchange) = phase, let head = exchange.awaitingReply else { return }
+        exchange.awaitingReply = nil
         let now = ContinuousClock.now
         if finish(head, response, connection, now) { processRequests(connection, now) }
         flushPlaintext(connection)
     }
 
-    private func upgrade(_ head: HTTPRequestHead, to endpoint: any WebSocketEndpoint, _ connection: Connection,
-                         _ now: ContinuousClock.Instant) {
+    private func upgrade(_ head: HTTPRequestHead, to endpoint: any WebSocketEndpoint, _ exchange: HTTPExchange,
+                         _ connection: Connection, _ now: ContinuousClock.Instant) {
         if let refusal = endpoint.refuse(head, connection: connection) {
             shared.stats.upgradeRejected()
             logRequest(head, status: refusal.status, upgrade: true, connection)
@@ -128,7 +128,7 @@ extension ServerConnection {
             handshakeEnded = true
             connection.deadline = ws.nextDeadline
             session.started(socket: self)
-            let leftover = parser.takeUnparsedBytes()
+            let leftover = exchange.parser.takeUnparsedBytes()
             if !leftover.isEmpty {
                 leftover.withUnsafeBytes { handlePlaintext($0, connection, now) }
             }
