@@ -75,15 +75,15 @@ let package = Package(
         .executableTarget(name: "FuzzUTF8", dependencies: ["WebSocket"], path: "Sources/Fuzz/FuzzUTF8"),
         .executableTarget(name: "FuzzClientMessage", dependencies: ["MingleServer"], path: "Sources/Fuzz/FuzzClientMessage"),
 
-        .target(name: "MingleTestSupport", dependencies: ["EventLoop", "TLS", "COpenSSL"], swiftSettings: strict),
+        .target(name: "MingleTestSupport", dependencies: ["EventLoop", "TLS", "COpenSSL", "Mingling"], swiftSettings: strict),
 
         .testTarget(name: "BenchClientTests", dependencies: ["BenchClient"], swiftSettings: strict),
-        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: strict),
-        .testTarget(name: "DeflateTests", dependencies: ["Deflate"], swiftSettings: strict),
-        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "Deflate"], swiftSettings: strict),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "MingleTestSupport"], swiftSettings: strict),
+        .testTarget(name: "DeflateTests", dependencies: ["Deflate", "MingleTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "Deflate", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "MingleTestSupport"], swiftSettings: strict),
-        .testTarget(name: "MinglingTests", dependencies: ["Mingling"], swiftSettings: strict),
+        .testTarget(name: "MinglingTests", dependencies: ["Mingling", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MingleServerTests",
             dependencies: ["MingleServer", "MingleTestSupport", "HTTP1", "WebSocket", "TLS", "EventLoop", "Mingling"],

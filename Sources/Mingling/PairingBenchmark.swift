@@ -7,7 +7,7 @@ public struct PairingBenchmark: Sendable {
     let pairing: Pairing
 
     public init(attendees: Int = 10_000, regions: Int = 8, priorRounds: Int = 3, groupSize: Int = 2, seed: UInt64 = 42) {
-        var random = BenchmarkRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         candidates = (1...max(1, attendees)).map { AttendeeID(UInt32($0)) }
         // Region r gets weight regions - r + regions / 2: skewed but every region populated.
         let weights = (0..<regions).map { regions - $0 + regions / 2 }
@@ -34,13 +34,13 @@ public struct PairingBenchmark: Sendable {
 
     /// One round of grouping; returns the number of groups formed.
     public func run(seed: UInt64) -> Int {
-        var random = BenchmarkRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         return pairing.makeGroups(candidates: candidates, values: values, random: &random).groups.count
     }
 
     /// Repeated pairs (already met) in one round; zero is the expectation for large populations.
     public func repeats(seed: UInt64) -> Int {
-        var random = BenchmarkRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         let groups = pairing.makeGroups(candidates: candidates, values: values, random: &random).groups
         var count = 0
         for group in groups {
@@ -52,15 +52,3 @@ public struct PairingBenchmark: Sendable {
     }
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and good enough for shuffling benchmark inputs.
-struct BenchmarkRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

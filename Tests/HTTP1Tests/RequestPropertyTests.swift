@@ -1,4 +1,5 @@
 import Testing
+import MingleTestSupport
 @testable import HTTP1
 
 /// Seeded random requests and random bytes: the parser reads back what a writer wrote, and any

@@ -1,4 +1,5 @@
 import Testing
+import MingleTestSupport
 @testable import HTTP1
 
 /// The word-at-a-time scans must agree with the byte-by-byte rules they replace.

@@ -1,4 +1,5 @@
 import Testing
+import MingleTestSupport
 @testable import Mingling
 
 /// Random attendee behaviour (arrivals, leaving, dropping, blocking, chatting) over whole events, checking

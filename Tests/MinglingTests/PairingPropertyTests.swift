@@ -1,4 +1,5 @@
 import Testing
+import MingleTestSupport
 @testable import Mingling
 
 /// Invariants over many random populations: sizes 0...2,000, skewed region mixes, several rounds of history.

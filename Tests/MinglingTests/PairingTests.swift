@@ -1,4 +1,5 @@
 import Testing
+import MingleTestSupport
 @testable import Mingling
 
 @Suite struct PairingTests {

@@ -1,6 +1,7 @@
 import COpenSSL
 import Testing
 import TLS
+import MingleTestSupport
 
 @Suite struct TLSDataTests {
     private func established(version: Int32 = TLS1_3_VERSION) throws -> (TestClient, TLSSession) {

@@ -1,5 +1,6 @@
 import Deflate
 import Testing
+import MingleTestSupport
 @testable import WebSocket
 
 @Suite struct CompressionTests {
