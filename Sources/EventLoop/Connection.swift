@@ -3,9 +3,10 @@ import Glibc
 #endif
 import CSystemShims
 
-/// One socket owned by one loop. Output is corked: `write` appends to the queue and the
-/// loop flushes every connection written to once at the end of its pass (one syscall
-/// for many small messages); EPOLLOUT is watched only while bytes remain queued.
+/// One socket owned by one loop. Output is corked: `write` appends to the queue, and the
+/// queue is sent right after the handler's read callback returns (the reply to what was
+/// read) or, for writes from jobs and timers, once at the end of the loop's pass (one
+/// syscall for many small messages); EPOLLOUT is watched only while bytes remain queued.
 public final class Connection {
     public let id: ConnectionID
     public let remoteAddress: SocketAddress?
@@ -104,14 +105,6 @@ public final class Connection {
     /// Closes the descriptor now, discarding queued output.
     public func abort() {
         loop.closeNow(self, error: nil)
-    }
-
-    /// Sends what is queued now instead of at the end of the loop's pass. For a reply that
-    /// starts expensive work on the peer (a TLS ServerHello the client must verify): sent at
-    /// once, the peer works on it while this loop serves the other connections of the pass.
-    public func flushNow() {
-        guard state != .closed, queuedOutboundBytes > 0 else { return }
-        loop.flush(self, now: .now)
     }
 
     /// Frees the queue's storage once it is empty (now, or after the queued bytes are sent).

@@ -92,6 +92,10 @@ extension EventLoop {
             c.received(n)
             if c.state == .lingering { return }
             c.handler?.connection(c, received: UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]), now: now)
+            // A reply to what was just read leaves now rather than after every other event of this
+            // pass: the same one send per connection per pass, without the wait for the rest of
+            // the batch. Writes from jobs and timers (fan-out) stay corked until the end of the pass.
+            if c.state == .open || c.state == .closingAfterFlush, c.queuedOutboundBytes > 0 { flush(c, now: now) }
         } else if n == 0 {
             // EOF: stop watching for input (level-triggered epoll would report it forever).
             if c.state == .lingering {

@@ -7,7 +7,8 @@ import CSystemShims
 /// and is the only code in Mingle that makes socket syscalls.
 ///
 /// A pass: wait for events (until the nearest timer), dispatch reads/writes/accepts and
-/// inbox jobs, run expired timers, then flush every connection that was written to.
+/// inbox jobs (a read's reply is sent as soon as its handler returns), run expired timers,
+/// then flush every other connection that was written to.
 public final class EventLoop {
     public let index: Int
     public let limits: ConnectionLimits

@@ -5,28 +5,30 @@ import Testing
 import MingleTestSupport
 @testable import EventLoop
 
-/// Echoes, optionally sends at once (`flushNow`), records what was still queued right after,
-/// then asks for the queue's storage to be freed (`releaseQueueStorage`).
-final class ReleasingEchoHandler: ConnectionHandler, Sendable {
-    let sendAtOnce: Bool
-    let queuedAfterWrite = Locked<[Int]>([])
-
-    init(sendAtOnce: Bool) { self.sendAtOnce = sendAtOnce }
+/// Echoes; records what is still queued right after its read callback and, from a timer that
+/// runs later in the same pass, what is queued then; asks for the queue's storage to be freed.
+final class ObservingEchoHandler: ConnectionHandler, Sendable {
+    let queuedInCallback = Locked<[Int]>([])
+    let queuedLaterInPass = Locked<[Int]>([])
 
     func connectionOpened(_ connection: Connection, now: ContinuousClock.Instant) {}
     func connection(_ connection: Connection, received bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) {
         connection.write(bytes)
-        if sendAtOnce { connection.flushNow() }
         let queued = connection.queuedOutboundBytes
-        queuedAfterWrite.withLock { $0.append(queued) }
+        queuedInCallback.withLock { $0.append(queued) }
         connection.releaseQueueStorage()
+        // Timers that are due run after this pass's events, before the end-of-pass flush.
+        _ = connection.loop.schedule(at: now) { [connection] in
+            let later = connection.queuedOutboundBytes
+            self.queuedLaterInPass.withLock { $0.append(later) }
+        }
     }
     func connectionClosed(_ connection: Connection, error: SystemError?) {}
 }
 
 @Suite struct QueueStorageTests {
-    func run(sendAtOnce: Bool) throws -> (queued: [Int], capacityAfter: Int) {
-        let handler = ReleasingEchoHandler(sendAtOnce: sendAtOnce)
+    @Test func replyToAReadLeavesBeforeTheEndOfThePassAndItsStorageGoes() throws {
+        let handler = ObservingEchoHandler()
         let group = try startGroup { handler }
         defer { group.shutdown() }
         let client = try BlockingClient(port: group.boundPorts[0])
@@ -34,20 +36,13 @@ final class ReleasingEchoHandler: ConnectionHandler, Sendable {
         try client.send(payload)
         #expect(try client.receive(exactly: payload.count) == payload)
         let capacity = group.onLoop { loop in loop.connections.values.first?.outbound.capacity ?? -1 }
-        return (handler.queuedAfterWrite.withLock { $0 }, capacity)
-    }
-
-    @Test func flushNowSendsBeforeTheEndOfThePass() throws {
-        let (queued, capacity) = try run(sendAtOnce: true)
-        #expect(!queued.isEmpty)
-        #expect(queued.allSatisfy { $0 == 0 })
-        #expect(capacity == 0)
-    }
-
-    @Test func storageIsFreedOnceTheQueuedBytesAreSent() throws {
-        let (queued, capacity) = try run(sendAtOnce: false)
-        // Without flushNow the bytes wait for the end of the pass; the storage goes after them.
-        #expect(queued.contains { $0 > 0 })
+        let inCallback = handler.queuedInCallback.withLock { $0 }
+        let laterInPass = group.onLoop { _ in handler.queuedLaterInPass.withLock { $0 } }
+        // Queued while the callback runs (corked), sent when it returns, not at the end of the pass.
+        #expect(!inCallback.isEmpty && inCallback.allSatisfy { $0 > 0 })
+        #expect(laterInPass.count == inCallback.count)
+        #expect(laterInPass.allSatisfy { $0 == 0 })
+        // releaseQueueStorage asked while bytes were queued: the storage went after they were sent.
         #expect(capacity == 0)
     }
 }

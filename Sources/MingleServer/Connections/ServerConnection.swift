@@ -84,10 +84,9 @@ final class ServerConnection: ConnectionHandler {
                 shared.tlsHandshakeCompleted(on: connection.loop)
                 logTLS(connection)
             case .needsMoreInput:
-                // The ServerHello flight leaves now, not at the end of the loop's pass: the
-                // client verifies it while this loop answers the other ClientHellos of the pass.
+                // Sent as soon as this callback returns (not after the other ClientHellos of the
+                // loop's pass): the client verifies the ServerHello flight while the loop goes on.
                 flushCiphertext(connection)
-                connection.flushNow()
                 return
             case .failed(let error):
                 shared.stats.tlsHandshakeFailed()
