@@ -1,5 +1,6 @@
 import Foundation
 import Mingling
+import MingleTestSupport
 import Testing
 @testable import MingleServer
 
@@ -19,6 +20,20 @@ import Testing
         #expect(ISOTime.format(Timestamp(secondsSinceEpoch: 951_782_400)) == "2000-02-29T00:00:00.000Z")
         #expect(ConnectionLogFile.parseCompact("20000229T000000Z") == Timestamp(secondsSinceEpoch: 951_782_400))
         #expect(ConnectionLogFile.parseCompact("2026-11-30") == nil)
+    }
+
+    /// The digit-by-digit formatter against Foundation's, over random instants 1900...2200.
+    @Test func timeFormatMatchesFoundation() {
+        let reference = ISO8601DateFormatter()
+        reference.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        reference.timeZone = TimeZone(identifier: "UTC")
+        var random = SplitMix64(seed: 30)
+        for _ in 0..<5_000 {
+            let ms = Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &random)
+            let t = Timestamp(secondsSinceEpoch: 0).adding(milliseconds: ms)
+            let date = Date(timeIntervalSince1970: Double(ms) / 1000)
+            #expect(ISOTime.format(t) == reference.string(from: date), "at \(ms) ms")
+        }
     }
 
     @Test func rotatesBySize() throws {
