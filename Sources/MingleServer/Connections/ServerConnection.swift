@@ -81,7 +81,7 @@ final class ServerConnection: ConnectionHandler {
                 tlsHandshakeDone = true
                 handshakeEnded = true
                 shared.stats.tlsHandshakeCompleted()
-                shared.tlsHandshakeCompleted(on: connection.loop)
+                shared.handshakeCompleted(on: connection.loop)
                 logTLS(connection)
             case .needsMoreInput:
                 // Sent as soon as this callback returns (not after the other ClientHellos of the
