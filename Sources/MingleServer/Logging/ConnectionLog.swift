@@ -49,7 +49,12 @@ final class ConnectionLog: Sendable {
         guard startsBatch else { return }
         let pending = self.pending
         handle.execute { loop in
-            _ = loop.schedule(at: .now + ConnectionLog.handOffDelay) { Self.writePending(pending, on: loop) }
+            // Weak: a timer still pending when `close()` stops the loop stays in its table; a strong
+            // capture would keep the loop alive through its own timer (found by LeakSanitizer).
+            _ = loop.schedule(at: .now + ConnectionLog.handOffDelay) { [weak loop] in
+                guard let loop else { return }
+                Self.writePending(pending, on: loop)
+            }
         }
     }
 
