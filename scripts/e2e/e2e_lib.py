@@ -326,6 +326,16 @@ def join_attendee(d, server, name, region, attendance="remote", organisation=Non
     return attendee_id(d)
 
 
+def kari_and_lucia(server, drivers, sizes=None, notes=None):
+    """The usual pair: two browsers (added to `drivers` for quit_all), Kari from Viken on site
+    and Lucía from Madrid remote, both joined and in the lobby. Returns (a, b, id_a, id_b)."""
+    a = browser((sizes or (DESKTOP, DESKTOP))[0]); drivers.append(a)
+    b = browser((sizes or (DESKTOP, DESKTOP))[1]); drivers.append(b)
+    ia = join_attendee(a, server, "Kari Nordmann", "viken", "onsite", notes=notes)
+    ib = join_attendee(b, server, "Lucía Martín", "madrid", "remote", notes=notes)
+    return a, b, ia, ib
+
+
 def partner_ids(d):
     return sorted(int(e.get_attribute("data-attendee")) for e in d.find_elements(By.CSS_SELECTOR, '[data-testid^="partner-"][data-attendee]'))
 

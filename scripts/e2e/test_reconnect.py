@@ -1,7 +1,7 @@
 """The connection drops (the server restarts mid-round): the page says so honestly, offers to
 try now, and comes back by itself with its resume token to the same breakout."""
-from e2e_lib import (DESKTOP, PHONE, MingleServer, assert_clean_console, browser, click, join_attendee, partner_ids,
-                     quit_all, shot, tid, wait, wait_view)
+from e2e_lib import (DESKTOP, PHONE, assert_clean_console, click, kari_and_lucia, MingleServer, partner_ids, quit_all,
+                     shot, tid, wait, wait_view)
 
 
 def conn_state(d):
@@ -12,10 +12,7 @@ def run(notes):
     server = MingleServer("reconnect", round_seconds=180, rounds=1)
     drivers = []
     try:
-        a = browser(DESKTOP); drivers.append(a)
-        b = browser(PHONE); drivers.append(b)
-        ia = join_attendee(a, server, "Kari Nordmann", "viken", "onsite", notes=notes)
-        ib = join_attendee(b, server, "Lucía Martín", "madrid", "remote", notes=notes)
+        a, b, ia, ib = kari_and_lucia(server, drivers, sizes=(DESKTOP, PHONE), notes=notes)
         server.admin("/api/mingling/start", {"session": "s1"})
         for d in drivers:
             wait_view(d, "breakout")

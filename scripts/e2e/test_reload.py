@@ -2,17 +2,15 @@
 its partner sees it leave and return, and chat still flows both ways."""
 import os
 
-from e2e_lib import assert_clean_console, DESKTOP, MingleServer, browser, click, join_attendee, partner_ids, quit_all, shot, tid, tids, wait, wait_view
+from e2e_lib import (assert_clean_console, browser, click, kari_and_lucia, MingleServer, partner_ids, quit_all, shot,
+                     tid, tids, wait, wait_view)
 
 
 def run(notes):
     server = MingleServer("reload", round_seconds=120, rounds=1)
     drivers = []
     try:
-        a = browser(DESKTOP); drivers.append(a)
-        b = browser(DESKTOP); drivers.append(b)
-        ia = join_attendee(a, server, "Kari Nordmann", "viken", "onsite", notes=notes)
-        ib = join_attendee(b, server, "Lucía Martín", "madrid", "remote", notes=notes)
+        a, b, ia, ib = kari_and_lucia(server, drivers, notes=notes)
         server.admin("/api/mingling/start", {"session": "s1"})
         for d in drivers:
             wait_view(d, "breakout")

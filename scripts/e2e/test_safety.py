@@ -1,17 +1,13 @@
 """Report, block and leave from the breakout, and organisers' announcements: the report reaches the
 organisers, a block ends the breakout for both sides, an announcement shows in the page."""
-from e2e_lib import (DESKTOP, MingleServer, assert_clean_console, browser, click, join_attendee, quit_all, shot, tid,
-                     tids, wait, wait_view)
+from e2e_lib import assert_clean_console, click, kari_and_lucia, MingleServer, quit_all, shot, tid, wait, wait_view
 
 
 def run(notes):
     server = MingleServer("safety", round_seconds=180, rounds=1)
     drivers = []
     try:
-        a = browser(DESKTOP); drivers.append(a)
-        b = browser(DESKTOP); drivers.append(b)
-        ia = join_attendee(a, server, "Kari Nordmann", "viken", "onsite", notes=notes)
-        ib = join_attendee(b, server, "Lucía Martín", "madrid", "remote", notes=notes)
+        a, b, ia, ib = kari_and_lucia(server, drivers, notes=notes)
 
         server.admin("/api/announce", {"text": "Coffee is served in the foyer.", "scope": "everyone"})
         for d in drivers:

@@ -1,8 +1,8 @@
 """Two browsers in one breakout reach a connected RTCPeerConnection with the fake camera and
 microphone, signalled through the server, and each decodes the other's video; after one of them
 loses its connection to the server and resumes, the two connect again with the camera still on."""
-from e2e_lib import (DESKTOP, PHONE, MingleServer, assert_clean_console, browser, click, join_attendee, quit_all, shot,
-                     tid, wait, wait_view)
+from e2e_lib import (DESKTOP, PHONE, assert_clean_console, click, kari_and_lucia, MingleServer, quit_all, shot, tid,
+                     wait, wait_view)
 
 
 def decoded_frames(d, other):
@@ -20,10 +20,7 @@ def run(notes):
     server = MingleServer("webrtc", round_seconds=180, rounds=1)
     drivers = []
     try:
-        a = browser(DESKTOP); drivers.append(a)
-        b = browser(PHONE); drivers.append(b)
-        ia = join_attendee(a, server, "Kari Nordmann", "viken", "onsite", notes=notes)
-        ib = join_attendee(b, server, "Lucía Martín", "madrid", "remote", notes=notes)
+        a, b, ia, ib = kari_and_lucia(server, drivers, sizes=(DESKTOP, PHONE), notes=notes)
         server.admin("/api/mingling/start", {"session": "s1"})
         for d in drivers:
             wait_view(d, "breakout")
