@@ -12,6 +12,25 @@ import Testing
         return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
+    /// Events reach the writer thread in batches, up to 50 ms late: a batch still waiting when the
+    /// log closes is written by `close()` (and its timer does not keep the writer loop alive, which
+    /// LeakSanitizer checks in `scripts/test-sanitizers address`).
+    @Test func closeWritesTheBatchStillWaiting() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.path + "/connections.jsonl"
+        let log = try ConnectionLog(path: path, maxFileBytes: 1 << 20, privacy: Privacy(),
+                                    wallClock: { Timestamp(secondsSinceEpoch: 1_796_032_800) })
+        for connection in 1...100 as ClosedRange<UInt64> {
+            log.record(ConnectionLogEvent(.accepted, at: Timestamp(secondsSinceEpoch: 1_796_032_800), connection: connection))
+        }
+        log.close()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let conns = text.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["conn"] as? String
+        }
+        #expect(conns == (1...100).map { String($0, radix: 16) })
+    }
+
     @Test func oneAcceptedAndOneClosedLinePerConnectionWithExactCounts() throws {
         let s = try TestServer(echo: true)
         // 1: an HTTP request.
