@@ -1,11 +1,26 @@
 """The connection drops (the server restarts mid-round): the page says so honestly, offers to
 try now, and comes back by itself with its resume token to the same breakout."""
+from selenium.common.exceptions import (ElementNotInteractableException, NoSuchElementException,
+                                        StaleElementReferenceException)
+
 from e2e_lib import (DESKTOP, PHONE, assert_clean_console, click, kari_and_lucia, MingleServer, partner_ids, quit_all,
                      shot, tid, wait, wait_view)
 
 
 def conn_state(d):
     return tid(d, "conn-state").get_attribute("data-state")
+
+
+def retry_now(d):
+    """Presses "try now"; true once pressed, or once the page is connected again by itself. The
+    banner is redrawn on every connection attempt, so a button found a moment ago may be gone."""
+    try:
+        if conn_state(d) == "open":
+            return True
+        click(d, "retry-now")
+        return True
+    except (StaleElementReferenceException, ElementNotInteractableException, NoSuchElementException):
+        return False
 
 
 def run(notes):
@@ -27,7 +42,7 @@ def run(notes):
         shot(b, "reconnect-banner-phone")
 
         server.start(server.port)
-        click(a, "retry-now")  # A skips the backoff; B waits for its next attempt
+        wait(a, retry_now, what="retry-now pressed")  # A skips the backoff; B waits for its next attempt
         for d in drivers:
             wait(d, lambda d: conn_state(d) == "open", timeout=30, what="connected again")
             wait_view(d, "breakout")
