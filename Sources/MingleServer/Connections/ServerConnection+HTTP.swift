@@ -126,7 +126,6 @@ extension ServerConnection {
             let session = endpoint.open(head: head, connection: connection, socket: self, now: now)
             phase = .websocket(ws, session)
             handshakeEnded = true
-            if tls == nil { shared.handshakeCompleted(on: connection.loop) }
             connection.deadline = ws.nextDeadline
             session.started(socket: self)
             let leftover = exchange.parser.takeUnparsedBytes()

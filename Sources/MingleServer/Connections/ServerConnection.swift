@@ -81,7 +81,6 @@ final class ServerConnection: ConnectionHandler {
                 tlsHandshakeDone = true
                 handshakeEnded = true
                 shared.stats.tlsHandshakeCompleted()
-                shared.handshakeCompleted(on: connection.loop)
                 logTLS(connection)
             case .needsMoreInput:
                 // Sent as soon as this callback returns (not after the other ClientHellos of the
@@ -166,6 +165,7 @@ final class ServerConnection: ConnectionHandler {
         scratch = []
         if plaintextOut.isEmpty { plaintextOut = [] }
         connection.releaseQueueStorage()
+        shared.handshakeCompleted(on: connection.loop)
     }
 
     func flushCiphertext(_ connection: Connection) {
