@@ -1,11 +1,14 @@
 /// An input to the engine, imperative. Each is validated against the current state; a refusal is a
 /// `MinglingError` and changes nothing.
 public enum Command: Sendable, Equatable {
-    /// A new attendee; also counts as connected. The engine assigns the `AttendeeID`.
-    case register(Profile, accessCode: String?)
+    /// A new attendee; also counts as connected. The engine assigns the `AttendeeID`. With a room (the
+    /// attendee opened its link) they enter it at once; an event with a single room is entered anyway.
+    case register(Profile, accessCode: String?, room: RoomID? = nil)
     /// A (re)connection. Inside the grace period it resumes the attendee's breakout.
     case connect(AttendeeID)
     case disconnect(AttendeeID)
+    /// Into another room (leaving any breakout in the current one), or back to the event's lobby with nil.
+    case enterRoom(AttendeeID, RoomID?)
     case sendChat(from: AttendeeID, text: String)
     /// WebRTC signalling relayed to one member of the sender's breakout; the payload is opaque.
     case signal(from: AttendeeID, to: AttendeeID, kind: SignalKind, payload: String)
@@ -15,7 +18,9 @@ public enum Command: Sendable, Equatable {
     case report(from: AttendeeID, about: AttendeeID, reason: String)
     case block(from: AttendeeID, whom: AttendeeID)
     case admin(AdminCommand)
-    /// A reloaded event file. Running rounds finish as they were; later rounds use the new plan.
+    /// A reloaded event file. Running rounds finish as they were; later rounds use the new plan. Refused
+    /// (`planChangeRejected`) when it would break what is running: a room that is in use disappearing, or
+    /// the session a room is mingling after.
     case replacePlan(EventPlan)
     /// After a restart and journal replay: every connection is gone, so each attendee who was connected
     /// becomes disconnected now and may resume within the grace period.
@@ -23,14 +28,14 @@ public enum Command: Sendable, Equatable {
 }
 
 public enum AdminCommand: Sendable, Equatable {
-    /// Starts mingling for a session (the running or last ended one when `nil`), ending the session early
-    /// if it is still running.
-    case startMingling(SessionID?)
-    case endRoundNow
-    case extendRound(seconds: Int)
-    /// Ends the current round and the rest of the mingling.
-    case stopMingling
-    /// Refuses new registrations and stops forming breakouts for late arrivals.
+    /// Starts mingling in a room for a session (the room's running or last ended one when `nil`), ending the
+    /// session early if it is still running.
+    case startMingling(RoomID, SessionID?)
+    case endRoundNow(RoomID)
+    case extendRound(RoomID, seconds: Int)
+    /// Ends the room's current round and the rest of its mingling.
+    case stopMingling(RoomID)
+    /// Refuses new registrations and stops forming breakouts for late arrivals (the whole event).
     case pauseJoining
     case resumeJoining
     case removeAttendee(AttendeeID, reason: String)

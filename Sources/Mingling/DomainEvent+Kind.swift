@@ -4,6 +4,7 @@ extension DomainEvent {
     public var kind: String {
         switch self {
         case .attendeeRegistered: "attendee_registered"
+        case .attendeeEnteredRoom: "attendee_entered_room"
         case .attendeeConnected: "attendee_connected"
         case .attendeeDisconnected: "attendee_disconnected"
         case .attendeeResumed: "attendee_resumed"
@@ -12,6 +13,7 @@ extension DomainEvent {
         case .sessionStarted: "session_started"
         case .sessionEnded: "session_ended"
         case .minglingStarted: "mingling_started"
+        case .minglingMissed: "mingling_missed"
         case .roundStarted: "round_started"
         case .breakoutFormed: "breakout_formed"
         case .roundEndingSoon: "round_ending_soon"

@@ -1,11 +1,13 @@
-/// A breakout as formed: its members and the icebreaker they were given.
+/// A breakout as formed: its room, its members and the icebreaker they were given.
 public struct Breakout: Sendable, Equatable {
     public var id: BreakoutID
+    public var room: RoomID
     public var members: [AttendeeID]
     public var prompt: String?
     public var endsAt: Timestamp
-    public init(id: BreakoutID, members: [AttendeeID], prompt: String?, endsAt: Timestamp) {
+    public init(id: BreakoutID, room: RoomID = .single, members: [AttendeeID], prompt: String?, endsAt: Timestamp) {
         self.id = id
+        self.room = room
         self.members = members
         self.prompt = prompt
         self.endsAt = endsAt
@@ -23,14 +25,12 @@ public enum BreakoutCloseReason: String, Sendable, Equatable {
 
 /// Something that happened, past tense. `handle` and `tick` decide (randomness included) and return events;
 /// `apply` alone changes state, so replaying a journal of these events rebuilds the engine exactly.
-/// Every payload is plain stored values so the server can write them as JSON lines.
-///
-/// Audience (the server's business, listed here once): attendee events go to the attendee and, while in a
-/// breakout, its members; round and phase events to everyone; `chatDelivered` and `signalRelayed` to their
-/// `recipients` only; stay-in-touch events to `from` only; `contactsExchanged` to both; reports and admin
-/// events to admins.
+/// Every payload is plain stored values so the server can write them as JSON lines. Who is told what is
+/// decided by the engine as well (`Notice`), right after each event, from the state it left.
 public enum DomainEvent: Sendable, Equatable {
     case attendeeRegistered(AttendeeID, Profile, at: Timestamp)
+    /// Into a room, or out of every room (back to the event's lobby) with nil.
+    case attendeeEnteredRoom(AttendeeID, RoomID?, at: Timestamp)
     /// A fresh connection (not within a grace period).
     case attendeeConnected(AttendeeID, at: Timestamp)
     case attendeeDisconnected(AttendeeID, at: Timestamp, graceEndsAt: Timestamp)
@@ -40,21 +40,24 @@ public enum DomainEvent: Sendable, Equatable {
     case attendeeDropped(AttendeeID, at: Timestamp)
     case attendeeRemoved(AttendeeID, reason: String, at: Timestamp)
 
-    case sessionStarted(SessionID, at: Timestamp)
-    case sessionEnded(SessionID, at: Timestamp)
-    case minglingStarted(SessionID, rounds: Int, at: Timestamp)
+    case sessionStarted(RoomID, SessionID, at: Timestamp)
+    case sessionEnded(RoomID, SessionID, at: Timestamp)
+    case minglingStarted(RoomID, SessionID, rounds: Int, at: Timestamp)
+    /// The server was not running (or not yet started) when automatic mingling was due, and the window for
+    /// starting it late has passed; an admin may still start it.
+    case minglingMissed(RoomID, SessionID, at: Timestamp)
     /// `unplaced` were available but could not be put in a group (a single attendee, or blocks); they wait
     /// for late arrivals, as after `attendeeWaiting`.
     case roundStarted(
-        SessionID, round: Int, startedAt: Timestamp, endsAt: Timestamp, breakouts: [Breakout],
+        RoomID, SessionID, round: Int, startedAt: Timestamp, endsAt: Timestamp, breakouts: [Breakout],
         unplaced: [AttendeeID])
     /// A breakout formed mid-round from waiting attendees.
     case breakoutFormed(Breakout)
-    case roundEndingSoon(SessionID, round: Int, endsAt: Timestamp)
-    case roundExtended(SessionID, round: Int, endsAt: Timestamp)
-    /// Everyone returns to the lobby; all breakouts of the round are closed.
-    case roundEnded(SessionID, round: Int, at: Timestamp)
-    case minglingEnded(SessionID, at: Timestamp)
+    case roundEndingSoon(RoomID, SessionID, round: Int, endsAt: Timestamp)
+    case roundExtended(RoomID, SessionID, round: Int, endsAt: Timestamp)
+    /// Everyone in the room returns to its lobby; all breakouts of the round are closed.
+    case roundEnded(RoomID, SessionID, round: Int, at: Timestamp)
+    case minglingEnded(RoomID, SessionID, at: Timestamp)
 
     /// A late arrival or a partner left alone waits to be grouped; grouped no earlier than `eligibleAt`.
     case attendeeWaiting(AttendeeID, eligibleAt: Timestamp)
@@ -77,11 +80,12 @@ public enum DomainEvent: Sendable, Equatable {
     case joiningResumed(at: Timestamp)
     case planReplaced(EventPlan)
 
-    /// Whether replay needs the event. Messages, signalling and warnings are relayed, not journaled, so
-    /// the journal holds no chat content.
+    /// Whether replay needs the event: every event that changes state (the round's warning included, so
+    /// a restarted server does not warn twice). Chat and signalling are relayed, not journaled, so the
+    /// journal holds no chat content; `apply` ignores them.
     public var isJournaled: Bool {
         switch self {
-        case .chatDelivered, .signalRelayed, .roundEndingSoon: false
+        case .chatDelivered, .signalRelayed: false
         default: true
         }
     }

@@ -3,26 +3,66 @@
 public struct EventPlan: Sendable, Equatable {
     public var event: EventInfo
     public var attributes: [AttributeDefinition]
-    /// Sorted by start, not overlapping.
-    public var sessions: [Session]
+    /// Rooms run in parallel; each has its own sessions in order. An event file without `rooms` has one room,
+    /// `RoomID.single`, titled with the event's name.
+    public var rooms: [Room]
     public var access: Access
     public var iceServers: [IceServer]
     public var privacy: Privacy
 
     public init(
-        event: EventInfo, attributes: [AttributeDefinition], sessions: [Session],
+        event: EventInfo, attributes: [AttributeDefinition], rooms: [Room],
         access: Access = .open, iceServers: [IceServer] = [], privacy: Privacy = Privacy()
     ) {
         self.event = event
         self.attributes = attributes
-        self.sessions = sessions
+        self.rooms = rooms
         self.access = access
         self.iceServers = iceServers
         self.privacy = privacy
     }
 
+    /// One room holding `sessions` (the shape of an event file without `rooms`).
+    public init(
+        event: EventInfo, attributes: [AttributeDefinition], sessions: [Session],
+        access: Access = .open, iceServers: [IceServer] = [], privacy: Privacy = Privacy()
+    ) {
+        self.init(
+            event: event, attributes: attributes,
+            rooms: [Room(id: .single, title: event.name, location: nil, sessions: sessions)],
+            access: access, iceServers: iceServers, privacy: privacy)
+    }
+
     public func attribute(_ id: String) -> AttributeDefinition? { attributes.first { $0.id == id } }
-    public func session(_ id: SessionID) -> Session? { sessions.first { $0.id == id } }
+    public func room(_ id: RoomID) -> Room? { rooms.first { $0.id == id } }
+    /// Session ids are unique in the whole event.
+    public func session(_ id: SessionID) -> Session? {
+        for room in rooms { if let s = room.sessions.first(where: { $0.id == id }) { return s } }
+        return nil
+    }
+    public func room(of session: SessionID) -> RoomID? {
+        rooms.first { room in room.sessions.contains { $0.id == session } }?.id
+    }
+    /// Every session of every room, room by room.
+    public var sessions: [Session] { rooms.flatMap(\.sessions) }
+    /// When the last session of the event ends (nil without sessions).
+    public var lastSessionEnd: Timestamp? { sessions.map(\.end).max() }
+}
+
+/// A physical or virtual room: its own schedule, its own mingling, its own attendees.
+public struct Room: Sendable, Equatable {
+    public var id: RoomID
+    public var title: String
+    /// Where on site ("Room 2.14, second floor"), for on-site attendees; nil for online-only rooms.
+    public var location: String?
+    /// In order, not overlapping within the room.
+    public var sessions: [Session]
+    public init(id: RoomID, title: String, location: String? = nil, sessions: [Session]) {
+        self.id = id
+        self.title = title
+        self.location = location
+        self.sessions = sessions
+    }
 }
 
 public struct EventInfo: Sendable, Equatable {

@@ -49,6 +49,19 @@ public struct SessionID: Hashable, Sendable, CustomStringConvertible, Expressibl
     public var description: String { rawValue }
 }
 
+/// A room of the event (`"workshop-a"`): a URL-safe identifier from the event file. Rooms run their
+/// sessions and mingling in parallel; attendees are in at most one room at a time.
+public struct RoomID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public var rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public static func < (lhs: RoomID, rhs: RoomID) -> Bool { lhs.rawValue < rhs.rawValue }
+    public var description: String { rawValue }
+    /// The one room of an event file written without `rooms` (top-level `sessions`), and the room of journal
+    /// lines written before rooms existed.
+    public static let single: RoomID = "main"
+}
+
 /// An unordered pair of attendees packed into one word: the smaller number in the high half.
 /// Pair history and blocks are sets of these, so "have they met?" is one hash lookup.
 @usableFromInline

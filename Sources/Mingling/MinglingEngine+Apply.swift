@@ -6,71 +6,98 @@ extension MinglingEngine {
         case .attendeeRegistered(let id, let profile, let at):
             precondition(Int(id.rawValue) == attendees.count + 1, "attendees are numbered in order")
             attendees.append(AttendeeState(
-                id: id, profile: profile, registeredAt: at, connection: .connected, breakout: nil, removed: false))
+                id: id, profile: profile, registeredAt: at, connection: .connected, room: nil, breakout: nil,
+                removed: false))
+        case .attendeeEnteredRoom(let id, let room, _):
+            if let old = attendees[index(id)].room {
+                updateRoom(old) { state in
+                    state.members.remove(id)
+                    state.waiting.removeAll { $0.id == id }
+                }
+            }
+            attendees[index(id)].room = room
+            if let room { updateRoom(room) { $0.members.insert(id) } }
         case .attendeeConnected(let id, _):
             attendees[index(id)].connection = .connected
             dequeueGrace(id)
         case .attendeeDisconnected(let id, let at, let graceEndsAt):
             attendees[index(id)].connection = .reconnecting(since: at, graceEndsAt: graceEndsAt)
-            waiting.removeAll { $0.id == id }
+            removeFromWaiting(id)
             enqueueGrace(graceEndsAt, id)
         case .attendeeResumed(let id, _, _):
             attendees[index(id)].connection = .connected
             dequeueGrace(id)
+            totals.reconnects += 1
         case .attendeeDropped(let id, _):
             attendees[index(id)].connection = .offline
             dequeueGrace(id)
         case .attendeeRemoved(let id, _, _):
             attendees[index(id)].removed = true
             attendees[index(id)].connection = .offline
-            waiting.removeAll { $0.id == id }
+            removeFromWaiting(id)
             dequeueGrace(id)
-        case .sessionStarted(let session, _):
+        case .sessionStarted(let room, let session, _):
             startedSessions.insert(session)
-            if phase == .lobby { phase = .session(session) }
-        case .sessionEnded(let session, _):
+            updateRoom(room) { state in if state.phase == .lobby { state.phase = .session(session) } }
+        case .sessionEnded(let room, let session, _):
             startedSessions.insert(session)
             endedSessions.insert(session)
-            if phase == .session(session) { phase = .lobby }
-        case .minglingStarted(let session, _, let at):
+            updateRoom(room) { state in if state.phase == .session(session) { state.phase = .lobby } }
+        case .minglingStarted(let room, let session, _, let at):
             mingledSessions.insert(session)
             let mingle = plan.session(session)?.mingle ?? MinglePlan()
-            phase = .mingling(MinglingState(session: session, round: 0, plan: mingle, status: .between(nextStartsAt: at)))
-        case .roundStarted(let session, let round, let startedAt, let endsAt, let formed, let unplaced):
-            closeAllBreakouts()
-            let mingle = plan.session(session)?.mingle ?? currentMinglePlan ?? MinglePlan()
-            phase = .mingling(MinglingState(
-                session: session, round: round, plan: mingle,
-                status: .running(startedAt: startedAt, endsAt: endsAt, warned: false)))
+            updateRoom(room) { state in
+                state.phase = .mingling(MinglingState(
+                    session: session, round: 0, plan: mingle, status: .between(nextStartsAt: at)))
+            }
+        case .minglingMissed(_, let session, _):
+            missedSessions.insert(session)
+        case .roundStarted(let room, let session, let round, let startedAt, let endsAt, let formed, let unplaced):
+            closeAllBreakouts(in: room)
+            let mingle = plan.session(session)?.mingle ?? minglingState(room)?.plan ?? MinglePlan()
+            updateRoom(room) { state in
+                state.phase = .mingling(MinglingState(
+                    session: session, round: round, plan: mingle,
+                    status: .running(startedAt: startedAt, endsAt: endsAt, warned: false)))
+                state.roundMet = [:]
+                state.totals.roundsRun += 1
+            }
             for breakout in formed { open(breakout) }
             // Whoever could not be placed waits, so the first late arrival is grouped with them.
-            for id in unplaced where attendees[index(id)].connection == .connected { waiting.append((id, startedAt)) }
+            for id in unplaced where attendees[index(id)].connection == .connected {
+                updateRoom(room) { $0.waiting.append(WaitingEntry(id: id, eligibleAt: startedAt)) }
+            }
         case .breakoutFormed(let breakout):
             open(breakout)
-        case .roundEndingSoon:
-            updateRunning { status in
+        case .roundEndingSoon(let room, _, _, _):
+            updateRunning(room) { status in
                 if case .running(let startedAt, let endsAt, _) = status {
                     status = .running(startedAt: startedAt, endsAt: endsAt, warned: true)
                 }
             }
-        case .roundExtended(_, _, let newEnd):
-            updateRunning { status in
+        case .roundExtended(let room, _, _, let newEnd):
+            updateRunning(room) { status in
                 if case .running(let startedAt, _, _) = status {
                     status = .running(startedAt: startedAt, endsAt: newEnd, warned: false)
                 }
             }
-            for id in openBreakouts.keys { openBreakouts[id]!.endsAt = newEnd }
-        case .roundEnded(_, _, let at):
-            closeAllBreakouts()
+            for (id, breakout) in openBreakouts where breakout.room == room { openBreakouts[id]!.endsAt = newEnd }
+        case .roundEnded(let room, _, _, let at):
+            closeAllBreakouts(in: room)
             let nextStartsAt = at.adding(seconds: settings.pauseBetweenRoundsSeconds)
-            updateRunning { status in status = .between(nextStartsAt: nextStartsAt) }
-        case .minglingEnded:
-            closeAllBreakouts()
-            let running = plan.sessions.first { startedSessions.contains($0.id) && !endedSessions.contains($0.id) }
-            phase = running.map { .session($0.id) } ?? .lobby
+            updateRunning(room) { status in status = .between(nextStartsAt: nextStartsAt) }
+        case .minglingEnded(let room, _, _):
+            closeAllBreakouts(in: room)
+            let running = plan.room(room)?.sessions.first {
+                startedSessions.contains($0.id) && !endedSessions.contains($0.id)
+            }
+            updateRoom(room) { state in state.phase = running.map { .session($0.id) } ?? .lobby }
         case .attendeeWaiting(let id, let eligibleAt):
-            waiting.removeAll { $0.id == id }
-            waiting.append((id, eligibleAt))
+            guard let room = attendees[index(id)].room else { break }
+            updateRoom(room) { state in
+                state.waiting.removeAll { $0.id == id }
+                state.waiting.append(WaitingEntry(id: id, eligibleAt: eligibleAt))
+            }
         case .leftBreakout(let id, let breakoutID, _):
             attendees[index(id)].breakout = nil
             openBreakouts[breakoutID]?.members.removeAll { $0 == id }
@@ -80,13 +107,16 @@ extension MinglingEngine {
         case .chatDelivered, .signalRelayed:
             break
         case .stayInTouchRequested(let from, let to):
-            stayRequests.insert(directedKey(from: from, to: to))
+            requests[from, default: []].insert(to)
         case .stayInTouchWithdrawn(let from, let to):
-            stayRequests.remove(directedKey(from: from, to: to))
-        case .contactsExchanged(let first, let second, _, _):
-            stayRequests.remove(directedKey(from: first, to: second))
-            stayRequests.remove(directedKey(from: second, to: first))
+            removeRequest(from: from, to: to)
+        case .contactsExchanged(let first, let second, let firstCard, let secondCard):
+            removeRequest(from: first, to: second)
+            removeRequest(from: second, to: first)
             exchanged.insert(pairKey(first, second))
+            receivedCards[first, default: []].append(ReceivedCard(from: second, card: secondCard))
+            receivedCards[second, default: []].append(ReceivedCard(from: first, card: firstCard))
+            totals.contactExchanges += 1
         case .attendeeReported(let from, let about, let reason, let at):
             reports.append(Report(from: from, about: about, reason: reason, at: at))
         case .attendeeBlocked(let from, let whom, _):
@@ -96,13 +126,13 @@ extension MinglingEngine {
         case .joiningResumed:
             isJoiningPaused = false
         case .planReplaced(let newPlan):
-            plan = newPlan
+            adopt(newPlan)
         }
     }
 
-    var currentMinglePlan: MinglePlan? {
-        if case .mingling(let state) = phase { return state.plan }
-        return nil
+    /// Changes one room's state, creating it for a room the plan no longer has (an old journal).
+    mutating func updateRoom(_ id: RoomID, _ change: (inout RoomState) -> Void) {
+        change(&roomStates[id, default: RoomState(id: id)])
     }
 
     private mutating func open(_ breakout: Breakout) {
@@ -113,21 +143,40 @@ extension MinglingEngine {
             attendees[index(member)].breakout = breakout.id
             for other in members[(position + 1)...] { met.insert(pairKey(member, other)) }
         }
-        waiting.removeAll { entry in members.contains(entry.id) }
-    }
-
-    private mutating func closeAllBreakouts() {
-        for breakout in openBreakouts.values {
-            for member in breakout.members { attendees[index(member)].breakout = nil }
+        let pairBy = minglingState(breakout.room)?.plan.pairBy ?? ""
+        let values = Set(members.map { attendees[index($0)].profile.attributes[pairBy] })
+        updateRoom(breakout.room) { state in
+            state.waiting.removeAll { entry in members.contains(entry.id) }
+            for member in members { state.roundMet[member, default: []] += members.filter { $0 != member } }
+            state.totals.breakoutsFormed += 1
+            if values.count > 1 { state.totals.breakoutsSpanning += 1 }
         }
-        openBreakouts.removeAll(keepingCapacity: true)
-        waiting.removeAll()
     }
 
-    private mutating func updateRunning(_ change: (inout RoundStatus) -> Void) {
-        guard case .mingling(var state) = phase else { return }
-        change(&state.status)
-        phase = .mingling(state)
+    private mutating func closeAllBreakouts(in room: RoomID) {
+        for (id, breakout) in openBreakouts where breakout.room == room {
+            for member in breakout.members { attendees[index(member)].breakout = nil }
+            openBreakouts[id] = nil
+        }
+        updateRoom(room) { $0.waiting.removeAll() }
+    }
+
+    private mutating func updateRunning(_ room: RoomID, _ change: (inout RoundStatus) -> Void) {
+        updateRoom(room) { state in
+            guard case .mingling(var mingling) = state.phase else { return }
+            change(&mingling.status)
+            state.phase = .mingling(mingling)
+        }
+    }
+
+    private mutating func removeFromWaiting(_ id: AttendeeID) {
+        guard let room = attendees[index(id)].room else { return }
+        updateRoom(room) { $0.waiting.removeAll { $0.id == id } }
+    }
+
+    private mutating func removeRequest(from: AttendeeID, to: AttendeeID) {
+        requests[from]?.remove(to)
+        if requests[from]?.isEmpty == true { requests[from] = nil }
     }
 
     private mutating func dequeueGrace(_ id: AttendeeID) {

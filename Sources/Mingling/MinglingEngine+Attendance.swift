@@ -1,10 +1,33 @@
 extension MinglingEngine {
-    mutating func register(_ profile: Profile, accessCode: String?, now: Timestamp) throws(MinglingError) {
+    mutating func register(_ profile: Profile, accessCode: String?, room: RoomID?, now: Timestamp) throws(MinglingError) {
         guard !isJoiningPaused else { throw .joiningPaused }
         if case .accessCode(let expected) = plan.access, accessCode != expected { throw .invalidAccessCode }
         try validate(profile)
+        if let room, plan.room(room) == nil { throw .unknownRoom }
         let id = AttendeeID(UInt32(attendees.count + 1))
         emit(.attendeeRegistered(id, profile, at: now))
+        let first = room ?? (plan.rooms.count == 1 ? plan.rooms[0].id : nil)
+        if let first {
+            emit(.attendeeEnteredRoom(id, first, at: now))
+            arrive(id, now: now)
+        } else {
+            tellRoom(to: id, nil)
+        }
+    }
+
+    /// Moves an attendee to another room (or to the event's lobby). Leaving a room mid-round is leaving
+    /// the breakout: the partner is handled as when anyone leaves.
+    mutating func enterRoom(_ id: AttendeeID, _ room: RoomID?, now: Timestamp) throws(MinglingError) {
+        let attendee = try existing(id)
+        guard attendee.connection == .connected else { throw .notConnected }
+        if let room, plan.room(room) == nil { throw .unknownRoom }
+        guard attendee.room != room else {
+            // Already there: say so again, the page may have missed it.
+            tellRoom(to: id, room)
+            return
+        }
+        if let breakout = attendee.breakout { depart(id, from: breakout, reason: .left, now: now) }
+        emit(.attendeeEnteredRoom(id, room, at: now))
         arrive(id, now: now)
     }
 
@@ -41,10 +64,10 @@ extension MinglingEngine {
         emit(.attendeeRemoved(id, reason: reason, at: now))
     }
 
-    /// Someone without a breakout arrives during a round: they wait for others who arrive late, unless the
-    /// round ends too soon for a conversation (then they stay in the lobby for the next round).
+    /// Someone without a breakout arrives in a room during a round: they wait for others who arrive late,
+    /// unless the round ends too soon for a conversation (then they stay in the lobby for the next round).
     mutating func arrive(_ id: AttendeeID, now: Timestamp) {
-        guard !isJoiningPaused, case .mingling(let state) = phase,
+        guard !isJoiningPaused, let room = attendees[index(id)].room, let state = minglingState(room),
               case .running(_, let endsAt, _) = state.status
         else { return }
         let eligibleAt = now.adding(seconds: state.plan.lateJoinWindowSeconds)
@@ -60,17 +83,21 @@ extension MinglingEngine {
         let remaining = breakout.members
         var canWait = false
         if let last = remaining.first, attendee(last)?.connection == .connected, !isJoiningPaused,
-           case .mingling(let state) = phase, case .running(_, let endsAt, _) = state.status {
+           let state = minglingState(breakout.room), case .running(_, let endsAt, _) = state.status {
             canWait = now.adding(seconds: settings.minimumLateBreakoutSeconds) <= endsAt
         }
         emit(.breakoutClosed(breakoutID, reason: .tooFewMembers, returnedToLobby: canWait ? [] : remaining))
         if canWait, let last = remaining.first { emit(.attendeeWaiting(last, eligibleAt: now)) }
     }
 
+    /// Every bound from `Limits`, in characters; the client protocol checks the same table first.
     func validate(_ profile: Profile) throws(MinglingError) {
         let name = profile.displayName.trimmingSpaces
-        guard !name.isEmpty, name.utf8.count <= settings.maxDisplayNameBytes else {
+        guard !name.isEmpty, Limits.displayName.allows(text: String(name)) else {
             throw .invalidProfile(field: "displayName")
+        }
+        guard Limits.attributesPerProfile.allows(profile.attributes.count) else {
+            throw .invalidProfile(field: "attributes")
         }
         for (key, value) in profile.attributes.sorted(by: { $0.key < $1.key }) {
             guard let definition = plan.attribute(key) else { throw .unknownAttribute(key) }
@@ -81,12 +108,14 @@ extension MinglingEngine {
         for definition in plan.attributes where definition.required && profile.attributes[definition.id] == nil {
             throw .missingAttribute(definition.id)
         }
-        let limit = settings.maxProfileFieldBytes
-        if (profile.organisation?.utf8.count ?? 0) > limit { throw .invalidProfile(field: "organisation") }
+        if let organisation = profile.organisation, !Limits.organisation.allows(text: organisation) {
+            throw .invalidProfile(field: "organisation")
+        }
         if let card = profile.contactCard {
-            let fields = [("name", card.name), ("organisation", card.organisation), ("email", card.email), ("link", card.link)]
-            for (field, value) in fields where (value?.utf8.count ?? 0) > limit {
-                throw .invalidProfile(field: "contactCard.\(field)")
+            let fields = [("name", card.name, Limits.contactName), ("organisation", card.organisation, Limits.contactOrganisation),
+                          ("email", card.email, Limits.email), ("link", card.link, Limits.link)]
+            for (field, value, limit) in fields {
+                if let value, !limit.allows(text: value) { throw .invalidProfile(field: "contactCard.\(field)") }
             }
         }
     }

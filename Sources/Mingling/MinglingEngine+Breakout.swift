@@ -13,7 +13,7 @@ extension MinglingEngine {
     mutating func sendChat(from: AttendeeID, text: String, now: Timestamp) throws(MinglingError) {
         let breakout = try currentBreakout(of: from)
         guard !text.trimmingSpaces.isEmpty else { throw .emptyMessage }
-        guard text.utf8.count <= settings.maxChatBytes else { throw .messageTooLong(maxBytes: settings.maxChatBytes) }
+        guard Limits.chatText.allows(text: text) else { throw .messageTooLong(Limits.chatText) }
         let recipients = breakout.members.filter { $0 != from && attendees[index($0)].connection == .connected }
         emit(.chatDelivered(breakout.id, from: from, text: text, recipients: recipients, at: now))
     }
@@ -23,9 +23,7 @@ extension MinglingEngine {
         let breakout = try currentBreakout(of: from)
         guard to != from else { throw .cannotTargetSelf }
         guard breakout.members.contains(to) else { throw .notInSameBreakout }
-        guard payload.utf8.count <= settings.maxSignalPayloadBytes else {
-            throw .messageTooLong(maxBytes: settings.maxSignalPayloadBytes)
-        }
+        guard Limits.signalPayload.allows(text: payload) else { throw .messageTooLong(Limits.signalPayload) }
         emit(.signalRelayed(from: from, to: to, kind: kind, payload: payload))
     }
 
@@ -53,10 +51,14 @@ extension MinglingEngine {
         emit(.stayInTouchWithdrawn(from: from, to: other))
     }
 
-    /// The card an attendee gave, or their display name and organisation if they gave none.
+    /// The card an attendee gave (named with their display name if the card has no name), or their display name
+    /// and organisation if they gave none.
     func card(of attendee: AttendeeState) -> ContactCard {
-        attendee.profile.contactCard
-            ?? ContactCard(name: attendee.profile.displayName, organisation: attendee.profile.organisation)
+        guard var card = attendee.profile.contactCard else {
+            return ContactCard(name: attendee.profile.displayName, organisation: attendee.profile.organisation)
+        }
+        if card.name == nil { card.name = attendee.profile.displayName }
+        return card
     }
 
     mutating func leaveBreakout(_ id: AttendeeID, now: Timestamp) throws(MinglingError) {
@@ -71,9 +73,7 @@ extension MinglingEngine {
         guard attendee(about) != nil else { throw .unknownAttendee }
         guard from != about else { throw .cannotTargetSelf }
         guard haveMet(from, about) else { throw .notMet }
-        guard reason.utf8.count <= settings.maxReportReasonBytes else {
-            throw .messageTooLong(maxBytes: settings.maxReportReasonBytes)
-        }
+        guard Limits.reportReason.allows(text: reason) else { throw .messageTooLong(Limits.reportReason) }
         emit(.attendeeReported(from: from, about: about, reason: reason, at: now))
     }
 

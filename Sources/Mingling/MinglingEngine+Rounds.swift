@@ -1,25 +1,24 @@
 extension MinglingEngine {
-    mutating func handleAdmin<R: RandomNumberGenerator>(
-        _ command: AdminCommand, now: Timestamp, random: inout R
-    ) throws(MinglingError) {
+    mutating func handleAdmin(_ command: AdminCommand, now: Timestamp) throws(MinglingError) {
         switch command {
-        case .startMingling(let id):
-            try startMingling(id, now: now, random: &random)
-        case .endRoundNow:
-            guard case .mingling(let state) = phase, case .running = state.status else { throw .noRoundRunning }
-            endRound(now: now)
-        case .extendRound(let seconds):
-            guard (1...settings.maxExtendSeconds).contains(seconds) else {
-                throw .invalidExtension(maxSeconds: settings.maxExtendSeconds)
-            }
-            guard case .mingling(let state) = phase, case .running(_, let endsAt, _) = state.status else {
+        case .startMingling(let room, let id):
+            try startMingling(room, id, now: now)
+        case .endRoundNow(let room):
+            _ = try existingRoom(room)
+            guard let state = minglingState(room), case .running = state.status else { throw .noRoundRunning }
+            endRound(room, now: now)
+        case .extendRound(let room, let seconds):
+            _ = try existingRoom(room)
+            guard Limits.extendRound.allows(seconds) else { throw .invalidExtension(Limits.extendRound) }
+            guard let state = minglingState(room), case .running(_, let endsAt, _) = state.status else {
                 throw .noRoundRunning
             }
-            emit(.roundExtended(state.session, round: state.round, endsAt: endsAt.adding(seconds: seconds)))
-        case .stopMingling:
-            guard case .mingling(let state) = phase else { throw .noRoundRunning }
-            if case .running = state.status { emit(.roundEnded(state.session, round: state.round, at: now)) }
-            emit(.minglingEnded(state.session, at: now))
+            emit(.roundExtended(room, state.session, round: state.round, endsAt: endsAt.adding(seconds: seconds)))
+        case .stopMingling(let room):
+            _ = try existingRoom(room)
+            guard let state = minglingState(room) else { throw .noRoundRunning }
+            if case .running = state.status { emit(.roundEnded(room, state.session, round: state.round, at: now)) }
+            emit(.minglingEnded(room, state.session, at: now))
         case .pauseJoining:
             if !isJoiningPaused { emit(.joiningPaused(at: now)) }
         case .resumeJoining:
@@ -29,65 +28,74 @@ extension MinglingEngine {
         }
     }
 
-    /// Admin start: the named session, else the running one, else the last one that ended.
-    mutating func startMingling<R: RandomNumberGenerator>(
-        _ id: SessionID?, now: Timestamp, random: inout R
-    ) throws(MinglingError) {
-        if case .mingling = phase { throw .minglingAlreadyRunning }
+    func existingRoom(_ id: RoomID) throws(MinglingError) -> Room {
+        guard let room = plan.room(id) else { throw .unknownRoom }
+        return room
+    }
+
+    /// Admin start in a room: the named session (of that room), else the room's running one, else the last
+    /// one of the room that ended.
+    mutating func startMingling(_ roomID: RoomID, _ id: SessionID?, now: Timestamp) throws(MinglingError) {
+        let room = try existingRoom(roomID)
+        if minglingState(roomID) != nil { throw .minglingAlreadyRunning }
         let chosen: Session?
         if let id {
-            chosen = plan.session(id)
-        } else if case .session(let running) = phase {
-            chosen = plan.session(running)
+            chosen = room.sessions.first { $0.id == id }
+        } else if case .session(let running) = roomState(roomID).phase {
+            chosen = room.sessions.first { $0.id == running }
         } else {
-            chosen = plan.sessions.last { endedSessions.contains($0.id) }
+            chosen = room.sessions.last { endedSessions.contains($0.id) }
         }
         guard let session = chosen else { throw .unknownSession }
         guard let mingle = session.mingle, mingle.rounds > 0 else { throw .noMinglingPlan }
         guard !mingledSessions.contains(session.id) else { throw .alreadyMingled }
-        beginMingling(session.id, now: now, random: &random)
+        beginMingling(roomID, session.id, now: now)
     }
 
-    mutating func beginMingling<R: RandomNumberGenerator>(_ id: SessionID, now: Timestamp, random: inout R) {
-        if phase == .session(id) { emit(.sessionEnded(id, at: now)) }
-        emit(.minglingStarted(id, rounds: plan.session(id)?.mingle?.rounds ?? 0, at: now))
-        startRound(id, round: 1, now: now, random: &random)
+    mutating func beginMingling(_ room: RoomID, _ id: SessionID, now: Timestamp) {
+        if roomState(room).phase == .session(id) { emit(.sessionEnded(room, id, at: now)) }
+        emit(.minglingStarted(room, id, rounds: plan.session(id)?.mingle?.rounds ?? 0, at: now))
+        startRound(room, id, round: 1, now: now)
     }
 
-    /// Groups everyone connected. The plan is read afresh, so a reloaded file applies from here on.
-    mutating func startRound<R: RandomNumberGenerator>(
-        _ id: SessionID, round: Int, now: Timestamp, random: inout R
-    ) {
+    /// Groups everyone present in the room: connected, or dropped and still within their grace period (after
+    /// a restart everyone is reconnecting for a moment, and a round due then must not start without them).
+    /// The plan is read afresh, so a reloaded file applies from here on.
+    mutating func startRound(_ room: RoomID, _ id: SessionID, round: Int, now: Timestamp) {
         guard let mingle = plan.session(id)?.mingle, round <= mingle.rounds else {
-            emit(.minglingEnded(id, at: now))
+            emit(.minglingEnded(room, id, at: now))
             return
         }
-        let candidates = attendees.filter { $0.connection == .connected && !$0.removed }.map(\.id)
+        var random = DecisionRandom.generator(seed: seed, [room.rawValue, id.rawValue], [UInt64(round)])
+        let candidates = presentMembers(of: room)
         let result = group(candidates, mingle: mingle, random: &random)
         let endsAt = now.adding(seconds: mingle.roundSeconds)
         let formed = result.groups.enumerated().map { offset, members in
             Breakout(
-                id: BreakoutID(nextBreakoutNumber + UInt64(offset)), members: members.sorted(),
+                id: BreakoutID(nextBreakoutNumber + UInt64(offset)), room: room, members: members.sorted(),
                 prompt: mingle.prompts.randomElement(using: &random), endsAt: endsAt)
         }
-        emit(.roundStarted(id, round: round, startedAt: now, endsAt: endsAt, breakouts: formed, unplaced: result.unplaced))
+        emit(.roundStarted(room, id, round: round, startedAt: now, endsAt: endsAt, breakouts: formed,
+                           unplaced: result.unplaced))
     }
 
-    mutating func endRound(now: Timestamp) {
-        guard case .mingling(let state) = phase else { return }
-        emit(.roundEnded(state.session, round: state.round, at: now))
-        if state.round >= (plan.session(state.session)?.mingle?.rounds ?? 0) {
-            emit(.minglingEnded(state.session, at: now))
+    mutating func endRound(_ room: RoomID, now: Timestamp, last: Bool = false) {
+        guard let state = minglingState(room) else { return }
+        emit(.roundEnded(room, state.session, round: state.round, at: now))
+        if last || state.round >= (plan.session(state.session)?.mingle?.rounds ?? 0) {
+            emit(.minglingEnded(room, state.session, at: now))
         }
     }
 
     /// Late arrivals and abandoned partners are grouped among themselves for the rest of the round.
-    mutating func formWaitingGroups<R: RandomNumberGenerator>(now: Timestamp, random: inout R) {
-        guard case .mingling(let state) = phase, case .running(_, let endsAt, _) = state.status else { return }
-        let result = group(waiting.map(\.id).sorted(), mingle: state.plan, random: &random)
+    mutating func formWaitingGroups(_ room: RoomID, now: Timestamp) {
+        guard let state = minglingState(room), case .running(_, let endsAt, _) = state.status else { return }
+        var random = DecisionRandom.generator(
+            seed: seed, [room.rawValue, state.session.rawValue], [UInt64(state.round), nextBreakoutNumber])
+        let result = group(roomState(room).waitingAttendees.sorted(), mingle: state.plan, random: &random)
         for members in result.groups {
             emit(.breakoutFormed(Breakout(
-                id: BreakoutID(nextBreakoutNumber), members: members.sorted(),
+                id: BreakoutID(nextBreakoutNumber), room: room, members: members.sorted(),
                 prompt: state.plan.prompts.randomElement(using: &random), endsAt: endsAt)))
         }
     }

@@ -1,77 +1,87 @@
-/// The mingling domain as one deterministic state machine.
+/// The mingling domain as one deterministic state machine: the whole event's truth.
 ///
 /// Theory of operation.
-/// - Inputs: `handle(_:now:random:)` for commands, `tick(now:random:)` when `now >= nextDeadline`.
-///   The caller reads the wall clock and passes `now`; randomness comes from the caller's generator.
-/// - Outputs: past-tense `DomainEvent`s. Every state change goes through `apply(_:)`; `handle` and `tick`
-///   only decide (validate, draw random numbers, pick groups) and emit. Replaying the journaled events
-///   through `apply` on a fresh engine rebuilds registrations, pair history, blocks, exchanged contacts and
-///   the running round, so nobody is paired twice after a crash.
+/// - Inputs: `handle(_:now:)` for commands, `tick(now:)` when `now >= nextDeadline`. The caller reads the
+///   wall clock and passes `now`; randomness is derived from the seed given at construction and the identity
+///   of each decision (`DecisionRandom`), so the same journal and the same inputs give the same choices.
+/// - Outputs: past-tense `DomainEvent`s, and the `Notice`s telling attendees what happened. Every state change
+///   goes through `apply(_:)`; `handle` and `tick` only decide (validate, pick groups) and emit. Replaying the
+///   journaled events through `apply` on a fresh engine rebuilds everything: registrations, rooms and who is in
+///   them, pair history, blocks, requests, exchanged cards, reports, totals and every room's running round.
 /// - A command is validated completely before its first event is emitted; a refusal (`MinglingError`)
-///   changes nothing. After a command the engine settles: anything due at `now` (such as grouping
-///   waiting attendees) happens in the same call.
-/// - Phases: lobby -> session -> mingling (rounds, pauses between them) -> lobby or the next session.
-///   The schedule (session start and end, automatic mingling) and the round clock (warning, end, pause)
-///   are deadlines; `nextDeadline` is the earliest of them, grace expiries and waiting groups included.
-/// - Files: `+Apply` (state transitions), `+Attendance` (register, connect, leave, remove),
-///   `+Breakout` (chat, signalling, contacts, reports, blocks), `+Rounds` (schedule, rounds, grouping),
-///   `+Deadlines` (what is due when).
+///   changes nothing. After a command the engine settles: anything due at `now` happens in the same call.
+/// - Rooms run in parallel. Each has its own schedule (lobby -> session -> mingling (rounds, pauses) ->
+///   lobby or its next session), waiting list and round clock; pair history, blocks and contacts are
+///   event-wide. An attendee is in at most one room; a round pairs only the attendees present in its room.
+/// - Deadlines: the schedule, round clocks, grace expiries and waiting groups; `nextDeadline` is the
+///   earliest of them.
+/// - Files: `+Apply` (state transitions), `+Notices` (who is told what), `+Attendance` (register, rooms,
+///   connect, leave, remove), `+Breakout` (chat, signalling, contacts, reports, blocks), `+Rounds` (rounds,
+///   grouping, admin), `+Deadlines` (what is due when), `+Plan` (reloading the event file).
 public struct MinglingEngine: Sendable {
     public internal(set) var plan: EventPlan
     public let settings: EngineSettings
+    /// Seeds every random decision (with the decision's identity).
+    public let seed: UInt64
 
     /// Indexed by `AttendeeID.rawValue - 1`.
     var attendees: [AttendeeState] = []
+    /// Every room of the plan (and any room the journal names that a reloaded plan dropped).
+    var roomStates: [RoomID: RoomState] = [:]
     /// Pairs (packed) who shared a breakout in this event.
     var met: Set<UInt64> = []
     /// Pairs (packed, unordered) never to be grouped again.
     var blocked: Set<UInt64> = []
-    /// Directed "stay in touch" requests not yet matched.
-    var stayRequests: Set<UInt64> = []
+    /// "Stay in touch" requests not yet matched: requester -> whom they asked.
+    var requests: [AttendeeID: Set<AttendeeID>] = [:]
     var exchanged: Set<UInt64> = []
+    /// Cards each attendee received, in the order of the exchanges.
+    var receivedCards: [AttendeeID: [ReceivedCard]] = [:]
     var openBreakouts: [BreakoutID: Breakout] = [:]
     var nextBreakoutNumber: UInt64 = 1
-    /// Late arrivals and abandoned partners, in arrival order.
-    var waiting: [(id: AttendeeID, eligibleAt: Timestamp)] = []
     /// Reconnect deadlines in time order; stale entries are skipped when reached.
     var graceQueue: [(deadline: Timestamp, id: AttendeeID)] = []
-    public internal(set) var phase: Phase = .lobby
     var startedSessions: Set<SessionID> = []
     var endedSessions: Set<SessionID> = []
     var mingledSessions: Set<SessionID> = []
+    var missedSessions: Set<SessionID> = []
     public internal(set) var isJoiningPaused = false
     public internal(set) var reports: [Report] = []
-    /// Events emitted by the call in progress.
-    var outbox: [DomainEvent] = []
+    public internal(set) var totals = EventTotals()
+    /// What the call in progress produced.
+    var output = EngineOutput()
+    /// Rooms whose phase changed in the call in progress (one `phase` notice each at its end).
+    var phaseChangedRooms: [RoomID] = []
 
-    public init(plan: EventPlan, settings: EngineSettings = EngineSettings()) {
+    public init(plan: EventPlan, settings: EngineSettings = EngineSettings(), seed: UInt64 = 0) {
         self.plan = plan
         self.settings = settings
+        self.seed = seed
+        for room in plan.rooms { roomStates[room.id] = RoomState(id: room.id) }
     }
 
     /// Rebuilds an engine from a journal: `plan` as loaded now, then every journaled event in order.
     /// Follow with `handle(.recoverAfterRestart, ...)`: no connection survived the restart.
     public init<Events: Sequence>(
-        plan: EventPlan, settings: EngineSettings = EngineSettings(), replaying events: Events
+        plan: EventPlan, settings: EngineSettings = EngineSettings(), seed: UInt64 = 0, replaying events: Events
     ) where Events.Element == DomainEvent {
-        self.init(plan: plan, settings: settings)
+        self.init(plan: plan, settings: settings, seed: seed)
         for event in events { apply(event) }
     }
 
     // MARK: Inputs
 
     /// Validates and performs one command at `now`, then anything else due by `now`. Returns the events to
-    /// journal (see `DomainEvent.isJournaled`) and announce, in order. A refusal throws before any change.
-    /// Call `tick` first when `now >= nextDeadline`, so the command sees the state of `now` (the server's
-    /// loop does this by running due timers before reading input).
-    public mutating func handle<R: RandomNumberGenerator>(
-        _ command: Command, now: Timestamp, random: inout R
-    ) throws(MinglingError) -> [DomainEvent] {
-        outbox = []
+    /// journal (see `DomainEvent.isJournaled`) and the notices to deliver, in order. A refusal throws before
+    /// any change. Call `tick` first when `now >= nextDeadline`, so the command sees the state of `now`.
+    public mutating func handle(_ command: Command, now: Timestamp) throws(MinglingError) -> EngineOutput {
+        begin()
         switch command {
-        case .register(let profile, let accessCode): try register(profile, accessCode: accessCode, now: now)
+        case .register(let profile, let accessCode, let room):
+            try register(profile, accessCode: accessCode, room: room, now: now)
         case .connect(let id): try connect(id, now: now)
         case .disconnect(let id): try disconnect(id, now: now)
+        case .enterRoom(let id, let room): try enterRoom(id, room, now: now)
         case .sendChat(let from, let text): try sendChat(from: from, text: text, now: now)
         case .signal(let from, let to, let kind, let payload):
             try relaySignal(from: from, to: to, kind: kind, payload: payload)
@@ -80,29 +90,43 @@ public struct MinglingEngine: Sendable {
         case .leaveBreakout(let id): try leaveBreakout(id, now: now)
         case .report(let from, let about, let reason): try report(from: from, about: about, reason: reason, now: now)
         case .block(let from, let whom): try block(from: from, whom: whom, now: now)
-        case .admin(let admin): try handleAdmin(admin, now: now, random: &random)
-        case .replacePlan(let newPlan): emit(.planReplaced(newPlan))
+        case .admin(let admin): try handleAdmin(admin, now: now)
+        case .replacePlan(let newPlan): try replacePlan(newPlan, now: now)
         case .recoverAfterRestart:
-            for attendee in attendees where attendee.connection == .connected {
+            for attendee in attendees where attendee.connection == .connected && !attendee.removed {
                 emit(.attendeeDisconnected(
                     attendee.id, at: now, graceEndsAt: now.adding(seconds: settings.reconnectGraceSeconds)))
             }
         }
-        settle(now: now, random: &random)
-        return outbox
+        settle(now: now)
+        return finish()
     }
 
-    /// Performs everything due at `now`, in time order: grace expiries, round warnings and ends, the next
-    /// round, grouping of waiting attendees, the schedule. Call when `now >= nextDeadline`.
-    public mutating func tick<R: RandomNumberGenerator>(now: Timestamp, random: inout R) -> [DomainEvent] {
-        outbox = []
-        settle(now: now, random: &random)
-        return outbox
+    /// Performs everything due at `now`, in time order: grace expiries, round warnings and ends, next rounds,
+    /// grouping of waiting attendees, the schedules. Call when `now >= nextDeadline`.
+    public mutating func tick(now: Timestamp) -> EngineOutput {
+        begin()
+        settle(now: now)
+        return finish()
+    }
+
+    private mutating func begin() {
+        output = EngineOutput()
+        phaseChangedRooms = []
+    }
+
+    private mutating func finish() -> EngineOutput {
+        for room in phaseChangedRooms { notifyPhase(of: room) }
+        let result = output
+        output = EngineOutput()
+        phaseChangedRooms = []
+        return result
     }
 
     mutating func emit(_ event: DomainEvent) {
         apply(event)
-        outbox.append(event)
+        output.events.append(event)
+        announce(event)
     }
 
     // MARK: Queries
@@ -114,22 +138,37 @@ public struct MinglingEngine: Sendable {
 
     public var allAttendees: [AttendeeState] { attendees }
 
+    public func room(_ id: RoomID) -> RoomState? { roomStates[id] }
+
+    /// The plan's rooms' states, in the plan's order.
+    public var rooms: [RoomState] { plan.rooms.compactMap { roomStates[$0.id] } }
+
     public func breakout(_ id: BreakoutID) -> Breakout? { openBreakouts[id] }
 
     public func breakout(of attendee: AttendeeID) -> Breakout? {
         self.attendee(attendee)?.breakout.flatMap { openBreakouts[$0] }
     }
 
-    /// Open breakouts in the order they were formed.
+    /// Open breakouts in the order they were formed (every room's).
     public var breakouts: [Breakout] { openBreakouts.values.sorted { $0.id < $1.id } }
+
+    public func breakouts(in room: RoomID) -> [Breakout] { breakouts.filter { $0.room == room } }
 
     public func haveMet(_ a: AttendeeID, _ b: AttendeeID) -> Bool { met.contains(pairKey(a, b)) }
     public func isBlocked(_ a: AttendeeID, _ b: AttendeeID) -> Bool { blocked.contains(pairKey(a, b)) }
     public func haveExchangedContacts(_ a: AttendeeID, _ b: AttendeeID) -> Bool { exchanged.contains(pairKey(a, b)) }
     public func hasRequestedStayInTouch(from: AttendeeID, to: AttendeeID) -> Bool {
-        stayRequests.contains(directedKey(from: from, to: to))
+        requests[from]?.contains(to) ?? false
     }
-    public var waitingAttendees: [AttendeeID] { waiting.map(\.id) }
+    /// Whom `id` asked to stay in touch with, not yet answered, in id order.
+    public func pendingRequests(from id: AttendeeID) -> [AttendeeID] { (requests[id] ?? []).sorted() }
+    /// The cards `id` received, in the order of the exchanges.
+    public func cards(receivedBy id: AttendeeID) -> [ReceivedCard] { receivedCards[id] ?? [] }
+    public func hasStarted(_ session: SessionID) -> Bool { startedSessions.contains(session) }
+    public func hasEnded(_ session: SessionID) -> Bool { endedSessions.contains(session) }
+    public func hasMingled(_ session: SessionID) -> Bool { mingledSessions.contains(session) }
+    /// Every room's waiting attendees.
+    public var waitingAttendees: [AttendeeID] { rooms.flatMap(\.waitingAttendees) }
     public var metPairCount: Int { met.count }
 
     func index(_ id: AttendeeID) -> Int { Int(id.rawValue) - 1 }
@@ -140,4 +179,19 @@ public struct MinglingEngine: Sendable {
         guard !attendee.removed else { throw .attendeeRemoved }
         return attendee
     }
+
+    /// The room's state; every room the engine is asked about exists (the plan's, or made by `apply`).
+    func roomState(_ id: RoomID) -> RoomState { roomStates[id] ?? RoomState(id: id) }
+
+    /// The room's current mingling plan, if it is mingling.
+    func minglingState(_ room: RoomID) -> MinglingState? {
+        if case .mingling(let state) = roomStates[room]?.phase { return state }
+        return nil
+    }
+}
+
+/// A contact card as it was handed over: it stays with its receiver whatever happens to the giver later.
+public struct ReceivedCard: Sendable, Equatable {
+    public var from: AttendeeID
+    public var card: ContactCard
 }

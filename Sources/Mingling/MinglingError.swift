@@ -12,7 +12,7 @@ public enum MinglingError: Error, Sendable, Equatable, CustomStringConvertible {
     case notConnected
     case notInBreakout
     case notInSameBreakout
-    case messageTooLong(maxBytes: Int)
+    case messageTooLong(Limit)
     case emptyMessage
     case notMet
     case cannotTargetSelf
@@ -23,46 +23,52 @@ public enum MinglingError: Error, Sendable, Equatable, CustomStringConvertible {
     case minglingAlreadyRunning
     case alreadyMingled
     case noRoundRunning
-    case invalidExtension(maxSeconds: Int)
+    case invalidExtension(Limit)
+    case unknownRoom
+    /// A reloaded event file would break what is running; the reason says what and how to fix it.
+    case planChangeRejected(String)
 
-    public var code: String {
+    public var code: ErrorCode {
         switch self {
-        case .unknownAttendee: "unknown_attendee"
-        case .attendeeRemoved: "attendee_removed"
-        case .joiningPaused: "joining_paused"
-        case .invalidAccessCode: "invalid_access_code"
-        case .invalidProfile: "invalid_profile"
-        case .unknownAttribute: "unknown_attribute"
-        case .unknownAttributeValue: "unknown_attribute_value"
-        case .missingAttribute: "missing_attribute"
-        case .notConnected: "not_connected"
-        case .notInBreakout: "not_in_breakout"
-        case .notInSameBreakout: "not_in_same_breakout"
-        case .messageTooLong: "message_too_long"
-        case .emptyMessage: "empty_message"
-        case .notMet: "not_met"
-        case .cannotTargetSelf: "cannot_target_self"
-        case .alreadyExchanged: "already_exchanged"
-        case .noPendingRequest: "no_pending_request"
-        case .unknownSession: "unknown_session"
-        case .noMinglingPlan: "no_mingling_plan"
-        case .minglingAlreadyRunning: "mingling_already_running"
-        case .alreadyMingled: "already_mingled"
-        case .noRoundRunning: "no_round_running"
-        case .invalidExtension: "invalid_extension"
+        case .unknownAttendee: .unknownAttendee
+        case .attendeeRemoved: .attendeeRemoved
+        case .joiningPaused: .joiningPaused
+        case .invalidAccessCode: .invalidAccessCode
+        case .invalidProfile: .invalidProfile
+        case .unknownAttribute: .unknownAttribute
+        case .unknownAttributeValue: .unknownAttributeValue
+        case .missingAttribute: .missingAttribute
+        case .notConnected: .notConnected
+        case .notInBreakout: .notInBreakout
+        case .notInSameBreakout: .notInSameBreakout
+        case .messageTooLong: .messageTooLong
+        case .emptyMessage: .emptyMessage
+        case .notMet: .notMet
+        case .cannotTargetSelf: .cannotTargetSelf
+        case .alreadyExchanged: .alreadyExchanged
+        case .noPendingRequest: .noPendingRequest
+        case .unknownSession: .unknownSession
+        case .noMinglingPlan: .noMinglingPlan
+        case .minglingAlreadyRunning: .minglingAlreadyRunning
+        case .alreadyMingled: .alreadyMingled
+        case .noRoundRunning: .noRoundRunning
+        case .invalidExtension: .invalidExtension
+        case .unknownRoom: .unknownRoom
+        case .planChangeRejected: .planChangeRejected
         }
     }
 
     /// A short English explanation for logs and the error message's `detail`.
     public var description: String {
         switch self {
-        case .invalidProfile(let field): "\(code): \(field)"
-        case .unknownAttribute(let id): "\(code): \(id)"
-        case .unknownAttributeValue(let attribute, let value): "\(code): \(attribute)=\(value)"
-        case .missingAttribute(let id): "\(code): \(id)"
-        case .messageTooLong(let maxBytes): "\(code): at most \(maxBytes) bytes"
-        case .invalidExtension(let maxSeconds): "\(code): 1...\(maxSeconds) seconds"
-        default: code
+        case .invalidProfile(let field): "\(code.rawValue): \(field)"
+        case .unknownAttribute(let id): "\(code.rawValue): \(id)"
+        case .unknownAttributeValue(let attribute, let value): "\(code.rawValue): \(attribute)=\(value)"
+        case .missingAttribute(let id): "\(code.rawValue): \(id)"
+        case .messageTooLong(let limit): "\(code.rawValue): \(limit.key) must be \(limit)"
+        case .invalidExtension(let limit): "\(code.rawValue): must be \(limit)"
+        case .planChangeRejected(let reason): "\(code.rawValue): \(reason)"
+        default: code.rawValue
         }
     }
 }

@@ -1,6 +1,6 @@
-/// Where the event as a whole stands. Sessions run one after another, so one phase describes everyone.
+/// Where one room stands. A room's sessions run one after another, so one phase describes its attendees.
 public enum Phase: Sendable, Equatable {
-    /// Between sessions; attendees wait in the lobby.
+    /// Between sessions; attendees wait in the room's lobby.
     case lobby
     /// A session is running; nobody is in a breakout.
     case session(SessionID)
@@ -34,8 +34,39 @@ public struct AttendeeState: Sendable, Equatable {
     public var profile: Profile
     public var registeredAt: Timestamp
     public var connection: ConnectionState
+    /// The room they are in (kept while they are away, so they come back to it); nil in the event's lobby.
+    public var room: RoomID?
     public var breakout: BreakoutID?
     public var removed: Bool
+
+    /// Connected, or dropped and still within the grace period.
+    public var isPresent: Bool {
+        guard !removed else { return false }
+        if case .offline = connection { return false }
+        return true
+    }
+}
+
+/// One room's state: its phase, its waiting attendees, who met whom in its current round, and who is in it.
+public struct RoomState: Sendable, Equatable {
+    public let id: RoomID
+    public internal(set) var phase: Phase = .lobby
+    /// Late arrivals and abandoned partners, in arrival order.
+    var waiting: [WaitingEntry] = []
+    /// Whom each attendee met in this room's current (or last ended) round; cleared when a round starts.
+    public internal(set) var roundMet: [AttendeeID: [AttendeeID]] = [:]
+    /// Attendees whose room this is, whatever their connection.
+    public internal(set) var members: Set<AttendeeID> = []
+    public internal(set) var totals = RoomTotals()
+
+    init(id: RoomID) { self.id = id }
+
+    public var waitingAttendees: [AttendeeID] { waiting.map(\.id) }
+}
+
+struct WaitingEntry: Sendable, Equatable {
+    var id: AttendeeID
+    var eligibleAt: Timestamp
 }
 
 /// A report, kept for admins.

@@ -96,8 +96,8 @@ import Mingling
         #expect(errors(text) == [
             "event.json: event.name: is required",
             "event.json: event.nmae: unknown key (allowed: id, name, timeZone)",
-            "event.json: sessions: is required",
-            "event.json: sesions: unknown key (allowed: event, attributes, sessions, access, iceServers, privacy)",
+            "event.json: rooms: is required (or top-level sessions, for an event with one room)",
+            "event.json: sesions: unknown key (allowed: event, attributes, sessions, rooms, access, iceServers, privacy)",
         ])
     }
 
@@ -120,7 +120,7 @@ import Mingling
             #"event.json: sessions[2].start: must be an ISO 8601 date-time with offset such as "2026-10-13T09:30:00+02:00", got "2026-10-13T12:00:00""#,
             "event.json: sessions[3].end: must be after start",
             #"event.json: sessions[4].id: duplicate of sessions[0].id ("a")"#,
-            "event.json: sessions[1].start: must not be before sessions[0].end (sessions are listed in order and do not overlap)",
+            "event.json: sessions[1].start: must not be before sessions[0].end (a room's sessions are listed in order and do not overlap; sessions in different rooms may)",
         ])
     }
 

@@ -8,13 +8,14 @@ import Testing
     static let connectionLog = """
     {"time":"2026-11-30T09:00:01.000Z","event":"accepted","conn":"1","remote":"198.51.100.0"}
     {"time":"2026-11-30T09:00:01.010Z","event":"upgrade","conn":"1","path":"/ws","status":101}
-    {"time":"2026-11-30T09:00:01.020Z","event":"joined","conn":"1","attendee":1}
+    {"time":"2026-11-30T09:00:01.020Z","event":"joined","conn":"1","attendee":1,"room":"plenary"}
     {"time":"2026-11-30T09:00:02.000Z","event":"accepted","conn":"2","remote":"198.51.100.0"}
     {"time":"2026-11-30T09:00:02.010Z","event":"upgrade","conn":"2","path":"/ws","status":101}
-    {"time":"2026-11-30T09:00:02.020Z","event":"joined","conn":"2","attendee":2}
+    {"time":"2026-11-30T09:00:02.020Z","event":"joined","conn":"2","attendee":2,"room":"plenary"}
     {"time":"2026-11-30T09:00:03.000Z","event":"accepted","conn":"3","remote":"198.51.100.0"}
     {"time":"2026-11-30T09:00:03.010Z","event":"upgrade","conn":"3","path":"/ws","status":101}
-    {"time":"2026-11-30T09:00:03.020Z","event":"joined","conn":"3","attendee":3}
+    {"time":"2026-11-30T09:00:03.020Z","event":"joined","conn":"3","attendee":3,"room":"workshop-a"}
+    {"time":"2026-11-30T09:05:00.000Z","event":"room","conn":"3","attendee":3,"room":"plenary"}
     {"time":"2026-11-30T09:10:01.000Z","event":"closed","conn":"1","closedBy":"client","code":1006,"attendee":1,"durationMs":600000}
     {"time":"2026-11-30T09:11:00.000Z","event":"accepted","conn":"4","remote":"198.51.100.0"}
     {"time":"2026-11-30T09:11:00.010Z","event":"upgrade","conn":"4","path":"/ws","status":101}
@@ -43,6 +44,9 @@ import Testing
     By region:                    attendees  meetings
       madrid                              1         2
       viken                               2         3
+    By room:                      joined   entered  meetings
+      plenary                             2         1         2
+      workshop-a                          1         0         1
     Unreadable lines skipped      1
     """
 
@@ -52,20 +56,22 @@ import Testing
             Profile(displayName: name, attributes: ["region": region], contactCard: email.map { ContactCard(name: name, email: $0) })
         }
         let a = AttendeeID(1), b = AttendeeID(2), c = AttendeeID(3)
-        func bo(_ id: UInt64, _ m: [AttendeeID]) -> Breakout { Breakout(id: BreakoutID(id), members: m, prompt: nil, endsAt: t) }
+        func bo(_ id: UInt64, _ m: [AttendeeID], _ room: RoomID = "plenary") -> Breakout {
+            Breakout(id: BreakoutID(id), room: room, members: m, prompt: nil, endsAt: t)
+        }
         return [
             .attendeeRegistered(a, p("Kari", "viken", "kari@example.org"), at: t),
             .attendeeRegistered(b, p("Lucía", "madrid", "lucia@example.org"), at: t),
             .attendeeRegistered(c, p("Ola, \"O\"", "viken", "=cmd()@example.org"), at: t),
-            .roundStarted(SessionID("s1"), round: 1, startedAt: t, endsAt: t, breakouts: [bo(1, [a, b])], unplaced: [c]),
-            .breakoutFormed(bo(2, [c, a])),
+            .roundStarted(.single, SessionID("s1"), round: 1, startedAt: t, endsAt: t, breakouts: [bo(1, [a, b])], unplaced: [c]),
+            .breakoutFormed(bo(2, [c, a], "workshop-a")),
             .stayInTouchRequested(from: a, to: b),
             .stayInTouchRequested(from: b, to: a),
             .contactsExchanged(first: a, second: b, firstCard: ContactCard(name: "Kari", email: "kari@example.org"),
                                secondCard: ContactCard(name: "Lucía", email: "lucia@example.org")),
             .stayInTouchRequested(from: c, to: a),  // one-sided: must never appear
             .attendeeResumed(a, at: t, breakout: nil),
-            .roundStarted(SessionID("s1"), round: 2, startedAt: t, endsAt: t, breakouts: [bo(3, [b, c])], unplaced: []),
+            .roundStarted(.single, SessionID("s1"), round: 2, startedAt: t, endsAt: t, breakouts: [bo(3, [b, c])], unplaced: []),
         ]
     }
 

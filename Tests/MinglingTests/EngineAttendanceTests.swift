@@ -18,9 +18,12 @@ import Testing
         #expect(throws: MinglingError.invalidProfile(field: "displayName")) {
             try h.handle(.register(profile("  ", "viken"), accessCode: "ESCO26"), at: at(-9))
         }
-        #expect(MinglingError.invalidProfile(field: "displayName").code == "invalid_profile")
+        #expect(MinglingError.invalidProfile(field: "displayName").code == .invalidProfile)
         let events = try h.handle(.register(profile("Kari", "viken"), accessCode: "ESCO26"), at: at(-9))
-        #expect(events == [.attendeeRegistered(AttendeeID(1), profile("Kari", "viken"), at: at(-9))])
+        #expect(events == [
+            .attendeeRegistered(AttendeeID(1), profile("Kari", "viken"), at: at(-9)),
+            .attendeeEnteredRoom(AttendeeID(1), .single, at: at(-9)),
+        ])
     }
 
     @Test func oddCountMakesOneTrio() throws {
@@ -73,7 +76,7 @@ import Testing
         var h = Harness()
         let alone = h.register(["viken"])[0]
         let started = h.tick(at(3600))
-        #expect(started.contains(.roundStarted("s1", round: 1, startedAt: at(3600), endsAt: at(3900), breakouts: [], unplaced: [alone])))
+        #expect(started.contains(.roundStarted(.single, "s1", round: 1, startedAt: at(3600), endsAt: at(3900), breakouts: [], unplaced: [alone])))
         #expect(h.engine.waitingAttendees == [alone])
         let late = h.register(["madrid"], at: at(3650))[0]
         guard case .breakoutFormed(let breakout) = h.journal.last else { Issue.record("not grouped"); return }
@@ -85,7 +88,9 @@ import Testing
         _ = h.register(["viken", "madrid"])
         h.tick(at(3600))
         let late = h.register(["dublin"], at: at(3820))[0]
-        #expect(h.journal.last == .attendeeRegistered(late, profile("p0", "dublin"), at: at(3820)))
+        #expect(h.journal.suffix(2) == [
+            .attendeeRegistered(late, profile("p0", "dublin"), at: at(3820)), .attendeeEnteredRoom(late, .single, at: at(3820)),
+        ], "registered into the only room, not waiting")
         #expect(h.engine.waitingAttendees.isEmpty)
     }
 

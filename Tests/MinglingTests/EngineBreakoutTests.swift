@@ -23,12 +23,12 @@ import Testing
         ])
         #expect(!DomainEvent.chatDelivered(breakout.id, from: one[0], text: "", recipients: [], at: t0).isJournaled)
         #expect(throws: MinglingError.emptyMessage) { try h.handle(.sendChat(from: two[0], text: " \n"), at: at(3602)) }
-        #expect(throws: MinglingError.messageTooLong(maxBytes: 2000)) {
+        #expect(throws: MinglingError.messageTooLong(Limits.chatText)) {
             try h.handle(.sendChat(from: two[0], text: String(repeating: "é", count: 1001)), at: at(3602))
         }
         h.tick(at(3900))
         #expect(throws: MinglingError.notInBreakout) { try h.handle(.sendChat(from: one[0], text: "late"), at: at(3901)) }
-        #expect(MinglingError.notInBreakout.code == "not_in_breakout")
+        #expect(MinglingError.notInBreakout.code == .notInBreakout)
     }
 
     @Test func signallingStaysInsideTheBreakout() throws {
@@ -43,7 +43,7 @@ import Testing
         #expect(throws: MinglingError.cannotTargetSelf) {
             try h.handle(.signal(from: one[0], to: one[0], kind: .answer, payload: "a"), at: at(3601))
         }
-        #expect(throws: MinglingError.messageTooLong(maxBytes: 16_384)) {
+        #expect(throws: MinglingError.messageTooLong(Limits.signalPayload)) {
             try h.handle(.signal(from: one[0], to: one[1], kind: .offer, payload: String(repeating: "x", count: 16_385)), at: at(3601))
         }
     }
@@ -110,6 +110,6 @@ import Testing
         ])
         h.tick(at(3900))
         let round2 = h.tick(at(3910))
-        #expect(round2.contains { if case .roundStarted(_, 2, _, _, [], [people[0], people[1]]) = $0 { true } else { false } })
+        #expect(round2.contains { if case .roundStarted(_, _, 2, _, _, [], [people[0], people[1]]) = $0 { true } else { false } })
     }
 }

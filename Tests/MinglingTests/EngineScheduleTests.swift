@@ -6,19 +6,19 @@ import Testing
         var h = Harness()
         let people = h.register(["viken", "madrid", "innlandet", "dublin", "viken", "madrid"])
         #expect(h.engine.nextDeadline == at(0))
-        #expect(h.tick(at(0)) == [.sessionStarted("s1", at: at(0))])
+        #expect(h.tick(at(0)) == [.sessionStarted(.single, "s1", at: at(0))])
         #expect(h.engine.phase == .session("s1"))
         #expect(h.engine.nextDeadline == at(3600))
 
         let ending = h.tick(at(3600))
-        #expect(ending.prefix(2) == [.sessionEnded("s1", at: at(3600)), .minglingStarted("s1", rounds: 3, at: at(3600))])
+        #expect(ending.prefix(2) == [.sessionEnded(.single, "s1", at: at(3600)), .minglingStarted(.single, "s1", rounds: 3, at: at(3600))])
         let round1 = try #require(h.roundStarts(in: ending).first)
         #expect(round1.count == 3)
         #expect(Set(round1.flatMap(\.members)) == Set(people))
         #expect(round1.allSatisfy { $0.endsAt == at(3900) && $0.prompt == "What would you change first?" })
         #expect(h.engine.nextDeadline == at(3870), "warning 30 s before the end")
-        #expect(h.tick(at(3870)) == [.roundEndingSoon("s1", round: 1, endsAt: at(3900))])
-        #expect(h.tick(at(3900)) == [.roundEnded("s1", round: 1, at: at(3900))])
+        #expect(h.tick(at(3870)) == [.roundEndingSoon(.single, "s1", round: 1, endsAt: at(3900))])
+        #expect(h.tick(at(3900)) == [.roundEnded(.single, "s1", round: 1, at: at(3900))])
         #expect(h.engine.breakouts.isEmpty)
         #expect(h.engine.nextDeadline == at(3910), "pause between rounds")
 
@@ -29,7 +29,7 @@ import Testing
         h.tick(at(4210))
         h.tick(at(4220))
         let last = h.tick(at(4520))
-        #expect(last.suffix(2) == [.roundEnded("s1", round: 3, at: at(4520)), .minglingEnded("s1", at: at(4520))])
+        #expect(last.suffix(2) == [.roundEnded(.single, "s1", round: 3, at: at(4520)), .minglingEnded(.single, "s1", at: at(4520))])
         #expect(h.engine.phase == .lobby)
         #expect(h.engine.nextDeadline == at(7200))
         #expect(h.engine.metPairCount == 9, "three rounds of three fresh pairs")
@@ -40,34 +40,34 @@ import Testing
         _ = h.register(["viken", "madrid"])
         let events = h.tick(at(3600))
         #expect(events.prefix(3) == [
-            .sessionStarted("s1", at: at(3600)), .sessionEnded("s1", at: at(3600)),
-            .minglingStarted("s1", rounds: 3, at: at(3600)),
+            .sessionStarted(.single, "s1", at: at(3600)), .sessionEnded(.single, "s1", at: at(3600)),
+            .minglingStarted(.single, "s1", rounds: 3, at: at(3600)),
         ])
     }
 
     @Test func manualMinglingWaitsForTheAdmin() throws {
         var h = Harness(plan: makePlan(start: .manual))
         _ = h.register(["viken", "madrid", "lombardia", "dublin"])
-        #expect(h.tick(at(3600)).last == .sessionEnded("s1", at: at(3600)))
+        #expect(h.tick(at(3600)).last == .sessionEnded(.single, "s1", at: at(3600)))
         #expect(h.engine.phase == .lobby)
         #expect(h.engine.nextDeadline == at(7200))
-        let events = try h.handle(.admin(.startMingling(nil)), at: at(3700))
-        #expect(events.first == .minglingStarted("s1", rounds: 3, at: at(3700)))
+        let events = try h.handle(.admin(.startMingling(.single, nil)), at: at(3700))
+        #expect(events.first == .minglingStarted(.single, "s1", rounds: 3, at: at(3700)))
         #expect(h.roundStarts(in: events).first?.count == 2)
-        #expect(throws: MinglingError.minglingAlreadyRunning) { try h.handle(.admin(.startMingling(nil)), at: at(3701)) }
-        try h.handle(.admin(.stopMingling), at: at(3710))
-        #expect(throws: MinglingError.alreadyMingled) { try h.handle(.admin(.startMingling("s1")), at: at(3720)) }
-        #expect(throws: MinglingError.unknownSession) { try h.handle(.admin(.startMingling("nope")), at: at(3720)) }
+        #expect(throws: MinglingError.minglingAlreadyRunning) { try h.handle(.admin(.startMingling(.single, nil)), at: at(3701)) }
+        try h.handle(.admin(.stopMingling(.single)), at: at(3710))
+        #expect(throws: MinglingError.alreadyMingled) { try h.handle(.admin(.startMingling(.single, "s1")), at: at(3720)) }
+        #expect(throws: MinglingError.unknownSession) { try h.handle(.admin(.startMingling(.single, "nope")), at: at(3720)) }
     }
 
     @Test func adminStartDuringSessionEndsItEarly() throws {
         var h = Harness()
         _ = h.register(["viken", "madrid"])
         h.tick(at(0))
-        let events = try h.handle(.admin(.startMingling(nil)), at: at(1000))
-        #expect(events.prefix(2) == [.sessionEnded("s1", at: at(1000)), .minglingStarted("s1", rounds: 3, at: at(1000))])
+        let events = try h.handle(.admin(.startMingling(.single, nil)), at: at(1000))
+        #expect(events.prefix(2) == [.sessionEnded(.single, "s1", at: at(1000)), .minglingStarted(.single, "s1", rounds: 3, at: at(1000))])
         // The scheduled end no longer starts anything.
-        try h.handle(.admin(.stopMingling), at: at(1100))
+        try h.handle(.admin(.stopMingling(.single)), at: at(1100))
         #expect(h.tick(at(3600)).isEmpty)
     }
 
@@ -75,19 +75,19 @@ import Testing
         var h = Harness()
         _ = h.register(["viken", "madrid", "dublin", "lombardia"])
         h.tick(at(3600))
-        #expect(throws: MinglingError.invalidExtension(maxSeconds: 1800)) {
-            try h.handle(.admin(.extendRound(seconds: 0)), at: at(3610))
+        #expect(throws: MinglingError.invalidExtension(Limits.extendRound)) {
+            try h.handle(.admin(.extendRound(.single, seconds: 0)), at: at(3610))
         }
-        #expect(try h.handle(.admin(.extendRound(seconds: 60)), at: at(3610)) == [.roundExtended("s1", round: 1, endsAt: at(3960))])
+        #expect(try h.handle(.admin(.extendRound(.single, seconds: 60)), at: at(3610)) == [.roundExtended(.single, "s1", round: 1, endsAt: at(3960))])
         #expect(h.engine.breakouts.allSatisfy { $0.endsAt == at(3960) })
         #expect(h.engine.nextDeadline == at(3930))
-        #expect(try h.handle(.admin(.endRoundNow), at: at(3620)) == [.roundEnded("s1", round: 1, at: at(3620))])
-        #expect(throws: MinglingError.noRoundRunning) { try h.handle(.admin(.endRoundNow), at: at(3621)) }
+        #expect(try h.handle(.admin(.endRoundNow(.single)), at: at(3620)) == [.roundEnded(.single, "s1", round: 1, at: at(3620))])
+        #expect(throws: MinglingError.noRoundRunning) { try h.handle(.admin(.endRoundNow(.single)), at: at(3621)) }
         #expect(h.roundStarts(in: h.tick(at(3630))).count == 1)
-        #expect(try h.handle(.admin(.stopMingling), at: at(3640)) == [
-            .roundEnded("s1", round: 2, at: at(3640)), .minglingEnded("s1", at: at(3640)),
+        #expect(try h.handle(.admin(.stopMingling(.single)), at: at(3640)) == [
+            .roundEnded(.single, "s1", round: 2, at: at(3640)), .minglingEnded(.single, "s1", at: at(3640)),
         ])
-        #expect(throws: MinglingError.noRoundRunning) { try h.handle(.admin(.stopMingling), at: at(3650)) }
+        #expect(throws: MinglingError.noRoundRunning) { try h.handle(.admin(.stopMingling(.single)), at: at(3650)) }
     }
 
     @Test func pausedJoiningRefusesRegistrationAndLateGroups() throws {
@@ -114,10 +114,10 @@ import Testing
 
     @Test func sessionsWithoutMinglingJustStartAndEnd() {
         var plan = makePlan()
-        plan.sessions[0].mingle = nil
+        plan.rooms[0].sessions[0].mingle = nil
         var h = Harness(plan: plan)
         _ = h.register(["viken", "madrid"])
-        #expect(h.tick(at(3600)) == [.sessionStarted("s1", at: at(3600)), .sessionEnded("s1", at: at(3600))])
+        #expect(h.tick(at(3600)) == [.sessionStarted(.single, "s1", at: at(3600)), .sessionEnded(.single, "s1", at: at(3600))])
         #expect(h.engine.phase == .lobby)
     }
 }

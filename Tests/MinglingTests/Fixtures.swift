@@ -34,29 +34,37 @@ func profile(_ name: String, _ region: String, card: ContactCard? = nil) -> Prof
     Profile(displayName: name, attributes: ["region": region], organisation: "Org \(name)", contactCard: card)
 }
 
-/// An engine plus its generator and the events seen so far, for story-style tests.
+/// An engine plus the events and notices seen so far, for story-style tests.
 struct Harness {
     var engine: MinglingEngine
-    var random: SplitMix64
     var journal: [DomainEvent] = []
+    var notices: [Notice] = []
 
     init(plan: EventPlan = makePlan(), seed: UInt64 = 1, settings: EngineSettings = EngineSettings()) {
-        engine = MinglingEngine(plan: plan, settings: settings)
-        random = SplitMix64(seed: seed)
+        engine = MinglingEngine(plan: plan, settings: settings, seed: seed)
     }
 
     @discardableResult
     mutating func handle(_ command: Command, at now: Timestamp) throws(MinglingError) -> [DomainEvent] {
-        let events = try engine.handle(command, now: now, random: &random)
-        journal += events
-        return events
+        let output = try engine.handle(command, now: now)
+        journal += output.events
+        notices += output.notices
+        return output.events
     }
 
     @discardableResult
     mutating func tick(_ now: Timestamp) -> [DomainEvent] {
-        let events = engine.tick(now: now, random: &random)
-        journal += events
-        return events
+        let output = engine.tick(now: now)
+        journal += output.events
+        notices += output.notices
+        return output.events
+    }
+
+    /// What `id` was told since the last call, in order.
+    mutating func told(_ id: AttendeeID) -> [Notice.Message] {
+        let mine = notices.filter { $0.to.contains(id) }.map(\.message)
+        notices.removeAll()
+        return mine
     }
 
     /// Registers attendees with the given regions; returns their ids.
@@ -69,6 +77,11 @@ struct Harness {
     }
 
     func roundStarts(in events: [DomainEvent]) -> [[Breakout]] {
-        events.compactMap { if case .roundStarted(_, _, _, _, let b, _) = $0 { b } else { nil } }
+        events.compactMap { if case .roundStarted(_, _, _, _, _, let b, _) = $0 { b } else { nil } }
     }
+}
+
+extension MinglingEngine {
+    /// The phase of the only room (`makePlan` has one).
+    var phase: Phase { room(.single)!.phase }
 }

@@ -29,7 +29,7 @@ import Testing
         #expect(replayed.met == h.engine.met)
         #expect(replayed.blocked == h.engine.blocked)
         #expect(replayed.exchanged == h.engine.exchanged)
-        #expect(replayed.stayRequests == h.engine.stayRequests)
+        #expect(replayed.requests == h.engine.requests)
         #expect(replayed.phase == h.engine.phase)
         #expect(replayed.breakouts == h.engine.breakouts)
         #expect(replayed.nextBreakoutNumber == h.engine.nextBreakoutNumber)

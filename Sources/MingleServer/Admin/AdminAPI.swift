@@ -49,25 +49,31 @@ enum AdminAPI {
         let post = head.method == "POST"
         func command(_ c: AdminCommand) -> RouteOutcome {
             hub.submit(.admin(c, by: actor, reply: { error in
-                reply.send(error.map { problem(409, $0.code, $0.description) } ?? ok())
+                reply.send(error.map { problem($0 == .unknownRoom ? 404 : 409, $0.code.rawValue, $0.description) } ?? ok())
             }))
             return .later
         }
-        switch (head.path, post) {
+        let path = head.path
+        if path.hasPrefix("/api/rooms/") || path == "/api/rooms" {
+            return roomRoute(path, post: post, json: json, hub: hub, stats: stats, actor: actor, reply: reply, command: command)
+        }
+        // The paths from before rooms act on the only room; with several, the room must be named.
+        if let action = roomActions[String(path.dropFirst("/api/".count))] {
+            guard post else { return .now(methodNotAllowed("POST")) }
+            let rooms = hub.greeting.roomIDs
+            guard rooms.count == 1 else {
+                let names = rooms.map(\.rawValue).joined(separator: ", ")
+                return .now(problem(400, "room_required", "this event has several rooms (\(names)): use /api/rooms/<room>/\(action)"))
+            }
+            return roomAction(action, room: rooms[0], json: json, hub: hub, actor: actor, command: command)
+        }
+        switch (path, post) {
         case ("/api/status", false):
             hub.withHub { hub in reply.send(.json(Array(hub.statusJSON(stats: stats).utf8))) }
             return .later
         case ("/api/reports", false):
             hub.withHub { hub in reply.send(.json(Array(hub.reportsJSON().utf8))) }
             return .later
-        case ("/api/mingling/start", true):
-            if let s = json["session"], !(s is String) { return .now(problem(400, "bad_field", "session: must be a session id")) }
-            return command(.startMingling((json["session"] as? String).map { SessionID($0) }))
-        case ("/api/mingling/stop", true): return command(.stopMingling)
-        case ("/api/round/end", true): return command(.endRoundNow)
-        case ("/api/round/extend", true):
-            guard let s = JSONValues.int(json["seconds"]), s > 0 else { return .now(problem(400, "bad_field", "seconds: must be a positive integer")) }
-            return command(.extendRound(seconds: s))
         case ("/api/joining/pause", true): return command(.pauseJoining)
         case ("/api/joining/resume", true): return command(.resumeJoining)
         case ("/api/attendees/remove", true):
@@ -75,17 +81,19 @@ enum AdminAPI {
                 return .now(problem(400, "bad_field", "attendee: must be an attendee id"))
             }
             let reason = (json["reason"] as? String) ?? "removed by the organisers"
-            return command(.removeAttendee(AttendeeID(raw), reason: String(reason.prefix(200))))
+            guard Limits.removalReason.allows(text: reason) else {
+                return .now(problem(400, "bad_field", "reason: must be \(Limits.removalReason)"))
+            }
+            return command(.removeAttendee(AttendeeID(raw), reason: reason))
         case ("/api/announce", true):
-            guard let text = json["text"] as? String, (1...1000).contains(text.count) else {
-                return .now(problem(400, "bad_field", "text: must be 1-1000 characters"))
+            var room: RoomID?
+            if let given = json["room"], !(given is NSNull) {
+                guard let text = given as? String, hub.greeting.roomIDs.contains(RoomID(text)) else {
+                    return .now(problem(404, "unknown_room", "room: no such room"))
+                }
+                room = RoomID(text)
             }
-            let scopeText = (json["scope"] as? String) ?? "everyone"
-            guard let scope = AnnouncementScope(rawValue: scopeText) else {
-                return .now(problem(400, "bad_field", "scope: must be everyone or breakouts"))
-            }
-            hub.submit(.announce(text: text, scope: scope, by: actor))
-            return .now(ok())
+            return announce(json, room: room, hub: hub, actor: actor)
         case ("/api/status", true), ("/api/reports", true):
             return .now(methodNotAllowed("GET"))
         case (let p, false) where postRoutes.contains(p):
@@ -95,8 +103,71 @@ enum AdminAPI {
         }
     }
 
+    /// `/api/rooms` (GET: the rooms with their state) and `/api/rooms/<room>/<action>`.
+    private static func roomRoute(
+        _ path: String, post: Bool, json: [String: Any], hub: HubHandle, stats: ServerStats, actor: String,
+        reply: DeferredReply, command: (AdminCommand) -> RouteOutcome
+    ) -> RouteOutcome {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(3)
+        if parts.isEmpty || parts == [""] {
+            guard !post else { return .now(methodNotAllowed("GET")) }
+            hub.withHub { hub in reply.send(.json(Array(hub.roomsJSON().utf8))) }
+            return .later
+        }
+        let room = RoomID(String(parts.first!))
+        let action = parts.dropFirst().joined(separator: "/")
+        guard hub.greeting.roomIDs.contains(room) else {
+            return .now(problem(404, "unknown_room", "no room \"\(room.rawValue.prefix(64))\" in this event"))
+        }
+        if action == "display" {
+            guard !post else { return .now(methodNotAllowed("GET")) }
+            return .now(.json(Array(hub.displayAccess(room).utf8)))
+        }
+        guard roomActions.values.contains(action) || action == "announce" else {
+            return .now(problem(404, "not_found", "no such API route"))
+        }
+        guard post else { return .now(methodNotAllowed("POST")) }
+        if action == "announce" { return announce(json, room: room, hub: hub, actor: actor) }
+        return roomAction(action, room: room, json: json, hub: hub, actor: actor, command: command)
+    }
+
+    private static func roomAction(
+        _ action: String, room: RoomID, json: [String: Any], hub: HubHandle, actor: String,
+        command: (AdminCommand) -> RouteOutcome
+    ) -> RouteOutcome {
+        switch action {
+        case "mingling/start":
+            if let s = json["session"], !(s is String) { return .now(problem(400, "bad_field", "session: must be a session id")) }
+            return command(.startMingling(room, (json["session"] as? String).map { SessionID($0) }))
+        case "mingling/stop": return command(.stopMingling(room))
+        case "round/end": return command(.endRoundNow(room))
+        default:
+            guard let s = JSONValues.int(json["seconds"]), s > 0 else {
+                return .now(problem(400, "bad_field", "seconds: must be a positive integer"))
+            }
+            return command(.extendRound(room, seconds: s))
+        }
+    }
+
+    private static func announce(_ json: [String: Any], room: RoomID?, hub: HubHandle, actor: String) -> RouteOutcome {
+        guard let text = json["text"] as? String, Limits.announcement.allows(text: text) else {
+            return .now(problem(400, "bad_field", "text: must be \(Limits.announcement)"))
+        }
+        let scopeText = (json["scope"] as? String) ?? "everyone"
+        guard let scope = AnnouncementScope(rawValue: scopeText) else {
+            return .now(problem(400, "bad_field", "scope: must be everyone or breakouts"))
+        }
+        hub.submit(.announce(text: text, scope: scope, room: room, by: actor))
+        return .now(ok())
+    }
+
+    /// Old path (after `/api/`) -> the action under `/api/rooms/<room>/`.
+    static let roomActions: [String: String] = [
+        "mingling/start": "mingling/start", "mingling/stop": "mingling/stop", "round/end": "round/end",
+        "round/extend": "round/extend",
+    ]
+
     static let postRoutes: Set<String> = [
-        "/api/mingling/start", "/api/mingling/stop", "/api/round/end", "/api/round/extend",
         "/api/joining/pause", "/api/joining/resume", "/api/attendees/remove", "/api/announce",
     ]
 

@@ -39,37 +39,56 @@ enum Metrics {
 }
 
 extension MinglingHub {
-    /// Server metrics plus the event's, read on the hub thread.
+    /// Server metrics plus the event's, read on the hub thread. Per-room series carry a `room` label
+    /// (at most 200 rooms, the event file's limit, so the label set stays bounded).
     func metricsText(stats: ServerStats) -> String {
         var p = PrometheusText()
         Metrics.server(&p, stats: stats)
         let census = AttendeeCensus(engine)
-        let (connected, reconnecting, inBreakout, waiting, byAttribute) =
-            (census.connected, census.reconnecting, census.inBreakout, census.waiting, census.byAttribute)
         p.single("mingle_attendees_registered", .gauge, "Attendees who joined the event (removed ones included).",
                  engine.allAttendees.count)
-        p.family("mingle_attendees", .gauge, "Attendees present, by state (lobby, waiting and in_breakout add up to connected plus reconnecting).")
-        p.sample("mingle_attendees", ["state": "connected"], connected)
-        p.sample("mingle_attendees", ["state": "reconnecting"], reconnecting)
-        p.sample("mingle_attendees", ["state": "lobby"], max(0, connected + reconnecting - inBreakout - waiting))
-        p.sample("mingle_attendees", ["state": "waiting"], waiting)
-        p.sample("mingle_attendees", ["state": "in_breakout"], inBreakout)
+        p.family("mingle_attendees", .gauge, "Attendees present, by state (no_room, lobby, waiting and in_breakout add up to connected plus reconnecting).")
+        p.sample("mingle_attendees", ["state": "connected"], census.connected)
+        p.sample("mingle_attendees", ["state": "reconnecting"], census.reconnecting)
+        p.sample("mingle_attendees", ["state": "no_room"], census.inNoRoom)
+        p.sample("mingle_attendees", ["state": "lobby"], census.inLobby)
+        p.sample("mingle_attendees", ["state": "waiting"], census.waiting)
+        p.sample("mingle_attendees", ["state": "in_breakout"], census.inBreakout)
         p.family("mingle_attendees_by_attribute", .gauge, "Attendees present, by declared attribute value.")
-        for (k, counts) in byAttribute.sorted(by: { $0.key < $1.key }) {
+        for (k, counts) in census.byAttribute.sorted(by: { $0.key < $1.key }) {
             for (v, n) in counts.sorted(by: { $0.key < $1.key }) {
                 p.sample("mingle_attendees_by_attribute", ["attribute": k, "value": v], n)
             }
         }
+        let rooms = RoomSummary.all(engine)
+        p.family("mingle_room_attendees", .gauge, "Attendees present in each room, by state.")
+        for r in rooms {
+            let room = r.room.id.rawValue
+            p.sample("mingle_room_attendees", ["room": room, "state": "lobby"], r.inLobby)
+            p.sample("mingle_room_attendees", ["room": room, "state": "waiting"], r.waiting)
+            p.sample("mingle_room_attendees", ["room": room, "state": "in_breakout"], r.inBreakouts)
+        }
+        p.family("mingle_room_mingling", .gauge, "1 while the room is mingling (a round running or between rounds).")
+        for r in rooms { p.sample("mingle_room_mingling", ["room": r.room.id.rawValue], r.mingling == nil ? 0 : 1) }
+        p.family("mingle_room_round", .gauge, "The room's current round (0 when not mingling).")
+        for r in rooms { p.sample("mingle_room_round", ["room": r.room.id.rawValue], r.mingling?.round ?? 0) }
+        p.family("mingle_room_breakouts_active", .gauge, "Breakouts running now in the room.")
+        for r in rooms { p.sample("mingle_room_breakouts_active", ["room": r.room.id.rawValue], r.breakouts) }
+        p.family("mingle_room_rounds_run_total", .counter, "Mingling rounds started in the room.")
+        for r in rooms { p.sample("mingle_room_rounds_run_total", ["room": r.room.id.rawValue], r.totals.roundsRun) }
+        p.family("mingle_room_breakouts_formed_total", .counter, "Breakouts formed in the room.")
+        for r in rooms { p.sample("mingle_room_breakouts_formed_total", ["room": r.room.id.rawValue], r.totals.breakoutsFormed) }
         p.single("mingle_breakouts_active", .gauge, "Breakouts running now.", engine.breakouts.count)
         p.single("mingle_joining_paused", .gauge, "1 while organisers have paused joining.", engine.isJoiningPaused ? 1 : 0)
-        p.single("mingle_rounds_run_total", .counter, "Mingling rounds started.", counters.roundsRun)
-        p.single("mingle_breakouts_formed_total", .counter, "Breakouts formed.", counters.breakoutsFormed)
+        p.single("mingle_rounds_run_total", .counter, "Mingling rounds started.", rooms.reduce(0) { $0 + $1.totals.roundsRun })
+        p.single("mingle_breakouts_formed_total", .counter, "Breakouts formed.", rooms.reduce(0) { $0 + $1.totals.breakoutsFormed })
         p.single("mingle_breakouts_spanning_regions_total", .counter,
-                 "Breakouts whose members span more than one value of the pairing attribute.", counters.breakoutsSpanning)
+                 "Breakouts whose members span more than one value of the pairing attribute.",
+                 rooms.reduce(0) { $0 + $1.totals.breakoutsSpanning })
         p.single("mingle_pairs_met_total", .counter, "Distinct pairs of attendees who have met.", engine.metPairCount)
-        p.single("mingle_contact_exchanges_total", .counter, "Mutual stay-in-touch exchanges.", counters.contactExchanges)
+        p.single("mingle_contact_exchanges_total", .counter, "Mutual stay-in-touch exchanges.", engine.totals.contactExchanges)
         p.single("mingle_reports_total", .counter, "Reports filed by attendees.", engine.reports.count)
-        p.single("mingle_reconnects_total", .counter, "Attendees who came back with their resume token.", counters.reconnects)
+        p.single("mingle_reconnects_total", .counter, "Attendees who came back with their resume token.", engine.totals.reconnects)
         p.single("mingle_journal_writable", .gauge, "1 when the journal can be written.", journal.isWritable ? 1 : 0)
         return p.text
     }

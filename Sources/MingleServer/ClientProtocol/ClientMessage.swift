@@ -3,8 +3,10 @@ import Mingling
 
 /// A validated message from an attendee's browser (see README.md in this folder).
 enum ClientMessage: Equatable, Sendable {
-    case join(Profile, accessCode: String?)
+    case join(Profile, accessCode: String?, room: RoomID?)
     case resume(token: String)
+    /// Into a room, or back to the event's lobby with nil (`leave_room`).
+    case enterRoom(RoomID?)
     case chat(text: String)
     case signal(to: AttendeeID, kind: SignalKind, payload: String)
     case stayInTouch(with: AttendeeID)
@@ -18,6 +20,7 @@ enum ClientMessage: Equatable, Sendable {
         switch self {
         case .join: "join"
         case .resume: "resume"
+        case .enterRoom(let room): room == nil ? "leave_room" : "enter_room"
         case .chat: "chat"
         case .signal: "signal"
         case .stayInTouch: "stay_in_touch"
@@ -32,98 +35,91 @@ enum ClientMessage: Equatable, Sendable {
 
 /// A message the server refuses, with the stable code sent back in an `error` message.
 struct ProtocolError: Error, Equatable, Sendable {
-    var code: String
+    var code: ErrorCode
     var message: String
     /// The `type` of the refused request, when it was known.
     var request: String?
 
     static func badField(_ name: String, _ rule: String, request: String?) -> ProtocolError {
-        ProtocolError(code: "bad_field", message: "\(name): \(rule)", request: request)
+        ProtocolError(code: .badField, message: "\(name): \(rule)", request: request)
     }
 }
 
 extension ClientMessage {
-    /// Bounds of text fields, in characters (Unicode scalars would let combining marks through
-    /// cheaply; characters are what people see).
-    enum Bounds {
-        static let name = 1...60
-        static let organisation = 0...100
-        static let email = 0...254
-        static let link = 0...300
-        static let chat = 1...1000
-        static let signalPayload = 1...12_000
-        static let reportReason = 1...500
-        static let accessCode = 0...100
-        static let token = 1...200
-        static let maxAttributes = 32
-    }
+    // Bounds of text fields come from `Limits`, in characters (Unicode scalars would let combining marks
+    // through cheaply; characters are what people see).
 
     /// Parses and validates one text frame. Never traps: every problem is a `ProtocolError`.
     static func decode(_ bytes: UnsafeRawBufferPointer) throws(ProtocolError) -> ClientMessage {
         let object: [String: Any]
         do {
             guard let o = try JSONSerialization.jsonObject(with: Data(bytes), options: []) as? [String: Any] else {
-                throw ProtocolError(code: "bad_json", message: "expected a JSON object", request: nil)
+                throw ProtocolError(code: .badJSON, message: "expected a JSON object", request: nil)
             }
             object = o
         } catch let e as ProtocolError {
             throw e
         } catch {
-            throw ProtocolError(code: "bad_json", message: "not valid JSON", request: nil)
+            throw ProtocolError(code: .badJSON, message: "not valid JSON", request: nil)
         }
         guard let type = object["type"] as? String else {
-            throw ProtocolError(code: "unknown_type", message: "missing \"type\"", request: nil)
+            throw ProtocolError(code: .unknownType, message: "missing \"type\"", request: nil)
         }
         let f = Fields(object: object, request: type)
         switch type {
         case "join":
-            let name = try f.string("name", Bounds.name)
+            let name = try f.string("name", Limits.displayName)
             let attributesAny = object["attributes"] ?? [String: Any]()
-            guard let attrs = attributesAny as? [String: Any], attrs.count <= Bounds.maxAttributes else {
-                throw .badField("attributes", "must be an object of at most \(Bounds.maxAttributes) entries", request: type)
+            guard let attrs = attributesAny as? [String: Any], Limits.attributesPerProfile.allows(attrs.count) else {
+                throw .badField("attributes", "must be an object of at most \(Limits.attributesPerProfile.maximum) entries", request: type)
             }
             var attributes: [String: String] = [:]
-            for (k, v) in attrs {
-                guard let s = v as? String, (1...64).contains(s.count), (1...64).contains(k.count) else {
-                    throw .badField("attributes.\(k)", "must be a value id (1-64 characters)", request: type)
+            for (k, v) in attrs.sorted(by: { $0.key < $1.key }) {
+                let limit = Limits.attributeIdentifier
+                guard let s = v as? String, limit.allows(text: s), limit.allows(text: k) else {
+                    throw .badField("attributes.\(k.prefix(64))", "must be a value id (\(limit))", request: type)
                 }
                 attributes[k] = s
             }
-            let organisation = try f.optionalString("organisation", Bounds.organisation)
+            let organisation = try f.optionalString("organisation", Limits.organisation)
             var card: ContactCard?
             if let contactAny = object["contact"], !(contactAny is NSNull) {
                 guard let contact = contactAny as? [String: Any] else {
                     throw .badField("contact", "must be an object", request: type)
                 }
                 let c = Fields(object: contact, request: type, prefix: "contact.")
-                let email = try c.optionalString("email", Bounds.email)
+                let email = try c.optionalString("email", Limits.email)
                 if let email, !email.isEmpty, !email.contains("@") {
                     throw .badField("contact.email", "must contain @", request: type)
                 }
-                let link = try c.optionalString("link", Bounds.link)
+                let link = try c.optionalString("link", Limits.link)
                 if let link, !link.isEmpty, !(link.hasPrefix("https://") || link.hasPrefix("http://")) {
                     throw .badField("contact.link", "must start with https:// or http://", request: type)
                 }
-                card = ContactCard(name: try c.optionalString("name", Bounds.name.lowerBound - 1...Bounds.name.upperBound),
-                                   organisation: try c.optionalString("organisation", Bounds.organisation),
+                card = ContactCard(name: try c.optionalString("name", Limits.contactName).flatMap { $0.isEmpty ? nil : $0 },
+                                   organisation: try c.optionalString("organisation", Limits.contactOrganisation).flatMap { $0.isEmpty ? nil : $0 },
                                    email: email.flatMap { $0.isEmpty ? nil : $0 },
                                    link: link.flatMap { $0.isEmpty ? nil : $0 })
                 if card == ContactCard() { card = nil }
             }
-            let code = try f.optionalString("accessCode", Bounds.accessCode)
+            let code = try f.optionalString("accessCode", Limits.accessCode)
             let profile = Profile(displayName: name, attributes: attributes,
                                   organisation: organisation.flatMap { $0.isEmpty ? nil : $0 }, contactCard: card)
-            return .join(profile, accessCode: code)
+            return .join(profile, accessCode: code, room: try f.optionalRoom("room"))
         case "resume":
-            return .resume(token: try f.string("token", Bounds.token))
+            return .resume(token: try f.string("token", Limits.resumeToken))
+        case "enter_room":
+            guard let room = try f.optionalRoom("room") else { throw .badField("room", "must be a room id", request: type) }
+            return .enterRoom(room)
+        case "leave_room":
+            return .enterRoom(nil)
         case "chat":
-            return .chat(text: try f.string("text", Bounds.chat))
+            return .chat(text: try f.string("text", Limits.chatText))
         case "signal":
-            let kindText = try f.string("kind", 1...16)
-            guard let kind = SignalKind(rawValue: kindText) else {
+            guard let kindText = object["kind"] as? String, let kind = SignalKind(rawValue: kindText) else {
                 throw .badField("kind", "must be offer, answer or candidate", request: type)
             }
-            return .signal(to: try f.attendee("to"), kind: kind, payload: try f.string("payload", Bounds.signalPayload))
+            return .signal(to: try f.attendee("to"), kind: kind, payload: try f.string("payload", Limits.signalPayload))
         case "stay_in_touch":
             return .stayInTouch(with: try f.attendee("with"))
         case "withdraw_stay_in_touch":
@@ -131,7 +127,7 @@ extension ClientMessage {
         case "leave_breakout":
             return .leaveBreakout
         case "report":
-            return .report(about: try f.attendee("about"), reason: try f.string("reason", Bounds.reportReason))
+            return .report(about: try f.attendee("about"), reason: try f.string("reason", Limits.reportReason))
         case "block":
             return .block(whom: try f.attendee("whom"))
         case "sync":
@@ -140,7 +136,7 @@ extension ClientMessage {
             }
             return .sync(clientTime: t)
         default:
-            throw ProtocolError(code: "unknown_type", message: "unknown type \"\(type.prefix(40))\"", request: nil)
+            throw ProtocolError(code: .unknownType, message: "unknown type \"\(type.prefix(40))\"", request: nil)
         }
     }
 
@@ -150,23 +146,32 @@ extension ClientMessage {
         let request: String
         var prefix = ""
 
-        func string(_ name: String, _ bounds: ClosedRange<Int>) throws(ProtocolError) -> String {
+        func string(_ name: String, _ limit: Limit) throws(ProtocolError) -> String {
             guard let s = object[name] as? String else {
                 throw .badField(prefix + name, "must be a string", request: request)
             }
-            guard bounds.contains(s.count) else {
-                throw .badField(prefix + name, "must be \(bounds.lowerBound)-\(bounds.upperBound) characters, got \(s.count)", request: request)
+            guard limit.allows(text: s) else {
+                throw .badField(prefix + name, "must be \(limit), got \(limit.size(of: s))", request: request)
             }
             return s
         }
 
-        func optionalString(_ name: String, _ bounds: ClosedRange<Int>) throws(ProtocolError) -> String? {
+        func optionalString(_ name: String, _ limit: Limit) throws(ProtocolError) -> String? {
             guard let v = object[name], !(v is NSNull) else { return nil }
             guard let s = v as? String else { throw .badField(prefix + name, "must be a string", request: request) }
-            guard s.count <= bounds.upperBound else {
-                throw .badField(prefix + name, "must be at most \(bounds.upperBound) characters, got \(s.count)", request: request)
+            guard limit.size(of: s) <= limit.maximum else {
+                throw .badField(prefix + name, "must be at most \(limit.maximum) \(limit.unit.rawValue), got \(limit.size(of: s))", request: request)
             }
             return s.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        /// A room id (an identifier of the event file), or nil when absent or null.
+        func optionalRoom(_ name: String) throws(ProtocolError) -> RoomID? {
+            guard let v = object[name], !(v is NSNull) else { return nil }
+            guard let s = v as? String, Limits.roomIdentifier.allows(text: s) else {
+                throw .badField(prefix + name, "must be a room id (\(Limits.roomIdentifier))", request: request)
+            }
+            return RoomID(s)
         }
 
         func attendee(_ name: String) throws(ProtocolError) -> AttendeeID {

@@ -5,7 +5,7 @@ public enum FuzzingEntryPoints {
         do {
             return "ok:" + (try ClientMessage.decode(bytes)).type
         } catch {
-            return "error:" + error.code
+            return "error:" + error.code.rawValue
         }
     }
 }

@@ -5,7 +5,7 @@ import Mingling
 enum ServerMessage {
     static func error(_ e: ProtocolError) -> [UInt8] {
         JSONWriter.message("error") { w in
-            w.field("code", e.code)
+            w.field("code", e.code.rawValue)
             w.field("message", e.message)
             w.field("request", optional: e.request)
         }
@@ -27,18 +27,28 @@ enum ServerMessage {
         w.endObject()
     }
 
-    static func contactCard(_ w: inout JSONWriter, _ id: AttendeeID, _ card: ContactCard?, fallbackName: String) {
+    static func contactCard(_ w: inout JSONWriter, _ id: AttendeeID, _ card: ContactCard) {
         w.beginObject()
         w.field("attendee", Int(id.rawValue))
-        w.field("name", card?.name ?? fallbackName)
-        w.fieldIfPresent("organisation", card?.organisation)
-        w.fieldIfPresent("email", card?.email)
-        w.fieldIfPresent("link", card?.link)
+        w.field("name", card.name ?? "")
+        w.fieldIfPresent("organisation", card.organisation)
+        w.fieldIfPresent("email", card.email)
+        w.fieldIfPresent("link", card.link)
         w.endObject()
     }
 
-    static func phaseFields(_ w: inout JSONWriter, _ engine: MinglingEngine) {
-        switch engine.phase {
+    /// A room's phase: `room`, `phase`, `session`, `round`, `rounds`, `endsAt`, `joiningPaused`, and while a
+    /// round runs `startedAt` and `warningSeconds`, between rounds `nextRoundAt`.
+    static func phaseFields(_ w: inout JSONWriter, room: RoomID?, _ phase: Phase, joiningPaused: Bool) {
+        w.field("room", optional: room?.rawValue)
+        phaseBody(&w, phase)
+        w.field("joiningPaused", joiningPaused)
+    }
+
+    /// `phase`, `session`, `round`, `rounds`, `endsAt` and, by status, `startedAt` + `warningSeconds` or
+    /// `nextRoundAt`.
+    static func phaseBody(_ w: inout JSONWriter, _ phase: Phase) {
+        switch phase {
         case .lobby:
             w.field("phase", "lobby")
             w.key("session"); w.null()
@@ -66,19 +76,22 @@ enum ServerMessage {
                 w.field("nextRoundAt", next.millisecondsSinceEpoch)
             }
         }
-        w.field("joiningPaused", engine.isJoiningPaused)
     }
 
-    static func phase(_ engine: MinglingEngine) -> [UInt8] {
-        JSONWriter.message("phase") { phaseFields(&$0, engine) }
+    static func phase(room: RoomID, _ phase: Phase, joiningPaused: Bool) -> [UInt8] {
+        JSONWriter.message("phase") { phaseFields(&$0, room: room, phase, joiningPaused: joiningPaused) }
     }
 
-    static func breakout(_ b: Breakout, _ engine: MinglingEngine) -> [UInt8] {
-        JSONWriter.message("breakout") { w in breakoutFields(&w, b, engine) }
+    /// The phase of the attendee's room (the event's lobby when in none).
+    static func phaseFields(_ w: inout JSONWriter, of id: AttendeeID, _ engine: MinglingEngine) {
+        let room = engine.attendee(id)?.room
+        let phase = room.flatMap { engine.room($0)?.phase } ?? .lobby
+        phaseFields(&w, room: room, phase, joiningPaused: engine.isJoiningPaused)
     }
 
     static func breakoutFields(_ w: inout JSONWriter, _ b: Breakout, _ engine: MinglingEngine) {
         w.field("id", Int(b.id.rawValue))
+        w.field("room", b.room.rawValue)
         w.key("members")
         w.beginArray()
         for m in b.members {
@@ -109,29 +122,21 @@ enum ServerMessage {
             w.endObject()
         }
         w.endArray()
-        w.key("sessions")
+        w.key("rooms")
         w.beginArray()
-        for s in plan.sessions {
+        for room in plan.rooms {
             w.beginObject()
-            w.field("id", s.id.rawValue)
-            w.field("title", s.title)
-            w.field("start", s.start.millisecondsSinceEpoch)
-            w.field("end", s.end.millisecondsSinceEpoch)
-            w.key("mingle")
-            if let m = s.mingle {
-                w.beginObject()
-                w.field("rounds", m.rounds)
-                w.field("roundSeconds", m.roundSeconds)
-                w.field("groupSize", m.groupSize)
-                w.field("start", m.start.rawValue)
-                w.endObject()
-            } else {
-                w.null()
-            }
+            w.field("id", room.id.rawValue)
+            w.field("title", room.title)
+            w.field("location", optional: room.location)
+            w.key("sessions")
+            w.beginArray()
+            for s in room.sessions { session(&w, s) }
+            w.endArray()
             w.endObject()
         }
         w.endArray()
-        if case .accessCode = plan.access { w.field("accessCodeRequired", true) } else { w.field("accessCodeRequired", false) }
+        w.field("accessCodeRequired", plan.access != .open)
         w.key("iceServers")
         w.beginArray()
         for ice in plan.iceServers {
@@ -145,28 +150,55 @@ enum ServerMessage {
         w.endObject()
     }
 
-    static func presence(total: Int, byAttribute: [String: [String: Int]], inBreakouts: Int, waiting: Int) -> [UInt8] {
+    private static func session(_ w: inout JSONWriter, _ s: Session) {
+        w.beginObject()
+        w.field("id", s.id.rawValue)
+        w.field("title", s.title)
+        w.field("start", s.start.millisecondsSinceEpoch)
+        w.field("end", s.end.millisecondsSinceEpoch)
+        w.key("mingle")
+        if let m = s.mingle {
+            w.beginObject()
+            w.field("rounds", m.rounds)
+            w.field("roundSeconds", m.roundSeconds)
+            w.field("groupSize", m.groupSize)
+            w.field("start", m.start.rawValue)
+            w.endObject()
+        } else {
+            w.null()
+        }
+        w.endObject()
+    }
+
+    static func presence(room: RoomID, total: Int, byAttribute: [String: [String: Int]], inBreakouts: Int, waiting: Int) -> [UInt8] {
         JSONWriter.message("presence") { w in
+            w.field("room", room.rawValue)
             w.field("total", total)
             w.key("byAttribute")
-            w.beginObject()
-            for (a, counts) in byAttribute.sorted(by: { $0.key < $1.key }) {
-                w.key(a)
-                w.beginObject()
-                for (v, n) in counts.sorted(by: { $0.key < $1.key }) { w.field(v, n) }
-                w.endObject()
-            }
-            w.endObject()
+            counts(&w, byAttribute)
             w.field("inBreakouts", inBreakouts)
             w.field("waiting", waiting)
         }
     }
 
-    static func announcement(text: String, at: Timestamp, scope: String) -> [UInt8] {
+    /// `{"attribute": {"value": count}}` in a stable order.
+    static func counts(_ w: inout JSONWriter, _ byAttribute: [String: [String: Int]]) {
+        w.beginObject()
+        for (a, counts) in byAttribute.sorted(by: { $0.key < $1.key }) {
+            w.key(a)
+            w.beginObject()
+            for (v, n) in counts.sorted(by: { $0.key < $1.key }) { w.field(v, n) }
+            w.endObject()
+        }
+        w.endObject()
+    }
+
+    static func announcement(text: String, at: Timestamp, scope: String, room: RoomID?) -> [UInt8] {
         JSONWriter.message("announcement") { w in
             w.field("text", text)
             w.field("at", at.millisecondsSinceEpoch)
             w.field("scope", scope)
+            w.field("room", optional: room?.rawValue)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Mingling
 
 /// Collects errors for one file while the loader walks it.
 struct ConfigDiagnostics {
@@ -126,6 +127,31 @@ struct ObjectReader {
             return nil
         }
         return items.enumerated().map { ("\(keyPath(key))[\($0.offset)]", $0.element) }
+    }
+
+    /// An integer within a limit of the table (`Limits`).
+    mutating func integer(
+        _ key: String, _ limit: Limit, default fallback: Int?, _ diagnostics: inout ConfigDiagnostics
+    ) -> Int? {
+        integer(key, in: limit.range, default: fallback, &diagnostics)
+    }
+
+    /// A string within a limit of the table (its upper bound; empty strings are always refused).
+    mutating func string(
+        _ key: String, required: Bool = true, _ limit: Limit, _ diagnostics: inout ConfigDiagnostics
+    ) -> String? {
+        string(key, required: required, maxLength: limit.maximum, &diagnostics)
+    }
+
+    /// An array within a limit of the table on its number of entries.
+    mutating func array(
+        _ key: String, required: Bool, _ limit: Limit, _ diagnostics: inout ConfigDiagnostics
+    ) -> [(path: String, value: ConfigValue)]? {
+        guard let items = array(key, required: required, maxCount: limit.maximum, &diagnostics) else { return nil }
+        if items.count < limit.minimum {
+            diagnostics.fail(keyPath(key), "must have at least \(limit.minimum) entr\(limit.minimum == 1 ? "y" : "ies")")
+        }
+        return items
     }
 
     /// Reports every key that was never asked for, in alphabetical order.

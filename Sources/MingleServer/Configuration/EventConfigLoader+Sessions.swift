@@ -1,15 +1,61 @@
 import Mingling
 
 extension EventConfigLoader {
-    static func readSessions(
-        _ items: [(path: String, value: ConfigValue)], attributes: [AttributeDefinition], _ d: inout ConfigDiagnostics
-    ) -> [Session] {
-        var sessions: [(path: String, session: Session)] = []
-        var seen: [String: String] = [:]
+    /// `rooms` (each with its own `sessions`), or top-level `sessions` for an event with one room: the
+    /// returned room is then `RoomID.single` with an empty title (the caller titles it with the event's name).
+    static func readRooms(
+        _ root: inout ObjectReader, attributes: [AttributeDefinition], _ d: inout ConfigDiagnostics
+    ) -> [Room]? {
+        let fields = root.fields
+        let given = { (key: String) in fields[key].map { $0 != .null } ?? false }
+        var seenSessions: [String: String] = [:]
+        if given("sessions") && given("rooms") {
+            _ = root.value("sessions", required: false, &d)
+            d.fail("sessions", "not allowed together with rooms: put each room's sessions in rooms[].sessions")
+        } else if given("sessions") || !given("rooms") {
+            guard let items = root.array("sessions", required: false, Limits.sessionsPerRoom, &d) else {
+                _ = root.value("rooms", required: false, &d)
+                d.fail("rooms", "is required (or top-level sessions, for an event with one room)")
+                return nil
+            }
+            _ = root.value("rooms", required: false, &d)
+            let sessions = readSessions(items, attributes: attributes, seen: &seenSessions, &d)
+            return [Room(id: .single, title: "", sessions: sessions)]
+        }
+        guard let items = root.array("rooms", required: true, Limits.rooms, &d) else { return nil }
+        var rooms: [Room] = []
+        var seenRooms: [String: String] = [:]
         for (path, value) in items {
             guard var object = ObjectReader(value, path: path, &d) else { continue }
             let id = object.identifier("id", &d)
-            let title = object.string("title", &d)
+            let title = object.string("title", Limits.label, &d)
+            let location = object.string("location", required: false, Limits.location, &d)
+            var sessions: [Session] = []
+            if let entries = object.array("sessions", required: true, Limits.sessionsPerRoom, &d) {
+                sessions = readSessions(entries, attributes: attributes, seen: &seenSessions, &d)
+            }
+            object.reportUnknownKeys(&d)
+            if let id, let earlier = seenRooms[id] {
+                d.fail("\(path).id", "duplicate of \(earlier).id (\"\(id)\")")
+            } else if let id, let title {
+                seenRooms[id] = path
+                rooms.append(Room(id: RoomID(id), title: title, location: location, sessions: sessions))
+            }
+        }
+        return rooms
+    }
+
+    /// One room's sessions, in order and not overlapping. `seen` holds the session ids of the whole event
+    /// (they are unique across rooms: admins and the journal name sessions by id).
+    static func readSessions(
+        _ items: [(path: String, value: ConfigValue)], attributes: [AttributeDefinition], seen: inout [String: String],
+        _ d: inout ConfigDiagnostics
+    ) -> [Session] {
+        var sessions: [(path: String, session: Session)] = []
+        for (path, value) in items {
+            guard var object = ObjectReader(value, path: path, &d) else { continue }
+            let id = object.identifier("id", &d)
+            let title = object.string("title", Limits.label, &d)
             let start = readTime(&object, "start", &d)
             let end = readTime(&object, "end", &d)
             var mingle: MinglePlan??
@@ -31,9 +77,9 @@ extension EventConfigLoader {
             seen[id] = path
             sessions.append((path, Session(id: SessionID(id), title: title, start: start, end: end, mingle: mingle)))
         }
-        // Sessions run one after another: rounds of one must not be cut by the next starting.
+        // A room's sessions run one after another: rounds of one must not be cut by the next starting.
         for (earlier, later) in zip(sessions, sessions.dropFirst()) where later.session.start < earlier.session.end {
-            d.fail("\(later.path).start", "must not be before \(earlier.path).end (sessions are listed in order and do not overlap)")
+            d.fail("\(later.path).start", "must not be before \(earlier.path).end (a room's sessions are listed in order and do not overlap; sessions in different rooms may)")
         }
         return sessions.map(\.session)
     }
@@ -53,26 +99,26 @@ extension EventConfigLoader {
     ) -> MinglePlan?? {
         guard var object = ObjectReader(value, path: path, &d) else { return nil }
         let defaults = MinglePlan()
-        let rounds = object.integer("rounds", in: 1...20, default: defaults.rounds, &d)
-        let roundSeconds = object.integer("roundSeconds", in: 30...1800, default: defaults.roundSeconds, &d)
-        let groupSize = object.integer("groupSize", in: 2...6, default: defaults.groupSize, &d)
+        let rounds = object.integer("rounds", Limits.rounds, default: defaults.rounds, &d)
+        let roundSeconds = object.integer("roundSeconds", Limits.roundSeconds, default: defaults.roundSeconds, &d)
+        let groupSize = object.integer("groupSize", Limits.groupSize, default: defaults.groupSize, &d)
         let givenPairBy = object.string("pairBy", required: false, maxLength: 64, &d)
         var pairBy = givenPairBy ?? defaults.pairBy
         let policy: PairingPolicy? = object.choice("policy", default: defaults.policy, &d)
         var prompts: [String]? = []
-        if let items = object.array("prompts", required: false, maxCount: maxPrompts, &d) {
+        if let items = object.array("prompts", required: false, Limits.prompts, &d) {
             for (promptPath, item) in items {
-                guard case .string(let text) = item, !text.isEmpty, text.count <= 280 else {
-                    d.fail(promptPath, "must be a string of 1...280 characters, got \(item.shown)")
+                guard case .string(let text) = item, Limits.promptText.allows(text: text) else {
+                    d.fail(promptPath, "must be a string of \(Limits.promptText), got \(item.shown)")
                     prompts = nil
                     continue
                 }
                 prompts?.append(text)
             }
         }
-        let warningSeconds = object.integer("warningSeconds", in: 0...300, default: defaults.warningSeconds, &d)
+        let warningSeconds = object.integer("warningSeconds", Limits.warningSeconds, default: defaults.warningSeconds, &d)
         let start: MingleStart? = object.choice("start", default: defaults.start, &d)
-        let lateJoin = object.integer("lateJoinWindowSeconds", in: 0...300, default: defaults.lateJoinWindowSeconds, &d)
+        let lateJoin = object.integer("lateJoinWindowSeconds", Limits.lateJoinWindowSeconds, default: defaults.lateJoinWindowSeconds, &d)
         object.reportUnknownKeys(&d)
         if !attributes.contains(where: { $0.id == pairBy }) {
             let declared = attributes.map(\.id).joined(separator: ", ")
@@ -98,7 +144,7 @@ extension EventConfigLoader {
     static func readAccess(_ value: ConfigValue, _ d: inout ConfigDiagnostics) -> Access? {
         guard var object = ObjectReader(value, path: "access", &d) else { return nil }
         let mode = object.choice("mode", default: nil as AccessMode?, &d)
-        let code = object.string("code", required: mode == .code, maxLength: 64, &d)
+        let code = object.string("code", required: mode == .code, Limits.accessCodeSetting, &d)
         object.reportUnknownKeys(&d)
         switch mode {
         case .open?:
@@ -106,8 +152,8 @@ extension EventConfigLoader {
             return .open
         case .code?:
             guard let code else { return nil }
-            guard code.count >= 4 else {
-                d.fail("access.code", "must be 4...64 characters, got \(code.count)")
+            guard Limits.accessCodeSetting.allows(text: code) else {
+                d.fail("access.code", "must be \(Limits.accessCodeSetting), got \(code.count)")
                 return nil
             }
             return .accessCode(code)
@@ -122,11 +168,11 @@ extension EventConfigLoader {
         guard var object = ObjectReader(value, path: path, &d) else { return nil }
         var urls: [String] = []
         var valid = true
-        if let items = object.array("urls", required: true, maxCount: 10, &d) {
-            if items.isEmpty { d.fail(object.keyPath("urls"), "must have at least 1 entry"); valid = false }
+        if let items = object.array("urls", required: true, Limits.iceServerURLs, &d) {
+            if items.isEmpty { valid = false }
             for (urlPath, item) in items {
                 let schemes = ["stun:", "stuns:", "turn:", "turns:"]
-                guard case .string(let url) = item, schemes.contains(where: { url.hasPrefix($0) }), url.count <= 256 else {
+                guard case .string(let url) = item, schemes.contains(where: { url.hasPrefix($0) }), Limits.iceServerURL.allows(text: url) else {
                     d.fail(urlPath, "must be a stun:, stuns:, turn: or turns: URL, got \(item.shown)")
                     valid = false
                     continue
@@ -149,7 +195,7 @@ extension EventConfigLoader {
     static func readPrivacy(_ value: ConfigValue, _ d: inout ConfigDiagnostics) -> Privacy? {
         guard var object = ObjectReader(value, path: "privacy", &d) else { return nil }
         let defaults = Privacy()
-        let retention = object.integer("retentionDays", in: 1...3650, default: defaults.retentionDays, &d)
+        let retention = object.integer("retentionDays", Limits.retentionDays, default: defaults.retentionDays, &d)
         let logging: IPLogging? = object.choice("ipLogging", default: defaults.ipLogging, &d)
         object.reportUnknownKeys(&d)
         guard let retention, let logging else { return nil }

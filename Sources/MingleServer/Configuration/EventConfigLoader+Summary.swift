@@ -13,17 +13,21 @@ extension EventConfigLoader {
             let values = attribute.values.map(\.id).joined(separator: ", ")
             lines.append("  \(attribute.id)\(attribute.required ? " (required)" : ""): \(attribute.values.count) values: \(values)")
         }
-        lines.append("Sessions:")
-        for session in plan.sessions {
-            lines.append("  \(format(session.start, zone))-\(format(session.end, zone, timeOnly: true)) \(session.id): \(session.title)")
-            if let mingle = session.mingle {
-                let minutes = (mingle.rounds * mingle.roundSeconds + 59) / 60
-                lines.append(
-                    "    mingling (\(mingle.start.rawValue)): \(mingle.rounds) x \(mingle.roundSeconds) s (~\(minutes) min), "
-                        + "groups of \(mingle.groupSize), \(mingle.policy.rawValue) by \(mingle.pairBy), "
-                        + "\(mingle.prompts.count) prompts, warning \(mingle.warningSeconds) s, late join window \(mingle.lateJoinWindowSeconds) s")
-            } else {
-                lines.append("    no mingling")
+        lines.append("Rooms (\(plan.rooms.count), attendees' links /r/<room id>):")
+        for room in plan.rooms {
+            let location = room.location.map { ", \($0)" } ?? ""
+            lines.append("  \(room.id): \(room.title)\(location)")
+            for session in room.sessions {
+                lines.append("    \(format(session.start, zone))-\(format(session.end, zone, timeOnly: true)) \(session.id): \(session.title)")
+                if let mingle = session.mingle {
+                    let minutes = (mingle.rounds * mingle.roundSeconds + 59) / 60
+                    lines.append(
+                        "      mingling (\(mingle.start.rawValue)): \(mingle.rounds) x \(mingle.roundSeconds) s (~\(minutes) min), "
+                            + "groups of \(mingle.groupSize), \(mingle.policy.rawValue) by \(mingle.pairBy), "
+                            + "\(mingle.prompts.count) prompts, warning \(mingle.warningSeconds) s, late join window \(mingle.lateJoinWindowSeconds) s")
+                } else {
+                    lines.append("      no mingling")
+                }
             }
         }
         switch plan.access {

@@ -5,13 +5,8 @@ import Mingling
 /// for each key's meaning, unit, default and bounds). The server refuses to start, and a reload is
 /// rejected, unless this succeeds.
 public enum EventConfigLoader {
-    /// Top-level limits: generous for real events, small enough that a mistaken file cannot make the
-    /// server allocate without bound.
-    static let maxAttributes = 20
-    static let maxAttributeValues = 200
-    static let maxSessions = 200
-    static let maxPrompts = 50
-    static let maxIceServers = 10
+    // Bounds come from `Limits` (one table for the loader, the docs and the tests): generous for real
+    // events, small enough that a mistaken file cannot make the server allocate without bound.
 
     public static func load(path: String) -> Result<EventPlan, ConfigErrors> {
         let file = (path as NSString).lastPathComponent
@@ -55,30 +50,32 @@ public enum EventConfigLoader {
         guard var root = ObjectReader(tree, path: "", &d) else { return nil }
         let event = root.value("event", required: true, &d).flatMap { readEvent($0, &d) }
         var attributes: [AttributeDefinition] = []
-        if let items = root.array("attributes", required: true, maxCount: maxAttributes, &d) {
+        if let items = root.array("attributes", required: true, Limits.attributes, &d) {
             attributes = readAttributes(items, &d)
         }
-        var sessions: [Session] = []
-        if let items = root.array("sessions", required: true, maxCount: maxSessions, &d) {
-            sessions = readSessions(items, attributes: attributes, &d)
-        }
+        let rooms = readRooms(&root, attributes: attributes, &d)
         let access = root.value("access", required: false, &d).map { readAccess($0, &d) } ?? .open
         var iceServers: [IceServer] = []
-        if let items = root.array("iceServers", required: false, maxCount: maxIceServers, &d) {
+        if let items = root.array("iceServers", required: false, Limits.iceServers, &d) {
             iceServers = items.compactMap { readIceServer($0.value, path: $0.path, &d) }
         }
         let privacy = root.value("privacy", required: false, &d).map { readPrivacy($0, &d) } ?? Privacy()
         root.reportUnknownKeys(&d)
         guard let event, let access, let privacy else { return nil }
+        if let rooms, rooms.count == 1, rooms[0].id == .single, rooms[0].title.isEmpty {
+            // An event file without `rooms`: its one room is titled with the event's name.
+            return EventPlan(event: event, attributes: attributes, sessions: rooms[0].sessions, access: access,
+                             iceServers: iceServers, privacy: privacy)
+        }
         return EventPlan(
-            event: event, attributes: attributes, sessions: sessions, access: access, iceServers: iceServers,
+            event: event, attributes: attributes, rooms: rooms ?? [], access: access, iceServers: iceServers,
             privacy: privacy)
     }
 
     static func readEvent(_ value: ConfigValue, _ d: inout ConfigDiagnostics) -> EventInfo? {
         guard var object = ObjectReader(value, path: "event", &d) else { return nil }
         let id = object.identifier("id", &d)
-        let name = object.string("name", &d)
+        let name = object.string("name", Limits.label, &d)
         var timeZone = object.string("timeZone", maxLength: 64, &d)
         if let zone = timeZone, TimeZone(identifier: zone) == nil {
             d.fail("event.timeZone", "must be an IANA time zone such as \"Europe/Brussels\", got \"\(zone)\"")
@@ -95,16 +92,15 @@ public enum EventConfigLoader {
         for (path, value) in items {
             guard var object = ObjectReader(value, path: path, &d) else { continue }
             let id = object.identifier("id", &d)
-            let label = object.string("label", &d)
+            let label = object.string("label", Limits.label, &d)
             let required = object.bool("required", default: false, &d)
             var values: [AttributeValue] = []
             var seenValues: [String: String] = [:]
-            if let entries = object.array("values", required: true, maxCount: maxAttributeValues, &d) {
-                if entries.isEmpty { d.fail(object.keyPath("values"), "must have at least 1 entry") }
+            if let entries = object.array("values", required: true, Limits.attributeValues, &d) {
                 for (valuePath, entry) in entries {
                     guard var valueObject = ObjectReader(entry, path: valuePath, &d) else { continue }
                     let valueID = valueObject.identifier("id", &d)
-                    let valueLabel = valueObject.string("label", &d)
+                    let valueLabel = valueObject.string("label", Limits.label, &d)
                     valueObject.reportUnknownKeys(&d)
                     if let valueID, let earlier = seenValues[valueID] {
                         d.fail("\(valuePath).id", "duplicate of \(earlier).id (\"\(valueID)\")")

@@ -54,11 +54,21 @@ extension ServerConnection {
         log.record(e)
     }
 
-    func logJoined(_ id: AttendeeID, _ connection: Connection) {
+    func logJoined(_ id: AttendeeID, room: RoomID?, _ connection: Connection) {
         logState.attendee = id.rawValue
         guard let log = shared.connectionLog else { return }
         var e = event(.joined, connection)
         e.attendee = id.rawValue
+        e.room = room?.rawValue
+        log.record(e)
+    }
+
+    /// The attendee moved to another room (or out of every room: no `room` field).
+    func logRoom(_ room: RoomID?, _ connection: Connection) {
+        guard let log = shared.connectionLog, let attendee = logState.attendee else { return }
+        var e = event(.room, connection)
+        e.attendee = attendee
+        e.room = room?.rawValue
         log.record(e)
     }
 

@@ -120,9 +120,11 @@ extension ServerConnection {
                 return
             }
             bytes.withUnsafeBytes { sendText($0) }
-        case .bind(let id):
+        case .bind(let id, let room):
             (session as? AttendeeSession)?.attendee = id
-            logJoined(id, connection)
+            logJoined(id, room: room, connection)
+        case .room(let room):
+            logRoom(room, connection)
         case .close(let code, let reason):
             closeWebSocket(code: code, reason: reason)
         }

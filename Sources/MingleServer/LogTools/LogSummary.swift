@@ -21,6 +21,11 @@ public struct LogSummary: Sendable, Equatable {
     public var busiestMinute: String?
     public var busiestMinuteConnections = 0
     public var unreadableLines = 0
+    /// Joins (first room of a connection) and moves into each room, from the log; meetings per room, from
+    /// the journal.
+    public var joinsByRoom: [String: Int] = [:]
+    public var entriesByRoom: [String: Int] = [:]
+    public var meetingsByRoom: [String: Int] = [:]
 
     public init() {}
 
@@ -45,6 +50,9 @@ public struct LogSummary: Sendable, Equatable {
                     if (o["status"] as? Int) == 101 { s.webSockets += 1 }
                 case "joined":
                     if let a = o["attendee"] as? Int { joinsByAttendee[a, default: 0] += 1 }
+                    if let r = o["room"] as? String { s.joinsByRoom[r, default: 0] += 1 }
+                case "room":
+                    if let r = o["room"] as? String { s.entriesByRoom[r, default: 0] += 1 }
                 case "closed":
                     if let code = o["code"] as? Int { s.closeCodes[code, default: 0] += 1 }
                     if o["attendee"] != nil, let ms = o["durationMs"] as? Int { sessionMs.append(Int64(ms)) }
@@ -76,7 +84,7 @@ public struct LogSummary: Sendable, Equatable {
                 attendeesByRegion[r, default: 0] += 1
             case .attendeeResumed:
                 resumes += 1
-            case .roundStarted(_, _, _, _, let breakouts, _):
+            case .roundStarted(_, _, _, _, _, let breakouts, _):
                 for b in breakouts { addMeeting(b, region) }
             case .breakoutFormed(let b):
                 addMeeting(b, region)
@@ -87,6 +95,7 @@ public struct LogSummary: Sendable, Equatable {
 
     private mutating func addMeeting(_ b: Breakout, _ region: [AttendeeID: String]) {
         meetings += 1
+        meetingsByRoom[b.room.rawValue, default: 0] += 1
         let regions = Set(b.members.map { region[$0] ?? "(unknown)" })
         if regions.count > 1 { crossRegionMeetings += 1 }
         for r in regions { meetingsByRegion[r, default: 0] += 1 }
@@ -121,6 +130,15 @@ public struct LogSummary: Sendable, Equatable {
                 lines.append("  " + r.padding(toLength: 28, withPad: " ", startingAt: 0)
                              + String(repeating: " ", count: max(0, 9 - a.count)) + a
                              + String(repeating: " ", count: max(0, 10 - m.count)) + m)
+            }
+        }
+        let rooms = Set(joinsByRoom.keys).union(entriesByRoom.keys).union(meetingsByRoom.keys)
+        if !rooms.isEmpty {
+            lines.append("By room:                      joined   entered  meetings")
+            for r in rooms.sorted() {
+                let cells = [joinsByRoom[r] ?? 0, entriesByRoom[r] ?? 0, meetingsByRoom[r] ?? 0].map(String.init)
+                lines.append("  " + r.padding(toLength: 28, withPad: " ", startingAt: 0)
+                             + cells.map { String(repeating: " ", count: max(0, 9 - $0.count)) + $0 }.joined(separator: " "))
             }
         }
         if unreadableLines > 0 { row("Unreadable lines skipped", "\(unreadableLines)") }

@@ -12,8 +12,10 @@ struct ConnectionLogEvent: Sendable {
         case request
         /// A WebSocket upgrade: `status` 101 when accepted, else the refusal's status.
         case upgrade
-        /// The socket now speaks for an attendee.
+        /// The socket now speaks for an attendee (in `room`, when in one).
         case joined
+        /// The attendee entered another room (no `room`: back in the event's lobby).
+        case room
         /// Connection gone: who closed, code and reason, duration, bytes and messages each way.
         case closed
     }
@@ -33,6 +35,7 @@ struct ConnectionLogEvent: Sendable {
     /// The client address a trusted proxy reported (plain mode with `proxy.forwardedForHeader`).
     var forwardedFor: String?
     var attendee: UInt32?
+    var room: String?
     var closedBy: String?
     var code: Int?
     var reason: String?
@@ -74,6 +77,7 @@ struct ConnectionLogEvent: Sendable {
         text("userAgent", userAgent)
         text("origin", origin)
         if let attendee { w.field("attendee", Int(attendee)) }
+        text("room", room)
         text("closedBy", closedBy)
         number("code", code)
         text("reason", reason)

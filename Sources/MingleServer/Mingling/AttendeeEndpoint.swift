@@ -75,10 +75,15 @@ final class AttendeeSession: WebSocketEndpointSession {
                 socket.closeWebSocket(code: 1008, reason: "message flood")
                 return
             }
-            reply(socket, ServerMessage.error(ProtocolError(code: "rate_limited", message: "too many messages; slow down", request: nil)))
+            reply(socket, ServerMessage.error(ProtocolError(code: .rateLimited, message: "too many messages; slow down", request: nil)))
             return
         }
         refusedInARow = 0
+        guard Limits.clientMessage.allows(text.count) else {
+            reply(socket, ServerMessage.error(ProtocolError(
+                code: .messageTooLarge, message: "a message is at most \(Limits.clientMessage)", request: nil)))
+            return
+        }
         let message: ClientMessage
         do {
             message = try ClientMessage.decode(text)
@@ -94,7 +99,7 @@ final class AttendeeSession: WebSocketEndpointSession {
     }
 
     func received(binary: UnsafeRawBufferPointer, from socket: any WebSocketSender) {
-        reply(socket, ServerMessage.error(ProtocolError(code: "bad_json", message: "messages are JSON text frames", request: nil)))
+        reply(socket, ServerMessage.error(ProtocolError(code: .badJSON, message: "messages are JSON text frames", request: nil)))
     }
 
     func closed(code: UInt16, reason: String, connection: Connection) {
@@ -131,47 +136,3 @@ struct TokenBucket {
     }
 }
 
-/// A Sendable way to reach the hub from any thread.
-struct HubHandle: Sendable {
-    let loop: LoopHandle
-    /// The `hello` every attendee socket gets first; kept current by the hub.
-    let greeting: Greeting
-
-    func submit(_ input: HubInput) {
-        loop.execute { loop in
-            (loop.userContext as? MinglingHub)?.receive(input)
-        }
-    }
-
-    /// Runs `body` on the hub's thread (for read-only snapshots).
-    func withHub(_ body: @escaping @Sendable (MinglingHub) -> Void) {
-        loop.execute { loop in
-            if let hub = loop.userContext as? MinglingHub { body(hub) }
-        }
-    }
-}
-
-/// The event as the join form needs it, re-encoded by the hub when the plan changes and read
-/// by every connection loop when a socket opens.
-final class Greeting: Sendable {
-    private let fragment = Locked<String>("\"event\":null")
-
-    func update(_ plan: EventPlan) {
-        var w = JSONWriter()
-        w.beginObject()
-        w.key("event"); ServerMessage.event(&w, plan)
-        w.key("privacy"); w.beginObject()
-        w.field("retentionDays", plan.privacy.retentionDays)
-        w.field("ipLogging", plan.privacy.ipLogging.rawValue)
-        w.endObject()
-        w.endObject()
-        // Keep the object's inside: `hello` adds its own type and time around it.
-        let text = w.text
-        fragment.withLock { $0 = String(text.dropFirst().dropLast()) }
-    }
-
-    func hello(serverTime: Timestamp) -> [UInt8] {
-        let inner = fragment.withLock { $0 }
-        return Array("{\"type\":\"hello\",\"serverTime\":\(serverTime.millisecondsSinceEpoch),\(inner)}".utf8)
-    }
-}

@@ -24,6 +24,8 @@ extension JournalCodec {
         switch name {
         case "attendee_registered":
             return .attendeeRegistered(try r.id("id"), try profile(o["profile"]), at: try r.t())
+        case "attendee_entered_room":
+            return .attendeeEnteredRoom(try r.id("id"), (o["room"] as? String).map { RoomID($0) }, at: try r.t())
         case "attendee_connected": return .attendeeConnected(try r.id("id"), at: try r.t())
         case "attendee_disconnected":
             return .attendeeDisconnected(try r.id("id"), at: try r.t(), graceEndsAt: try r.time("grace"))
@@ -31,23 +33,24 @@ extension JournalCodec {
             return .attendeeResumed(try r.id("id"), at: try r.t(), breakout: (o["breakout"] as? NSNumber).map { BreakoutID($0.uint64Value) })
         case "attendee_dropped": return .attendeeDropped(try r.id("id"), at: try r.t())
         case "attendee_removed": return .attendeeRemoved(try r.id("id"), reason: try r.string("reason"), at: try r.t())
-        case "session_started": return .sessionStarted(SessionID(try r.string("session")), at: try r.t())
-        case "session_ended": return .sessionEnded(SessionID(try r.string("session")), at: try r.t())
+        case "session_started": return .sessionStarted(r.room(), try r.session(), at: try r.t())
+        case "session_ended": return .sessionEnded(r.room(), try r.session(), at: try r.t())
         case "mingling_started":
-            return .minglingStarted(SessionID(try r.string("session")), rounds: try r.int("rounds"), at: try r.t())
+            return .minglingStarted(r.room(), try r.session(), rounds: try r.int("rounds"), at: try r.t())
+        case "mingling_missed": return .minglingMissed(r.room(), try r.session(), at: try r.t())
         case "round_started":
             let list = (o["breakouts"] as? [Any]) ?? []
             var bs: [Breakout] = []
             for b in list { bs.append(try breakout(b)) }
-            return .roundStarted(SessionID(try r.string("session")), round: try r.int("round"), startedAt: try r.time("startedAt"),
+            return .roundStarted(r.room(), try r.session(), round: try r.int("round"), startedAt: try r.time("startedAt"),
                                  endsAt: try r.time("endsAt"), breakouts: bs, unplaced: try r.ids("unplaced"))
         case "breakout_formed": return .breakoutFormed(try breakout(o["breakout"] as Any))
         case "round_ending_soon":
-            return .roundEndingSoon(SessionID(try r.string("session")), round: try r.int("round"), endsAt: try r.time("endsAt"))
+            return .roundEndingSoon(r.room(), try r.session(), round: try r.int("round"), endsAt: try r.time("endsAt"))
         case "round_extended":
-            return .roundExtended(SessionID(try r.string("session")), round: try r.int("round"), endsAt: try r.time("endsAt"))
-        case "round_ended": return .roundEnded(SessionID(try r.string("session")), round: try r.int("round"), at: try r.t())
-        case "mingling_ended": return .minglingEnded(SessionID(try r.string("session")), at: try r.t())
+            return .roundExtended(r.room(), try r.session(), round: try r.int("round"), endsAt: try r.time("endsAt"))
+        case "round_ended": return .roundEnded(r.room(), try r.session(), round: try r.int("round"), at: try r.t())
+        case "mingling_ended": return .minglingEnded(r.room(), try r.session(), at: try r.t())
         case "attendee_waiting": return .attendeeWaiting(try r.id("id"), eligibleAt: try r.time("eligibleAt"))
         case "left_breakout":
             guard let reason = LeaveReason(rawValue: try r.string("reason")) else { throw DecodeError(description: "bad reason") }
@@ -86,6 +89,9 @@ extension JournalCodec {
             guard let s = o[k] as? String else { throw DecodeError(description: "missing \"\(k)\"") }
             return s
         }
+        /// Lines written before rooms existed have no room: the event's single room.
+        func room() -> RoomID { (o["room"] as? String).map { RoomID($0) } ?? .single }
+        func session() throws(DecodeError) -> SessionID { SessionID(try string("session")) }
         func ids(_ k: String) throws(DecodeError) -> [AttendeeID] {
             guard let a = o[k] as? [NSNumber] else { throw DecodeError(description: "missing \"\(k)\"") }
             return a.map { AttendeeID(UInt32(clamping: $0.intValue)) }
@@ -95,7 +101,7 @@ extension JournalCodec {
     private static func breakout(_ any: Any) throws(DecodeError) -> Breakout {
         guard let o = any as? [String: Any] else { throw DecodeError(description: "bad breakout") }
         let r = Reader(o: o)
-        return Breakout(id: BreakoutID(UInt64(try r.int("id"))), members: try r.ids("members"),
+        return Breakout(id: BreakoutID(UInt64(try r.int("id"))), room: r.room(), members: try r.ids("members"),
                         prompt: o["prompt"] as? String, endsAt: try r.time("endsAt"))
     }
 

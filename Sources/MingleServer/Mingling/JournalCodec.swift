@@ -24,27 +24,31 @@ enum JournalCodec {
             w.field("e", "attendee_dropped"); id_(&w, "id", id); time(&w, at)
         case .attendeeRemoved(let id, let reason, let at):
             w.field("e", "attendee_removed"); id_(&w, "id", id); w.field("reason", reason); time(&w, at)
-        case .sessionStarted(let s, let at):
-            w.field("e", "session_started"); w.field("session", s.rawValue); time(&w, at)
-        case .sessionEnded(let s, let at):
-            w.field("e", "session_ended"); w.field("session", s.rawValue); time(&w, at)
-        case .minglingStarted(let s, let rounds, let at):
-            w.field("e", "mingling_started"); w.field("session", s.rawValue); w.field("rounds", rounds); time(&w, at)
-        case .roundStarted(let s, let round, let startedAt, let endsAt, let breakouts, let unplaced):
-            w.field("e", "round_started"); w.field("session", s.rawValue); w.field("round", round)
+        case .attendeeEnteredRoom(let id, let room, let at):
+            w.field("e", "attendee_entered_room"); id_(&w, "id", id); w.field("room", optional: room?.rawValue); time(&w, at)
+        case .sessionStarted(let r, let s, let at):
+            w.field("e", "session_started"); place(&w, r, s); time(&w, at)
+        case .sessionEnded(let r, let s, let at):
+            w.field("e", "session_ended"); place(&w, r, s); time(&w, at)
+        case .minglingStarted(let r, let s, let rounds, let at):
+            w.field("e", "mingling_started"); place(&w, r, s); w.field("rounds", rounds); time(&w, at)
+        case .minglingMissed(let r, let s, let at):
+            w.field("e", "mingling_missed"); place(&w, r, s); time(&w, at)
+        case .roundStarted(let r, let s, let round, let startedAt, let endsAt, let breakouts, let unplaced):
+            w.field("e", "round_started"); place(&w, r, s); w.field("round", round)
             w.field("startedAt", startedAt.millisecondsSinceEpoch); w.field("endsAt", endsAt.millisecondsSinceEpoch)
             w.key("breakouts"); w.beginArray(); for b in breakouts { encodeBreakout(&w, b) }; w.endArray()
             w.key("unplaced"); ids(&w, unplaced)
         case .breakoutFormed(let b):
             w.field("e", "breakout_formed"); w.key("breakout"); encodeBreakout(&w, b)
-        case .roundEndingSoon(let s, let round, let endsAt):
-            w.field("e", "round_ending_soon"); w.field("session", s.rawValue); w.field("round", round); w.field("endsAt", endsAt.millisecondsSinceEpoch)
-        case .roundExtended(let s, let round, let endsAt):
-            w.field("e", "round_extended"); w.field("session", s.rawValue); w.field("round", round); w.field("endsAt", endsAt.millisecondsSinceEpoch)
-        case .roundEnded(let s, let round, let at):
-            w.field("e", "round_ended"); w.field("session", s.rawValue); w.field("round", round); time(&w, at)
-        case .minglingEnded(let s, let at):
-            w.field("e", "mingling_ended"); w.field("session", s.rawValue); time(&w, at)
+        case .roundEndingSoon(let r, let s, let round, let endsAt):
+            w.field("e", "round_ending_soon"); place(&w, r, s); w.field("round", round); w.field("endsAt", endsAt.millisecondsSinceEpoch)
+        case .roundExtended(let r, let s, let round, let endsAt):
+            w.field("e", "round_extended"); place(&w, r, s); w.field("round", round); w.field("endsAt", endsAt.millisecondsSinceEpoch)
+        case .roundEnded(let r, let s, let round, let at):
+            w.field("e", "round_ended"); place(&w, r, s); w.field("round", round); time(&w, at)
+        case .minglingEnded(let r, let s, let at):
+            w.field("e", "mingling_ended"); place(&w, r, s); time(&w, at)
         case .attendeeWaiting(let id, let eligibleAt):
             w.field("e", "attendee_waiting"); id_(&w, "id", id); w.field("eligibleAt", eligibleAt.millisecondsSinceEpoch)
         case .leftBreakout(let id, let b, let reason):
@@ -81,6 +85,22 @@ enum JournalCodec {
         return w.text
     }
 
+    /// An organiser's action, for the record (replay skips it): `{"at","e":"admin_action","by","action",...}`.
+    static func adminAction(_ action: String, by actor: String, at now: Timestamp, extra: [String: String?] = [:]) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("at", now.millisecondsSinceEpoch)
+        w.field("e", "admin_action")
+        w.field("by", actor)
+        w.field("action", action)
+        for (k, v) in extra.sorted(by: { $0.key < $1.key }) { w.field(k, optional: v) }
+        w.endObject()
+        return w.text
+    }
+
+    private static func place(_ w: inout JSONWriter, _ room: RoomID, _ session: SessionID) {
+        w.field("room", room.rawValue); w.field("session", session.rawValue)
+    }
     private static func id_(_ w: inout JSONWriter, _ k: String, _ id: AttendeeID) { w.field(k, Int(id.rawValue)) }
     private static func time(_ w: inout JSONWriter, _ t: Timestamp) { w.field("t", t.millisecondsSinceEpoch) }
     private static func ids(_ w: inout JSONWriter, _ list: [AttendeeID]) {
@@ -110,6 +130,7 @@ enum JournalCodec {
     static func encodeBreakout(_ w: inout JSONWriter, _ b: Breakout) {
         w.beginObject()
         w.field("id", Int64(b.id.rawValue))
+        w.field("room", b.room.rawValue)
         w.key("members"); ids(&w, b.members)
         w.field("prompt", optional: b.prompt)
         w.field("endsAt", b.endsAt.millisecondsSinceEpoch)

@@ -121,26 +121,33 @@ extension MinglingHub {
         w.field("uptimeSeconds", Int(up.components.seconds))
     }
 
-    /// What the dashboard needs to label things: sessions (for "start mingling"), attributes,
-    /// the pairing attribute, and the share of breakouts spanning it.
+    /// What the dashboard needs to label things: rooms and their sessions (for "start mingling"), the
+    /// attributes, and the share of breakouts spanning the pairing attribute.
     func liveFields(_ w: inout JSONWriter) {
+        let totals = engine.rooms.map(\.totals)
+        let formed = totals.reduce(0) { $0 + $1.breakoutsFormed }
+        let spanning = totals.reduce(0) { $0 + $1.breakoutsSpanning }
         w.key("shares"); w.beginObject()
         w.key("breakoutsSpanningRegions")
-        w.number(counters.breakoutsFormed == 0 ? 0 : Double(counters.breakoutsSpanning) / Double(counters.breakoutsFormed))
+        w.number(formed == 0 ? 0 : Double(spanning) / Double(formed))
         w.endObject()
-        let pairBy: String
-        if case .mingling(let m) = engine.phase { pairBy = m.plan.pairBy } else {
-            pairBy = engine.plan.sessions.compactMap(\.mingle?.pairBy).first ?? "region"
-        }
-        w.field("pairBy", pairBy)
-        w.key("sessions"); w.beginArray()
-        for s in engine.plan.sessions {
+        w.key("plan"); w.beginArray()
+        for room in engine.plan.rooms {
             w.beginObject()
-            w.field("id", s.id.rawValue)
-            w.field("title", s.title)
-            w.field("start", s.start.millisecondsSinceEpoch)
-            w.field("end", s.end.millisecondsSinceEpoch)
-            w.field("mingles", s.mingle != nil)
+            w.field("id", room.id.rawValue)
+            w.field("title", room.title)
+            w.key("sessions"); w.beginArray()
+            for s in room.sessions {
+                w.beginObject()
+                w.field("id", s.id.rawValue)
+                w.field("title", s.title)
+                w.field("start", s.start.millisecondsSinceEpoch)
+                w.field("end", s.end.millisecondsSinceEpoch)
+                w.field("mingles", s.mingle != nil)
+                w.field("mingled", engine.hasMingled(s.id))
+                w.endObject()
+            }
+            w.endArray()
             w.endObject()
         }
         w.endArray()

@@ -4,72 +4,61 @@ extension MinglingHub {
     func handle(_ message: ClientMessage, from link: AttendeeLink, now: Timestamp) {
         let request = message.type
         switch message {
-        case .join(let profile, let accessCode):
-            guard attendeeByLink[link] == nil else {
-                enqueue(link, .text(ServerMessage.error(ProtocolError(code: "already_joined", message: "this connection already joined", request: request)), droppable: false))
-                return
-            }
-            let events: [DomainEvent]
+        case .join(let profile, let accessCode, let room):
+            guard attendeeByLink[link] == nil else { return refuse(link, .alreadyJoined, "this connection already joined", request) }
+            let output: EngineOutput
             do {
-                events = try engine.handle(.register(profile, accessCode: accessCode), now: now, random: &random)
+                output = try engine.handle(.register(profile, accessCode: accessCode, room: room), now: now)
             } catch {
                 enqueue(link, .text(ServerMessage.error(error, request: request), droppable: false))
                 return
             }
-            guard case .attendeeRegistered(let id, _, _)? = events.first(where: {
-                if case .attendeeRegistered = $0 { return true } else { return false }
-            }) else {
+            guard case .attendeeRegistered(let id, _, _)? = output.events.first else {
                 log.error("join_without_registration", [:])
-                enqueue(link, .text(ServerMessage.error(ProtocolError(code: "internal", message: "registration failed", request: request)), droppable: false))
-                return
+                return refuse(link, .internalError, "registration failed", request)
             }
-            bind(id, to: link, now: now)
-            journal(events, now: now)
-            enqueue(link, .text(welcome(id, now: now), droppable: false))
-            route(events, now: now)
-            presenceDirty = true
+            journal(output.events, now: now)
+            bind(id, to: link)
+            greet(id, link: link, now: now)
+            deliver(output.notices)
 
         case .resume(let token):
-            guard attendeeByLink[link] == nil else {
-                enqueue(link, .text(ServerMessage.error(ProtocolError(code: "already_joined", message: "this connection already joined", request: request)), droppable: false))
-                return
-            }
+            guard attendeeByLink[link] == nil else { return refuse(link, .alreadyJoined, "this connection already joined", request) }
             guard let id = tokens.verify(token), let state = engine.attendee(id), !state.removed else {
-                enqueue(link, .text(ServerMessage.error(ProtocolError(code: "resume_invalid", message: "unknown or expired token", request: request)), droppable: false))
-                return
+                return refuse(link, .resumeInvalid, "unknown or expired token", request)
             }
             if let old = links[id], old != link {
                 // The same attendee in another tab or an old socket: the newest one wins.
                 attendeeByLink[old] = nil
                 enqueue(old, .close(code: 4002, reason: "continued in another window"))
                 links[id] = nil
-                record((try? engine.handle(.disconnect(id), now: now, random: &random)) ?? [], now: now)
+                if let output = try? engine.handle(.disconnect(id), now: now) { commit(output, now: now) }
             }
-            let events: [DomainEvent]
+            let output: EngineOutput
             do {
-                events = try engine.handle(.connect(id), now: now, random: &random)
+                output = try engine.handle(.connect(id), now: now)
             } catch {
-                enqueue(link, .text(ServerMessage.error(ProtocolError(code: "resume_invalid", message: error.description, request: request)), droppable: false))
-                return
+                return refuse(link, .resumeInvalid, error.description, request)
             }
-            bind(id, to: link, now: now)
-            journal(events, now: now)
-            enqueue(link, .text(welcome(id, now: now), droppable: false))
-            route(events, now: now)
-            presenceDirty = true
+            journal(output.events, now: now)
+            bind(id, to: link)
+            greet(id, link: link, now: now)
+            deliver(output.notices)
 
         default:
-            guard let id = attendeeByLink[link] else {
-                enqueue(link, .text(ServerMessage.error(ProtocolError(code: "not_joined", message: "join or resume first", request: request)), droppable: false))
-                return
-            }
+            guard let id = attendeeByLink[link] else { return refuse(link, .notJoined, "join or resume first", request) }
             guard let command = command(for: message, from: id) else { return }
             run(command, now: now, replyTo: link, request: request)
         }
     }
 
+    private func refuse(_ link: AttendeeLink, _ code: ErrorCode, _ message: String, _ request: String) {
+        enqueue(link, .text(ServerMessage.error(ProtocolError(code: code, message: message, request: request)), droppable: false))
+    }
+
     private func command(for message: ClientMessage, from id: AttendeeID) -> Command? {
         switch message {
+        case .enterRoom(let room): .enterRoom(id, room)
         case .chat(let text): .sendChat(from: id, text: text)
         case .signal(let to, let kind, let payload): .signal(from: id, to: to, kind: kind, payload: payload)
         case .stayInTouch(let other): .stayInTouch(from: id, with: other)
@@ -81,11 +70,19 @@ extension MinglingHub {
         }
     }
 
-    private func bind(_ id: AttendeeID, to link: AttendeeLink, now: Timestamp) {
+    private func bind(_ id: AttendeeID, to link: AttendeeLink) {
         for timer in busyTimers { timer.poke() }
         links[id] = link
         attendeeByLink[link] = id
-        enqueue(link, .bind(id))
+        enqueue(link, .bind(id, room: engine.attendee(id)?.room))
+        presenceDirty = true
+    }
+
+    /// `welcome` (the answer to join/resume: everything the page shows, as the engine has it now), then the
+    /// room list.
+    private func greet(_ id: AttendeeID, link: AttendeeLink, now: Timestamp) {
+        enqueue(link, .text(welcome(id, now: now), droppable: false))
+        enqueue(link, .text(roomsMessage(now: now), droppable: false))
     }
 
     func welcome(_ id: AttendeeID, now: Timestamp) -> [UInt8] {
@@ -95,7 +92,8 @@ extension MinglingHub {
             w.field("resumeToken", tokens.issue(for: id, at: now))
             w.field("serverTime", now.millisecondsSinceEpoch)
             w.key("event"); ServerMessage.event(&w, engine.plan)
-            w.key("phase"); w.beginObject(); ServerMessage.phaseFields(&w, engine); w.endObject()
+            w.field("room", optional: state.room?.rawValue)
+            w.key("phase"); w.beginObject(); ServerMessage.phaseFields(&w, of: id, engine); w.endObject()
             w.key("breakout")
             if let b = engine.breakout(of: id) {
                 w.beginObject(); ServerMessage.breakoutFields(&w, b, engine); w.endObject()
@@ -104,15 +102,11 @@ extension MinglingHub {
             }
             w.key("contacts")
             w.beginArray()
-            for other in contacts[id] ?? [] {
-                if let o = engine.attendee(other) {
-                    ServerMessage.contactCard(&w, other, o.profile.contactCard, fallbackName: o.profile.displayName)
-                }
-            }
+            for received in engine.cards(receivedBy: id) { ServerMessage.contactCard(&w, received.from, received.card) }
             w.endArray()
             w.key("stayInTouch")
             w.beginArray()
-            for other in (requested[id] ?? []).sorted() { w.int(Int(other.rawValue)) }
+            for other in engine.pendingRequests(from: id) { w.int(Int(other.rawValue)) }
             w.endArray()
             w.key("privacy")
             w.beginObject()

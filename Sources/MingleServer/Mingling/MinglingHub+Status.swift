@@ -1,6 +1,6 @@
 import Mingling
 
-/// What admins see: a snapshot of the event, computed on the hub thread.
+/// What admins see: a snapshot of the event, computed on the hub thread from the engine alone.
 extension MinglingHub {
     func statusJSON(stats: ServerStats) -> String {
         let now = wallClock()
@@ -8,42 +8,31 @@ extension MinglingHub {
         w.beginObject()
         w.field("serverTime", now.millisecondsSinceEpoch)
         w.field("event", engine.plan.event.name)
-        w.key("phase"); w.beginObject(); ServerMessage.phaseFields(&w, engine); w.endObject()
+        w.field("joiningPaused", engine.isJoiningPaused)
         let census = AttendeeCensus(engine)
-        let (connected, reconnecting, inBreakout, waiting, byAttribute) =
-            (census.connected, census.reconnecting, census.inBreakout, census.waiting, census.byAttribute)
         w.key("attendees"); w.beginObject()
         w.field("registered", engine.allAttendees.count)
-        w.field("connected", connected)
-        w.field("reconnecting", reconnecting)
-        w.field("inLobby", max(0, connected + reconnecting - inBreakout - waiting))
-        w.field("waiting", waiting)
-        w.field("inBreakout", inBreakout)
-        w.key("byAttribute"); w.beginObject()
-        for (k, counts) in byAttribute.sorted(by: { $0.key < $1.key }) {
-            w.key(k); w.beginObject()
-            for (v, n) in counts.sorted(by: { $0.key < $1.key }) { w.field(v, n) }
-            w.endObject()
-        }
+        w.field("connected", census.connected)
+        w.field("reconnecting", census.reconnecting)
+        w.field("inNoRoom", census.inNoRoom)
+        w.field("inLobby", census.inLobby)
+        w.field("waiting", census.waiting)
+        w.field("inBreakout", census.inBreakout)
+        w.key("byAttribute"); ServerMessage.counts(&w, census.byAttribute)
         w.endObject()
-        w.endObject()
-        w.key("breakouts"); w.beginArray()
-        for b in engine.breakouts {
-            w.beginObject()
-            w.field("id", Int64(b.id.rawValue))
-            w.field("members", b.members.count)
-            w.field("secondsLeft", max(0, now.milliseconds(until: b.endsAt) / 1000))
-            w.endObject()
-        }
+        let summaries = RoomSummary.all(engine)
+        w.key("rooms"); w.beginArray()
+        for summary in summaries { roomStatus(&w, summary, now: now) }
         w.endArray()
         w.key("totals"); w.beginObject()
-        w.field("roundsRun", counters.roundsRun)
-        w.field("breakoutsFormed", counters.breakoutsFormed)
+        let roomTotals = summaries.map(\.totals)
+        w.field("roundsRun", roomTotals.reduce(0) { $0 + $1.roundsRun })
+        w.field("breakoutsFormed", roomTotals.reduce(0) { $0 + $1.breakoutsFormed })
         w.field("pairsMet", engine.metPairCount)
-        w.field("breakoutsSpanningRegions", counters.breakoutsSpanning)
-        w.field("contactExchanges", counters.contactExchanges)
+        w.field("breakoutsSpanningRegions", roomTotals.reduce(0) { $0 + $1.breakoutsSpanning })
+        w.field("contactExchanges", engine.totals.contactExchanges)
         w.field("reports", engine.reports.count)
-        w.field("reconnects", counters.reconnects)
+        w.field("reconnects", engine.totals.reconnects)
         w.endObject()
         w.key("server"); w.beginObject()
         w.field("openConnections", stats.openConnections)
@@ -56,6 +45,35 @@ extension MinglingHub {
         liveFields(&w)
         w.endObject()
         return w.text
+    }
+
+    /// One room for the dashboard: phase, who is where, round n of m, time left, its breakouts and totals.
+    func roomStatus(_ w: inout JSONWriter, _ summary: RoomSummary, now: Timestamp) {
+        w.beginObject()
+        summary.write(&w, now: now)
+        w.field("connected", summary.connected)
+        w.field("reconnecting", summary.reconnecting)
+        w.field("inLobby", summary.inLobby)
+        w.field("breakoutCount", summary.breakouts)
+        if let left = summary.secondsLeft(now: now) { w.field("secondsLeft", left) } else { w.key("secondsLeft"); w.null() }
+        w.key("pairBy")
+        w.optionalString(summary.mingling?.plan.pairBy ?? summary.nextMingling?.session.mingle?.pairBy)
+        w.key("byAttribute"); ServerMessage.counts(&w, summary.byAttribute)
+        w.key("breakouts"); w.beginArray()
+        for b in engine.breakouts(in: summary.room.id) {
+            w.beginObject()
+            w.field("id", Int64(b.id.rawValue))
+            w.field("members", b.members.count)
+            w.field("secondsLeft", max(0, now.milliseconds(until: b.endsAt) / 1000))
+            w.endObject()
+        }
+        w.endArray()
+        w.key("totals"); w.beginObject()
+        w.field("roundsRun", summary.totals.roundsRun)
+        w.field("breakoutsFormed", summary.totals.breakoutsFormed)
+        w.field("breakoutsSpanning", summary.totals.breakoutsSpanning)
+        w.endObject()
+        w.endObject()
     }
 
     func reportsJSON() -> String {
@@ -78,57 +96,42 @@ extension MinglingHub {
     }
 }
 
-/// Who is here right now, counted once for the status API, /metrics, dashboard samples and presence.
+/// Who is here right now, counted once for the status API, /metrics and dashboard samples.
 struct AttendeeCensus {
     var connected = 0
     var reconnecting = 0
     var inBreakout = 0
     var waiting = 0
+    /// Present but in no room (in the event's lobby, choosing a room).
+    var inNoRoom = 0
     /// Attendees present (connected or reconnecting) by attribute id and value id.
     var byAttribute: [String: [String: Int]] = [:]
 
     init(_ engine: MinglingEngine) {
-        for a in engine.allAttendees where !a.removed {
-            switch a.connection {
-            case .connected: connected += 1
-            case .reconnecting: reconnecting += 1
-            case .offline: continue
-            }
+        for a in engine.allAttendees where a.isPresent {
+            if a.connection == .connected { connected += 1 } else { reconnecting += 1 }
             if a.breakout != nil { inBreakout += 1 }
+            if a.room == nil { inNoRoom += 1 }
             for (k, v) in a.profile.attributes { byAttribute[k, default: [:]][v, default: 0] += 1 }
         }
         waiting = engine.waitingAttendees.count
     }
 
-    var inLobby: Int { max(0, connected + reconnecting - inBreakout - waiting) }
+    /// Present, in a room, and neither in a breakout nor waiting for one.
+    var inLobby: Int { max(0, connected + reconnecting - inBreakout - waiting - inNoRoom) }
 }
 
-/// Running totals for the dashboard (rebuilt from the journal on replay).
-struct HubCounters {
-    var roundsRun = 0
-    var breakoutsFormed = 0
-    /// Breakouts whose members span more than one value of the session's pairing attribute.
-    var breakoutsSpanning = 0
-    var contactExchanges = 0
-    var reconnects = 0
-
-    mutating func note(_ event: DomainEvent, engine: MinglingEngine) {
-        switch event {
-        case .roundStarted(_, _, _, _, let breakouts, _):
-            roundsRun += 1
-            for b in breakouts { noteBreakout(b, engine: engine) }
-        case .breakoutFormed(let b): noteBreakout(b, engine: engine)
-        case .contactsExchanged: contactExchanges += 1
-        case .attendeeResumed: reconnects += 1
-        default: break
-        }
-    }
-
-    private mutating func noteBreakout(_ b: Breakout, engine: MinglingEngine) {
-        breakoutsFormed += 1
-        let key: String
-        if case .mingling(let m) = engine.phase { key = m.plan.pairBy } else { key = "region" }
-        let values = Set(b.members.compactMap { engine.attendee($0)?.profile.attributes[key] })
-        if values.count > 1 { breakoutsSpanning += 1 }
+extension MinglingHub {
+    /// `GET /api/rooms`: every room as the dashboard's overview shows it.
+    func roomsJSON() -> String {
+        let now = wallClock()
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("serverTime", now.millisecondsSinceEpoch)
+        w.key("rooms"); w.beginArray()
+        for summary in RoomSummary.all(engine) { roomStatus(&w, summary, now: now) }
+        w.endArray()
+        w.endObject()
+        return w.text
     }
 }

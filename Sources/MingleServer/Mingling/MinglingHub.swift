@@ -15,8 +15,9 @@ enum HubInput: Sendable {
     case message(ClientMessage, from: AttendeeLink)
     case disconnected(AttendeeLink)
     case admin(AdminCommand, by: String, reply: @Sendable (MinglingError?) -> Void)
-    case announce(text: String, scope: AnnouncementScope, by: String)
-    case replacePlan(EventPlan)
+    /// To everyone, to everyone in breakouts, or to everyone in one room.
+    case announce(text: String, scope: AnnouncementScope, room: RoomID?, by: String)
+    case replacePlan(EventPlan, reply: @Sendable (MinglingError?) -> Void)
 }
 
 enum AnnouncementScope: String, Sendable { case everyone, breakouts }
@@ -25,17 +26,19 @@ enum AnnouncementScope: String, Sendable { case everyone, breakouts }
 enum Delivery: Sendable {
     /// A text frame; droppable ones are skipped for a connection whose queue is over its soft limit.
     case text([UInt8], droppable: Bool)
-    /// From now on the connection speaks for this attendee.
-    case bind(AttendeeID)
+    /// From now on the connection speaks for this attendee, who is in `room`.
+    case bind(AttendeeID, room: RoomID?)
+    /// The attendee moved to another room (for the connection log).
+    case room(RoomID?)
     case close(code: UInt16, reason: String)
 }
 
-/// The single owner of the mingling engine. It runs on its own loop thread: connection loops
-/// post inputs to it; it runs the engine, journals the resulting events (write before
-/// announce), and posts deliveries back to the loops that hold the recipients' sockets.
+/// The single owner of the mingling engine, a thin adapter around it. It runs on its own loop thread:
+/// connection loops post inputs; the hub runs them through the engine, journals the resulting events
+/// (write before announce), encodes the engine's notices and posts them to the loops that hold the
+/// recipients' sockets. It keeps no domain state of its own: only which socket speaks for whom.
 final class MinglingHub {
     var engine: MinglingEngine
-    var random: SeededRandom
     let journal: Journal
     let tokens: ResumeTokens
     let log: Log
@@ -46,30 +49,25 @@ final class MinglingHub {
 
     var links: [AttendeeID: AttendeeLink] = [:]
     var attendeeByLink: [AttendeeLink: AttendeeID] = [:]
-    /// Cards each attendee has received, and whom each asked to stay in touch with.
-    var contacts: [AttendeeID: [AttendeeID]] = [:]
-    var requested: [AttendeeID: Set<AttendeeID>] = [:]
-    /// Who met whom in the current round (for `round_ended`).
-    var metThisRound: [AttendeeID: Set<AttendeeID>] = [:]
-    /// Current members of each open breakout, as announced (the engine has already moved on
-    /// when an event about a departure is routed, so the audience comes from here).
-    var breakoutMembers: [BreakoutID: [AttendeeID]] = [:]
     var outgoing: [Int: [(ConnectionID, Delivery)]] = [:]
     var deadlineTask: UInt64?
     var scheduledDeadline: Timestamp?
+    /// Presence (per room) and the room list are sent about every 2 s while they change.
     var presenceDirty = true
-    var counters = HubCounters()
+    var roomsDirty = true
+    var lastPresence: [RoomID: [UInt8]] = [:]
+    var lastRooms: [UInt8] = []
+    var lastRoomsSentAt: Timestamp?
+    var lastRoomPhases: [Phase] = []
     var greeting: Greeting?
-    var lastPresence: [UInt8] = []
     /// The admin dashboard's last 15 minutes (MinglingHub+Dashboard.swift).
     var dashboard = DashboardHistory()
     /// Periodic work that runs only while attendees are connected.
     var busyTimers: [WhileBusyTimer] = []
 
-    init(engine: MinglingEngine, random: SeededRandom, journal: Journal, tokens: ResumeTokens, log: Log,
-         connectionLoops: LoopHandlesBox, loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {
+    init(engine: MinglingEngine, journal: Journal, tokens: ResumeTokens, log: Log, connectionLoops: LoopHandlesBox,
+         loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {
         self.engine = engine
-        self.random = random
         self.journal = journal
         self.tokens = tokens
         self.log = log
@@ -78,34 +76,12 @@ final class MinglingHub {
         self.wallClock = wallClock
     }
 
-    /// Rebuilds side indexes from replayed events (the engine itself replays with `apply`).
-    func noteReplayed(_ event: DomainEvent) {
-        counters.note(event, engine: engine)
-        indexContacts(event)
-    }
-
-    /// Keeps the card and request indexes in step with contact events.
-    func indexContacts(_ event: DomainEvent) {
-        switch event {
-        case .contactsExchanged(let a, let b, _, _):
-            contacts[a, default: []].append(b)
-            contacts[b, default: []].append(a)
-            requested[a]?.remove(b)
-            requested[b]?.remove(a)
-        case .stayInTouchRequested(let from, let to): requested[from, default: []].insert(to)
-        case .stayInTouchWithdrawn(let from, let to): requested[from]?.remove(to)
-        default: break
-        }
-    }
-
     // MARK: Inputs
 
     func receive(_ input: HubInput) {
         let now = wallClock()
         // The engine runs due timers only when asked: do it first so the input sees current state.
-        if let due = engine.nextDeadline, due <= now {
-            record(engine.tick(now: now, random: &random), now: now)
-        }
+        if let due = engine.nextDeadline, due <= now { commit(engine.tick(now: now), now: now) }
         switch input {
         case .message(let message, let link):
             handle(message, from: link, now: now)
@@ -115,49 +91,49 @@ final class MinglingHub {
             links[id] = nil
             run(.disconnect(id), now: now, replyTo: nil, request: "disconnect")
         case .admin(let command, let by, let reply):
-            let error = run(.admin(command), now: now, replyTo: nil, request: "admin", actor: by)
+            reply(run(.admin(command), now: now, replyTo: nil, request: "admin", actor: by))
+        case .announce(let text, let scope, let room, let by):
+            announce(text, scope: scope, room: room, by: by, now: now)
+        case .replacePlan(let plan, let reply):
+            let error = run(.replacePlan(plan), now: now, replyTo: nil, request: "reload")
+            if error == nil { greeting?.update(plan); roomsDirty = true }
             reply(error)
-        case .announce(let text, let scope, let by):
-            appendJournal(["{\"at\":\(now.millisecondsSinceEpoch),\"e\":\"admin_action\",\"by\":\(JSONText.quote(by)),\"action\":\"announce\",\"scope\":\"\(scope.rawValue)\"}"])
-            let bytes = ServerMessage.announcement(text: text, at: now, scope: scope.rawValue)
-            for (id, link) in links where scope == .everyone || engine.breakout(of: id) != nil {
-                enqueue(link, .text(bytes, droppable: false))
-            }
-        case .replacePlan(let plan):
-            run(.replacePlan(plan), now: now, replyTo: nil, request: "reload")
         }
         afterInput(now: now)
     }
 
-    /// Runs a command through the engine, journals and routes its events. Returns the refusal.
+    /// Runs a command through the engine, journals its events and delivers its notices. Returns the refusal.
     @discardableResult
     func run(_ command: Command, now: Timestamp, replyTo link: AttendeeLink?, request: String,
              actor: String? = nil) -> MinglingError? {
-        let events: [DomainEvent]
+        let output: EngineOutput
         do {
-            events = try engine.handle(command, now: now, random: &random)
+            output = try engine.handle(command, now: now)
         } catch {
             if let link { enqueue(link, .text(ServerMessage.error(error, request: request), droppable: false)) }
             return error
         }
         if let actor, case .admin(let admin) = command {
-            appendJournal(["{\"at\":\(now.millisecondsSinceEpoch),\"e\":\"admin_action\",\"by\":\(JSONText.quote(actor)),\"action\":\(JSONText.quote(String(describing: admin)))}"])
+            appendJournal([JournalCodec.adminAction(String(describing: admin), by: actor, at: now)])
         }
-        record(events, now: now)
+        commit(output, now: now)
         return nil
     }
 
-    /// Journal first, then announce.
-    func record(_ events: [DomainEvent], now: Timestamp) {
-        guard !events.isEmpty else { return }
-        journal(events, now: now)
-        route(events, now: now)
+    /// Journal first, then tell.
+    func commit(_ output: EngineOutput, now: Timestamp) {
+        journal(output.events, now: now)
+        deliver(output.notices)
     }
 
-    /// Writes the journaled events and updates the totals (before anything is announced).
+    /// Writes the journaled events (before anything is told) and notes what the periodic updates must show.
     func journal(_ events: [DomainEvent], now: Timestamp) {
+        guard !events.isEmpty else { return }
         appendJournal(events.filter(\.isJournaled).map { JournalCodec.encode($0, at: now) })
-        for e in events { counters.note(e, engine: engine) }
+        if events.contains(where: \.isJournaled) {
+            presenceDirty = true
+            roomsDirty = true
+        }
     }
 
     func appendJournal(_ lines: [String]) {
@@ -166,9 +142,20 @@ final class MinglingHub {
         }
     }
 
+    func announce(_ text: String, scope: AnnouncementScope, room: RoomID?, by: String, now: Timestamp) {
+        appendJournal([JournalCodec.adminAction("announce", by: by, at: now, extra: ["scope": scope.rawValue, "room": room?.rawValue])])
+        let bytes = ServerMessage.announcement(text: text, at: now, scope: scope.rawValue, room: room)
+        for (id, link) in links {
+            guard let attendee = engine.attendee(id) else { continue }
+            if let room, attendee.room != room { continue }
+            if scope == .breakouts && attendee.breakout == nil { continue }
+            enqueue(link, .text(bytes, droppable: false))
+        }
+    }
+
     func timerFired() {
         let now = wallClock()
-        record(engine.tick(now: now, random: &random), now: now)
+        commit(engine.tick(now: now), now: now)
         afterInput(now: now)
     }
 
@@ -204,8 +191,27 @@ final class MinglingHub {
         if let link = links[id] { enqueue(link, .text(bytes, droppable: droppable)) }
     }
 
-    func broadcast(_ bytes: [UInt8], droppable: Bool = false) {
-        for link in links.values { enqueue(link, .text(bytes, droppable: droppable)) }
+    /// Each notice encoded once, then queued for every recipient who has a socket here.
+    func deliver(_ notices: [Notice]) {
+        for notice in notices {
+            let recipients = notice.to.filter { links[$0] != nil }
+            guard !recipients.isEmpty else { continue }
+            let bytes = ServerMessage.encode(notice.message, engine)
+            let droppable = ServerMessage.isDroppable(notice.message)
+            for id in recipients { send(id, bytes, droppable: droppable) }
+            switch notice.message {
+            case .roomEntered(let room):
+                for id in recipients { if let link = links[id] { enqueue(link, .room(room)) } }
+            case .removed:
+                for id in recipients {
+                    guard let link = links.removeValue(forKey: id) else { continue }
+                    enqueue(link, .close(code: 4001, reason: "removed by the organisers"))
+                    attendeeByLink[link] = nil
+                }
+            default:
+                break
+            }
+        }
     }
 
     func flushOutgoing() {

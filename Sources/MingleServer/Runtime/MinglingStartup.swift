@@ -1,6 +1,7 @@
 import Foundation
 import EventLoop
 import Mingling
+import TLS
 
 /// Loads the event, replays the journal and starts the hub on its own loop thread.
 struct MinglingStartup {
@@ -40,38 +41,40 @@ struct MinglingStartup {
         let replayed = self.replayed
         let journalPath = self.journalPath
         let tokens = ResumeTokens(secret: secret)
-        let seed = settings.randomSeed ?? UInt64.random(in: .min ... .max)
+        let seed = settings.randomSeed ?? Self.seed(from: secret)
+        let engineSettings = settings.engine
         let greeting = Greeting()
         greeting.update(plan)
         let group: LoopGroup
         do {
             group = try LoopGroup(configuration: config) { loop in
-                var engine = MinglingEngine(plan: plan)
+                let engine = MinglingEngine(plan: plan, settings: engineSettings, seed: seed, replaying: replayed)
                 let journal: Journal
                 do { journal = try Journal(path: journalPath) } catch {
                     preconditionFailure("\(error)")
                 }
-                let hub = MinglingHub(engine: engine, random: SeededRandom(seed: seed), journal: journal, tokens: tokens,
-                                      log: log, connectionLoops: connectionLoops, loop: loop, wallClock: WallClock.now)
-                for event in replayed {
-                    engine.apply(event)
-                    hub.noteReplayed(event)
-                }
-                hub.engine = engine
+                let hub = MinglingHub(engine: engine, journal: journal, tokens: tokens, log: log,
+                                      connectionLoops: connectionLoops, loop: loop, wallClock: WallClock.now)
                 hub.greeting = greeting
                 loop.userContext = hub
                 if !replayed.isEmpty {
                     log.info("journal_replayed", ["events": "\(replayed.count)", "attendees": "\(engine.allAttendees.count)",
                                                   "pairs_met": "\(engine.metPairCount)"])
                     hub.run(.recoverAfterRestart, now: WallClock.now(), replyTo: nil, request: "recover")
-                    if plan != engine.plan { hub.run(.replacePlan(plan), now: WallClock.now(), replyTo: nil, request: "reload") }
                 }
                 hub.afterInput(now: WallClock.now())
             }
         } catch {
             throw Server.StartError(description: "cannot start the mingling loop: \(error)")
         }
-        return (group, HubHandle(loop: group.handles[0], greeting: greeting))
+        return (group, HubHandle(loop: group.handles[0], greeting: greeting, displayKeys: DisplayKeys(secret: secret)))
+    }
+}
+
+extension MinglingStartup {
+    /// The pairing seed when none is given: from the server secret, so a restart makes the same choices.
+    static func seed(from secret: [UInt8]) -> UInt64 {
+        HMACSHA256.authenticate(Array("pairing-seed".utf8), key: secret).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 }
 

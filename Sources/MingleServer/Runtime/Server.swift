@@ -94,7 +94,8 @@ public final class Server: Sendable {
             } catch {
                 throw StartError(description: "cannot create the admin token in \(settings.stateDirectory): \(error)")
             }
-            log.info("event_loaded", ["event": startup.plan.event.name, "sessions": "\(startup.plan.sessions.count)",
+            log.info("event_loaded", ["event": startup.plan.event.name, "rooms": "\(startup.plan.rooms.count)",
+                                      "sessions": "\(startup.plan.sessions.count)",
                                       "journal": startup.journalPath])
         } else {
             hubGroup = nil
@@ -218,9 +219,16 @@ public final class Server: Sendable {
         guard let hub, let path = settings.eventConfigPath else { return }
         switch EventConfigLoader.load(path: path) {
         case .success(let plan):
-            hub.submit(.replacePlan(plan))
-            connectionLog?.update(privacy: plan.privacy)
-            log.info("event_reloaded", ["path": path, "sessions": "\(plan.sessions.count)"])
+            let log = self.log
+            let connectionLog = self.connectionLog
+            hub.submit(.replacePlan(plan, reply: { error in
+                if let error {
+                    log.error("event_reload_rejected", ["reason": error.description, "kept": "previous event plan"])
+                } else {
+                    connectionLog?.update(privacy: plan.privacy)
+                    log.info("event_reloaded", ["path": path, "rooms": "\(plan.rooms.count)", "sessions": "\(plan.sessions.count)"])
+                }
+            }))
         case .failure(let errors):
             for e in errors.errors { log.error("event_reload_rejected", ["error": e.description]) }
             log.error("event_reload_rejected", ["kept": "previous event plan", "errors": "\(errors.errors.count)"])

@@ -1,3 +1,5 @@
+import Mingling
+
 /// Everything the server needs to run, with defaults that work with zero setup.
 /// Loaded from `Config/server.json` (documented in Config/README.md, "Server settings")
 /// and overridden by command-line flags.
@@ -21,8 +23,11 @@ public struct ServerSettings: Sendable {
     public var eventConfigPath: String? = "Config/event.json"
     /// Journal, server secret and logs live here.
     public var stateDirectory: String = "var"
-    /// Seeds the pairing randomness (reproducible runs); nil means a fresh random seed.
+    /// Seeds the pairing randomness (reproducible runs); nil derives it from the server secret, so it is
+    /// the same after a restart (decisions are replayable) and unknown to anyone without the state directory.
     public var randomSeed: UInt64?
+    /// Engine timings (`mingling.*` in server.json).
+    public var engine = EngineSettings()
 
     /// Admin token; when nil, `MINGLE_ADMIN_TOKEN`, else one is generated into the state directory.
     public var adminToken: String?

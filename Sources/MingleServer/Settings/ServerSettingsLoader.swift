@@ -99,6 +99,15 @@ public enum ServerSettingsLoader {
             o.reportUnknownKeys(&d)
         }
         if let m = root.bool("metricsPublic", default: s.metricsPublic, &d) { s.metricsPublic = m }
+        if let v = root.value("mingling", required: false, &d), var o = ObjectReader(v, path: "mingling", &d) {
+            var e = s.engine
+            if let x = o.integer("reconnectGraceSeconds", in: 5...3600, default: e.reconnectGraceSeconds, &d) { e.reconnectGraceSeconds = x }
+            if let x = o.integer("pauseBetweenRoundsSeconds", in: 0...300, default: e.pauseBetweenRoundsSeconds, &d) { e.pauseBetweenRoundsSeconds = x }
+            if let x = o.integer("minimumLateBreakoutSeconds", in: 0...1800, default: e.minimumLateBreakoutSeconds, &d) { e.minimumLateBreakoutSeconds = x }
+            if let x = o.integer("automaticStartWindowSeconds", in: 0...86_400, default: e.automaticStartWindowSeconds, &d) { e.automaticStartWindowSeconds = x }
+            s.engine = e
+            o.reportUnknownKeys(&d)
+        }
         root.reportUnknownKeys(&d)
         return d.errors.isEmpty ? .success(s) : .failure(ConfigErrors(d.errors))
     }
