@@ -187,6 +187,6 @@ extension MinglingEngine {
     private mutating func enqueueGrace(_ deadline: Timestamp, _ id: AttendeeID) {
         var position = graceQueue.count
         while position > 0 && graceQueue[position - 1].deadline > deadline { position -= 1 }
-        graceQueue.insert((deadline, id), at: position)
+        graceQueue.insert(GraceEntry(deadline: deadline, id: id), at: position)
     }
 }

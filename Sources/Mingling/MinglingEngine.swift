@@ -18,7 +18,7 @@
 /// - Files: `+Apply` (state transitions), `+Notices` (who is told what), `+Attendance` (register, rooms,
 ///   connect, leave, remove), `+Breakout` (chat, signalling, contacts, reports, blocks), `+Rounds` (rounds,
 ///   grouping, admin), `+Deadlines` (what is due when), `+Plan` (reloading the event file).
-public struct MinglingEngine: Sendable {
+public struct MinglingEngine: Sendable, Equatable {
     public internal(set) var plan: EventPlan
     public let settings: EngineSettings
     /// Seeds every random decision (with the decision's identity).
@@ -40,7 +40,7 @@ public struct MinglingEngine: Sendable {
     var openBreakouts: [BreakoutID: Breakout] = [:]
     var nextBreakoutNumber: UInt64 = 1
     /// Reconnect deadlines in time order; stale entries are skipped when reached.
-    var graceQueue: [(deadline: Timestamp, id: AttendeeID)] = []
+    var graceQueue: [GraceEntry] = []
     var startedSessions: Set<SessionID> = []
     var endedSessions: Set<SessionID> = []
     var mingledSessions: Set<SessionID> = []
@@ -188,6 +188,11 @@ public struct MinglingEngine: Sendable {
         if case .mingling(let state) = roomStates[room]?.phase { return state }
         return nil
     }
+}
+
+struct GraceEntry: Sendable, Equatable {
+    var deadline: Timestamp
+    var id: AttendeeID
 }
 
 /// A contact card as it was handed over: it stays with its receiver whatever happens to the giver later.

@@ -8,6 +8,8 @@ final class Router {
     typealias DeferredRoute = (HTTPRequestHead, [UInt8], Connection, DeferredReply) -> RouteOutcome
 
     private var webSockets: [String: any WebSocketEndpoint] = [:]
+    /// Endpoints for a family of paths (`/r/<room>/display/ws`), after the exact ones.
+    private var matchedWebSockets: [(matches: (String) -> Bool, endpoint: any WebSocketEndpoint)] = []
     private var routes: [String: Route] = [:]
     private var prefixRoutes: [(prefix: String, route: Route)] = []
     private var deferredPrefixRoutes: [(prefix: String, route: DeferredRoute)] = []
@@ -15,6 +17,9 @@ final class Router {
     var staticFiles: StaticFiles?
 
     func addWebSocket(_ path: String, _ endpoint: any WebSocketEndpoint) { webSockets[path] = endpoint }
+    func addWebSocket(matching: @escaping (String) -> Bool, _ endpoint: any WebSocketEndpoint) {
+        matchedWebSockets.append((matching, endpoint))
+    }
     func add(_ path: String, _ route: @escaping Route) { routes[path] = route }
     func addPrefix(_ prefix: String, _ route: @escaping Route) { prefixRoutes.append((prefix, route)) }
     /// Routes that may answer later, from another thread, through the `DeferredReply`.
@@ -22,7 +27,9 @@ final class Router {
     /// An exact path that may answer later (takes precedence over `add` for the same path).
     func add(_ path: String, deferred route: @escaping DeferredRoute) { deferredRoutes[path] = route }
 
-    func webSocketEndpoint(for path: String) -> (any WebSocketEndpoint)? { webSockets[path] }
+    func webSocketEndpoint(for path: String) -> (any WebSocketEndpoint)? {
+        webSockets[path] ?? matchedWebSockets.first { $0.matches(path) }?.endpoint
+    }
 
     func respond(to head: HTTPRequestHead, body: [UInt8], connection: Connection, reply: DeferredReply) -> RouteOutcome {
         if let route = deferredRoutes[head.path] { return route(head, body, connection, reply) }
@@ -33,7 +40,7 @@ final class Router {
     func respond(to head: HTTPRequestHead, body: [UInt8], connection: Connection) -> HTTPResponse {
         if let route = routes[head.path] { return route(head, body, connection) }
         for p in prefixRoutes where head.path.hasPrefix(p.prefix) { return p.route(head, body, connection) }
-        if webSockets[head.path] != nil {
+        if webSocketEndpoint(for: head.path) != nil {
             // A WebSocket path asked for without an Upgrade header.
             var r = HTTPResponse.text("This endpoint speaks WebSocket.\n", status: 426)
             r.headers.append(name: "Upgrade", value: "websocket")

@@ -11,7 +11,10 @@ enum Routes {
         }
         if let hub {
             router.addWebSocket("/ws", AttendeeEndpoint(settings: settings, hub: hub, greeting: hub.greeting, wallClock: WallClock.now))
-            if let adminAuth { AdminAPI.install(on: router, auth: adminAuth, hub: hub, stats: stats, settings: settings) }
+            if let adminAuth {
+                AdminAPI.install(on: router, auth: adminAuth, hub: hub, stats: stats, settings: settings)
+                RoomRoutes.install(on: router, settings: settings, hub: hub, auth: adminAuth)
+            }
         }
         // /admin, /admin/ws, /metrics and /readyz (which checks the journal).
         AdminRoutes.install(on: router, settings: settings, stats: stats, hub: hub, auth: adminAuth)

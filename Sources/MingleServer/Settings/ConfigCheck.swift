@@ -6,9 +6,13 @@ public enum ConfigCheck {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(ConfigErrors([ConfigError(file: (path as NSString).lastPathComponent, keyPath: "", rule: "cannot read \(path)")]))
         }
-        // A settings file has no "sessions"; an event file always does.
+        // An event file describes the event (an object under "event", and rooms or sessions); a settings
+        // file names the event file ("event" is a path) or has none of these.
         let looksLikeSettings = (try? ConfigValue.parse(data)).map { value -> Bool in
-            if case .object(let fields) = value { return fields["sessions"] == nil }
+            if case .object(let fields) = value {
+                if case .object? = fields["event"] { return false }
+                return fields["sessions"] == nil && fields["rooms"] == nil
+            }
             return false
         } ?? false
         var eventPath = path

@@ -1,0 +1,59 @@
+import EventLoop
+import HTTP1
+import Mingling
+
+/// A room's public link and the pages for its venue:
+///
+///     GET /r/<room>                   303 to the attendee app with the room (`/?room=<room>`)
+///     GET /r/<room>/qr.svg            the link as a QR code (public: it holds only the link)
+///     GET /r/<room>/display           the projector page (display key or admin session)
+///     GET /r/<room>/display/ws        its live feed (DisplayFeedEndpoint)
+///     GET /r/<room>/poster            a printable A4 poster (display key or admin session)
+///     GET /r/<room>/poster.json       what the poster shows
+///
+/// Pages are static files (`Public/display/`) served after the check; they hold no data themselves.
+enum RoomRoutes {
+    static func install(on router: Router, settings: ServerSettings, hub: HubHandle, auth: AdminAuth) {
+        router.addWebSocket(matching: { DisplayFeedEndpoint.room(ofFeed: $0) != nil },
+                            DisplayFeedEndpoint(settings: settings, auth: auth, hub: hub))
+        router.addPrefix("/r/", deferred: { [unowned router] head, _, connection, reply in
+            guard head.method == "GET" || head.method == "HEAD" else { return .now(.onlyGet(head) { .status(405) }) }
+            let parts = head.path.dropFirst(3).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard let first = parts.first, !first.isEmpty, hub.greeting.roomIDs.contains(RoomID(first)) else {
+                return .now(.text("There is no such room at this event.\n", status: 404))
+            }
+            let room = RoomID(first)
+            switch Array(parts.dropFirst()) {
+            case [], [""]:
+                return .now(AdminRoutes.redirect("/?room=\(room.rawValue)"))
+            case ["qr.svg"]:
+                return .now(.text("Not found.\n", status: 404))  // MERGE-QR: RoomQRCode with the QRCode module
+            case ["display"], ["poster"], ["poster.json"]:
+                if let refusal = RoomAccess.check(head, room: room, connection: connection, settings: settings,
+                                                  auth: auth, keys: hub.displayKeys) {
+                    return .now(refusal)
+                }
+                switch parts[1] {
+                case "display": return .now(page(router, "/display/index.html"))
+                case "poster": return .now(page(router, "/display/poster.html"))
+                default:
+                    let link = RoomAccess.link(to: room, head, settings)
+                    hub.withHub { hub in
+                        reply.send(hub.posterJSON(room, link: link).map { .json(Array($0.utf8)) } ?? .status(404))
+                    }
+                    return .later
+                }
+            default:
+                return .now(.text("Not found.\n", status: 404))
+            }
+        })
+    }
+
+    /// A static page served under a room's path, never cached (it sits behind the key check).
+    static func page(_ router: Router, _ file: String) -> HTTPResponse {
+        var r = AdminRoutes.page(router, file, status: 200)
+        r.headers.set(name: "Referrer-Policy", value: "no-referrer")
+        return r
+    }
+
+}
