@@ -79,14 +79,17 @@ final class TestAttendee {
     let client: BlockingClient
     var id = 0
 
-    init(port: UInt16, name: String, region: String) throws {
+    init(port: UInt16, name: String, region: String, room: String? = nil) throws {
         client = try BlockingClient(port: port)
         ws = TestWebSocket(stream: client)
         let head = try ws.open(path: "/ws", extraHeaders: ["Origin: http://127.0.0.1"])
         guard head.hasPrefix("HTTP/1.1 101") else { throw TestFailure(description: "no upgrade: \(head)") }
-        try ws.send(.text("{\"type\":\"join\",\"name\":\"\(name)\",\"attributes\":{\"region\":\"\(region)\"}}"))
+        let roomField = room.map { ",\"room\":\"\($0)\"" } ?? ""
+        try ws.send(.text("{\"type\":\"join\",\"name\":\"\(name)\",\"attributes\":{\"region\":\"\(region)\"}\(roomField)}"))
         id = (try expect("welcome")["attendee"] as? [String: Any])?["id"] as? Int ?? 0
     }
+
+    func send(_ json: String) throws { try ws.send(.text(json)) }
 
     /// The next message of `type` (others are skipped).
     func expect(_ type: String) throws -> [String: Any] {

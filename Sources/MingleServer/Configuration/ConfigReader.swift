@@ -71,7 +71,7 @@ struct ObjectReader {
 
     static func isIdentifier(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        guard (1...64).contains(bytes.count) else { return false }
+        guard Limits.identifier.range.contains(bytes.count) else { return false }
         let isLowerOrDigit: (UInt8) -> Bool = { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }
         return isLowerOrDigit(bytes[0]) && bytes.allSatisfy { isLowerOrDigit($0) || $0 == 0x2D || $0 == 0x5F }
     }
