@@ -10,81 +10,16 @@ import asyncio
 import json
 import os
 import shutil
-import ssl
 import sys
 import tempfile
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import mingle_proc  # noqa: E402
 import test_event  # noqa: E402
-from websockets.asyncio.client import connect  # noqa: E402
+from e2e_clients import Admin, Attendee, check  # noqa: E402
 
 REGIONS = ["viken", "innlandet", "madrid", "lombardia", "dublin"]
 N = 30
-TIMEOUT = 20
-
-CTX = ssl.create_default_context()
-CTX.check_hostname = False
-CTX.verify_mode = ssl.CERT_NONE
-
-
-class Attendee:
-    def __init__(self, index, region):
-        self.index = index
-        self.region = region
-        self.name = "Attendee %02d" % index
-        self.inbox = asyncio.Queue()
-        self.all = []
-        self.id = None
-        self.token = None
-        self.ws = None
-
-    async def open(self, url, origin):
-        self.ws = await connect(url, ssl=CTX, origin=origin, open_timeout=TIMEOUT)
-        self.reader = asyncio.create_task(self._read())
-
-    async def _read(self):
-        try:
-            async for raw in self.ws:
-                m = json.loads(raw)
-                self.all.append(m)
-                await self.inbox.put(m)
-        except Exception:
-            pass
-
-    async def send(self, **message):
-        await self.ws.send(json.dumps(message))
-
-    async def expect(self, type_, timeout=TIMEOUT):
-        """Next message of `type_` (others are kept in `all`)."""
-        while True:
-            m = await asyncio.wait_for(self.inbox.get(), timeout)
-            if m["type"] == type_:
-                return m
-            if m["type"] == "error":
-                raise AssertionError("%s got error %r while waiting for %s" % (self.name, m, type_))
-
-    async def close(self):
-        await self.ws.close()
-
-
-class Admin:
-    def __init__(self, base, token):
-        self.base = base
-        self.token = token
-
-    def call(self, path, body=None):
-        req = urllib.request.Request(self.base + path, data=json.dumps(body or {}).encode() if body is not None else None,
-                                     headers={"Authorization": "Bearer " + self.token}, method="POST" if body is not None else "GET")
-        with urllib.request.urlopen(req, context=CTX, timeout=TIMEOUT) as r:
-            return json.loads(r.read())
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-    print("  ok: " + what)
 
 
 async def run_rounds(people, admin, by_id):

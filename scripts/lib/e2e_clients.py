@@ -1,0 +1,80 @@
+"""Scripted attendees and an admin client for the end-to-end scripts (wss with the development certificate)."""
+import asyncio
+import json
+import ssl
+import urllib.request
+
+from websockets.asyncio.client import connect
+
+TIMEOUT = 20
+
+CTX = ssl.create_default_context()
+CTX.check_hostname = False
+CTX.verify_mode = ssl.CERT_NONE
+
+
+class Attendee:
+    """One attendee's socket: every message kept in `all`, and waited for by type with `expect`."""
+
+    def __init__(self, index, region):
+        self.index = index
+        self.region = region
+        self.name = "Attendee %02d" % index
+        self.inbox = asyncio.Queue()
+        self.all = []
+        self.id = None
+        self.token = None
+        self.ws = None
+        self.room = None
+
+    async def open(self, url, origin):
+        self.ws = await connect(url, ssl=CTX, origin=origin, open_timeout=TIMEOUT)
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self):
+        try:
+            async for raw in self.ws:
+                m = json.loads(raw)
+                self.all.append(m)
+                await self.inbox.put(m)
+        except Exception:
+            pass
+
+    async def send(self, **message):
+        await self.ws.send(json.dumps(message))
+
+    async def expect(self, type_, timeout=TIMEOUT):
+        """Next message of `type_` (others are kept in `all`)."""
+        while True:
+            try:
+                m = await asyncio.wait_for(self.inbox.get(), timeout)
+            except asyncio.TimeoutError:
+                raise AssertionError("%s: no %s within %d s" % (self.name, type_, timeout))
+            if m["type"] == type_:
+                return m
+            if m["type"] == "error":
+                raise AssertionError("%s got error %r while waiting for %s" % (self.name, m, type_))
+
+    async def close(self):
+        await self.ws.close()
+
+
+class Admin:
+    """The admin API with the bearer token (POST when a body is given, else GET)."""
+
+    def __init__(self, base, token):
+        self.base = base
+        self.token = token
+
+    def call(self, path, body=None):
+        req = urllib.request.Request(self.base + path, data=json.dumps(body or {}).encode() if body is not None else None,
+                                     headers={"Authorization": "Bearer " + self.token}, method="POST" if body is not None else "GET")
+        with urllib.request.urlopen(req, context=CTX, timeout=TIMEOUT) as r:
+            return json.loads(r.read())
+
+
+def check(cond, what, quiet=False):
+    if not cond:
+        raise AssertionError(what)
+    if not quiet:
+        print("  ok: " + what)
