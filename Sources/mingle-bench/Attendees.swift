@@ -21,18 +21,19 @@ struct Attendees: ParsableCommand {
     @Option(help: "Fraction of attendees that drop and resume while chatting.") var reconnect: Double = 0.05
     @Option(help: "Announcements to send (one second apart).") var announcements = 3
     @Option(help: "Comma-separated values of the event's `region` attribute.") var regions = "viken,innlandet,madrid,lombardia,dublin"
+    @Option(help: "Rooms room-0...room-(K-1) (the event must have them): attendee i joins room i mod K, and every room's mingling is started at once. 1: the event's only room.") var rooms = 1
 
     func run() throws {
         let target = try common.validated()
-        guard (2...60_000).contains(n), (1...5000).contains(concurrency), (0...1).contains(reconnect),
+        guard (2...60_000).contains(n), (1...5000).contains(concurrency), (0...1).contains(reconnect), (1...200).contains(rooms),
               (0...20).contains(announcements), chatSeconds >= 0, chatSeconds <= 120, chatInterval >= 0.1 else {
-            throw ValidationError("-n 2...60000, --concurrency 1...5000, --reconnect 0...1, --announcements 0...20, --chat-seconds 0...120")
+            throw ValidationError("-n 2...60000, --concurrency 1...5000, --reconnect 0...1, --rooms 1...200, --announcements 0...20, --chat-seconds 0...120")
         }
         let settings = AttendeeSettings(
             count: n, concurrency: concurrency, adminToken: adminToken, session: session,
             chatSeconds: .milliseconds(Int64(chatSeconds * 1000)), chatInterval: .milliseconds(Int64(chatInterval * 1000)),
             reconnectFraction: reconnect, announcements: announcements,
-            regions: regions.split(separator: ",").map(String.init))
+            regions: regions.split(separator: ",").map(String.init), rooms: rooms)
         print(try Runner.run { loop, finish in
             AttendeesScenario(loop: loop, target: target, settings: settings, finish: finish)
         })
@@ -49,6 +50,10 @@ struct AttendeeSettings: Sendable {
     let reconnectFraction: Double
     let announcements: Int
     let regions: [String]
+    let rooms: Int
+
+    /// The room attendee `tag` joins (nil with one room: the event's only room takes everyone).
+    func room(of tag: Int) -> String? { rooms > 1 ? "room-\(tag % rooms)" : nil }
 }
 
 /// One simulated attendee's state.

@@ -15,6 +15,9 @@ extension AttendeesScenario {
             }
             guard a.breakoutAt == nil, stage == .pairing else { return }
             a.partners = members.compactMap { $0["id"] as? Int }.filter { $0 != a.id }
+            if let mine = s.room(of: a.tag), a.partners.contains(where: { byID[$0].map { s.room(of: $0.tag) != mine } ?? false }) {
+                note("cross_room_pairing", "attendee \(a.tag) in \(mine) was paired with someone from another room")
+            }
             a.breakoutAt = now
             paired += 1
             pairLatency.record(now - (roundStartSentAt ?? now))
@@ -132,6 +135,7 @@ extension AttendeesScenario {
         r.add("label", target.label)
         r.add("tls", target.tls)
         r.add("attendees", s.count)
+        r.add("rooms", s.rooms)
         r.add("joined", joined)
         r.add("join_seconds", joinSeconds)
         r.add("join_us", joinLatency.summary([50, 99]))

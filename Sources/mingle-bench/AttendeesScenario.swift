@@ -95,7 +95,8 @@ final class AttendeesScenario: Scenario, WSClientDelegate {
         } else {
             let region = s.regions[a.tag % s.regions.count]
             let attendance = a.tag % 3 == 0 ? "remote" : "onsite"
-            client.sendText("{\"type\":\"join\",\"name\":\"Bench \(a.tag)\",\"attributes\":{\"region\":\"\(region)\",\"attendance\":\"\(attendance)\"},\"contact\":{\"email\":\"bench\(a.tag)@example.org\"}}")
+            let room = s.room(of: a.tag).map { ",\"room\":\"\($0)\"" } ?? ""
+            client.sendText("{\"type\":\"join\",\"name\":\"Bench \(a.tag)\",\"attributes\":{\"region\":\"\(region)\",\"attendance\":\"\(attendance)\"},\"contact\":{\"email\":\"bench\(a.tag)@example.org\"}\(room)}")
         }
     }
 
@@ -146,9 +147,19 @@ final class AttendeesScenario: Scenario, WSClientDelegate {
         guard stage == .joining else { return }
         stage = .pairing
         if joinSeconds == 0 { joinSeconds = (ContinuousClock.now - joinStartedAt).secondsDouble }
-        roundStartSentAt = admin("/api/mingling/start", body: "{\"session\":\"\(s.session)\"}") { [weak self] status, body in
-            guard let self else { return }
-            if status != 200 { self.note("admin_start", "mingling/start: \(status) \(String(decoding: body, as: UTF8.self))") }
+        if s.rooms > 1 {
+            // Every room's round starts in the same second: one request per room, all sent at once.
+            for room in 0..<s.rooms {
+                let sent = admin("/api/rooms/room-\(room)/mingling/start", body: "{}") { [weak self] status, body in
+                    if status != 200 { self?.note("admin_start", "rooms/room-\(room)/mingling/start: \(status) \(String(decoding: body, as: UTF8.self))") }
+                }
+                if roundStartSentAt == nil { roundStartSentAt = sent }
+            }
+        } else {
+            roundStartSentAt = admin("/api/mingling/start", body: "{\"session\":\"\(s.session)\"}") { [weak self] status, body in
+                guard let self else { return }
+                if status != 200 { self.note("admin_start", "mingling/start: \(status) \(String(decoding: body, as: UTF8.self))") }
+            }
         }
         loop.schedule(at: .now + .seconds(10)) { [weak self] in
             guard let self, self.stage == .pairing else { return }

@@ -14,9 +14,15 @@ def iso(t):
     return t.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def write_event(path):
-    """One session running now with a manual mingling plan of one long round of pairs."""
+def write_event(path, rooms=1):
+    """One session running now (in each of `rooms` rooms, room-0...) with a manual mingling plan of one long
+    round of pairs."""
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    def session(sid):
+        return {"id": sid, "title": "Benchmark session", "start": iso(now - datetime.timedelta(minutes=5)),
+                "end": iso(now + datetime.timedelta(hours=2)),
+                "mingle": {"rounds": 1, "roundSeconds": 600, "groupSize": 2, "pairBy": "region", "policy": "mix",
+                           "prompts": ["What brought you here?"], "warningSeconds": 30, "start": "manual"}}
     event = {
         "event": {"id": "bench", "name": "Benchmark event", "timeZone": "Europe/Oslo"},
         "attributes": [
@@ -25,33 +31,31 @@ def write_event(path):
             {"id": "attendance", "label": "Attendance", "required": True,
              "values": [{"id": "onsite", "label": "On site"}, {"id": "remote", "label": "Remote"}]},
         ],
-        "sessions": [
-            {"id": "s1", "title": "Benchmark session", "start": iso(now - datetime.timedelta(minutes=5)),
-             "end": iso(now + datetime.timedelta(hours=2)),
-             "mingle": {"rounds": 1, "roundSeconds": 600, "groupSize": 2, "pairBy": "region", "policy": "mix",
-                        "prompts": ["What brought you here?"], "warningSeconds": 30, "start": "manual"}},
-        ],
         "access": {"mode": "open"},
         "iceServers": [],
         "privacy": {"retentionDays": 30, "ipLogging": "truncated"},
     }
+    if rooms > 1:
+        event["rooms"] = [{"id": "room-%d" % r, "title": "Room %d" % r, "sessions": [session("s%d" % r)]} for r in range(rooms)]
+    else:
+        event["sessions"] = [session("s1")]
     with open(path, "w") as f:
         json.dump(event, f, indent=2)
 
 
-def run(paths, tmp, n, quick=False, tls=False, runner=None):
+def run(paths, tmp, n, quick=False, tls=False, runner=None, rooms=1):
     from bench import run_load  # noqa: late import, bench imports this module lazily
-    state = os.path.join(tmp, "attendees-state-%d" % n)
+    state = os.path.join(tmp, "attendees-state-%d-%d" % (n, rooms))
     os.makedirs(state, exist_ok=True)
-    event = os.path.join(tmp, "attendees-event.json")
-    write_event(event)
+    event = os.path.join(tmp, "attendees-event-%d.json" % rooms)
+    write_event(event, rooms)
     token = secrets.token_hex(16)
     p = dict(paths, event=event, state_dir=state, admin_token=token)
     server = servers.Server("mingle", "wss" if tls else "ws", p, tmp)
     try:
         args = ["attendees", "-n", str(n), "--admin-token", token, "--sources", "8", "--concurrency", "200",
                 "--chat-seconds", "4" if quick else "8", "--timeout", "240",
-                "--regions", ",".join(REGIONS), "--path", "/ws", "--duration", "1", "--warmup", "0"]
+                "--regions", ",".join(REGIONS), "--path", "/ws", "--duration", "1", "--warmup", "0", "--rooms", str(rooms)]
         if tls:
             args.append("--tls")
         result = run_load(p, server, args, extra_timeout=120)

@@ -230,6 +230,7 @@ def main():
     ap.add_argument("--servers", default="mingle," + ",".join(PEERS), help="comma-separated servers")
     ap.add_argument("--big", action="store_true", help="also 19,000 idle wss connections and 10,000 attendees")
     ap.add_argument("--attendees", type=int, default=0, help="run the attendees scenario with N attendees")
+    ap.add_argument("--rooms", type=int, default=1, help="attendees spread over this many rooms whose rounds start at once")
     ap.add_argument("--check", action="store_true", help="compare Mingle's ratios with scripts/bench-baseline.json")
     ap.add_argument("--update-baseline", action="store_true", help="write the ratios as the new baseline")
     ap.add_argument("--margin", type=float, help="noise margin to store with --update-baseline")
@@ -257,7 +258,7 @@ def main():
         results = measure(paths, selected, names, a.runs, tmp) if selected else {}
     if not a.from_results and (a.attendees or (a.big and (not a.cases or "attendees" in a.cases))):
         import attendees as att
-        attendees = att.run(paths, tmp, a.attendees or 10000, quick=a.quick)
+        attendees = att.run(paths, tmp, a.attendees or 10000, quick=a.quick, rooms=a.rooms)
     med = medians(results, selected)
     rat = ratios(med, selected)
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
