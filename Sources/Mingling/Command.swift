@@ -18,6 +18,12 @@ public enum Command: Sendable, Equatable {
     case report(from: AttendeeID, about: AttendeeID, reason: String)
     case block(from: AttendeeID, whom: AttendeeID)
     case admin(AdminCommand)
+    /// "Delete me" (or an admin's erasure): the attendee's registration, card, requests and reports go;
+    /// cards already handed to others stay with them; who met whom stays as bare ids (no repeats).
+    case eraseAttendee(AttendeeID)
+    /// The retention period after the event's last session has passed: every name, organisation, card,
+    /// request and report text goes. Counts stay.
+    case expirePersonalData
     /// A reloaded event file. Running rounds finish as they were; later rounds use the new plan. Refused
     /// (`planChangeRejected`) when it would break what is running: a room that is in use disappearing, or
     /// the session a room is mingling after.

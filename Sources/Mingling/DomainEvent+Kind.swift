@@ -10,6 +10,8 @@ extension DomainEvent {
         case .attendeeResumed: "attendee_resumed"
         case .attendeeDropped: "attendee_dropped"
         case .attendeeRemoved: "attendee_removed"
+        case .attendeeErased: "attendee_erased"
+        case .personalDataExpired: "personal_data_expired"
         case .sessionStarted: "session_started"
         case .sessionEnded: "session_ended"
         case .minglingStarted: "mingling_started"

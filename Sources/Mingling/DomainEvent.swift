@@ -39,6 +39,9 @@ public enum DomainEvent: Sendable, Equatable {
     /// The grace period ran out; the attendee left any breakout.
     case attendeeDropped(AttendeeID, at: Timestamp)
     case attendeeRemoved(AttendeeID, reason: String, at: Timestamp)
+    /// Journaled without the personal data it deletes.
+    case attendeeErased(AttendeeID, at: Timestamp)
+    case personalDataExpired(at: Timestamp)
 
     case sessionStarted(RoomID, SessionID, at: Timestamp)
     case sessionEnded(RoomID, SessionID, at: Timestamp)

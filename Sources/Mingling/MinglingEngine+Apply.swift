@@ -36,6 +36,29 @@ extension MinglingEngine {
             attendees[index(id)].connection = .offline
             removeFromWaiting(id)
             dequeueGrace(id)
+        case .attendeeErased(let id, _):
+            removeFromWaiting(id)
+            if let room = attendees[index(id)].room { updateRoom(room) { $0.members.remove(id) } }
+            dequeueGrace(id)
+            attendees[index(id)].profile = Profile(displayName: "")
+            attendees[index(id)].room = nil
+            attendees[index(id)].removed = true
+            attendees[index(id)].erased = true
+            attendees[index(id)].connection = .offline
+            requests[id] = nil
+            for from in requests.keys { removeRequest(from: from, to: id) }
+            receivedCards[id] = nil
+            reports.removeAll { $0.from == id }
+        case .personalDataExpired:
+            for i in attendees.indices {
+                attendees[i].profile.displayName = ""
+                attendees[i].profile.organisation = nil
+                attendees[i].profile.contactCard = nil
+                attendees[i].erased = true
+            }
+            requests = [:]
+            receivedCards = [:]
+            for i in reports.indices { reports[i].reason = "" }
         case .sessionStarted(let room, let session, _):
             startedSessions.insert(session)
             updateRoom(room) { state in if state.phase == .lobby { state.phase = .session(session) } }

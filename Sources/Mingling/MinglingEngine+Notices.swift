@@ -16,6 +16,10 @@ extension MinglingEngine {
             }
         case .attendeeRemoved(let id, let reason, _):
             tell([id], .removed(reason: reason))
+        case .attendeeErased(let id, _):
+            tell([id], .erased)
+        case .personalDataExpired:
+            break
         case .sessionStarted(let room, _, _), .sessionEnded(let room, _, _), .minglingStarted(let room, _, _, _),
              .minglingEnded(let room, _, _):
             phaseChanged(room)

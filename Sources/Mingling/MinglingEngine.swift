@@ -91,6 +91,8 @@ public struct MinglingEngine: Sendable, Equatable {
         case .report(let from, let about, let reason): try report(from: from, about: about, reason: reason, now: now)
         case .block(let from, let whom): try block(from: from, whom: whom, now: now)
         case .admin(let admin): try handleAdmin(admin, now: now)
+        case .eraseAttendee(let id): try erase(id, now: now)
+        case .expirePersonalData: emit(.personalDataExpired(at: now))
         case .replacePlan(let newPlan): try replacePlan(newPlan, now: now)
         case .recoverAfterRestart:
             for attendee in attendees where attendee.connection == .connected && !attendee.removed {
@@ -199,4 +201,5 @@ struct GraceEntry: Sendable, Equatable {
 public struct ReceivedCard: Sendable, Equatable {
     public var from: AttendeeID
     public var card: ContactCard
+    public init(from: AttendeeID, card: ContactCard) { self.from = from; self.card = card }
 }

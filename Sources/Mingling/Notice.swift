@@ -38,6 +38,8 @@ public struct Notice: Sendable, Equatable {
         /// Their card (the name and organisation they joined with when they gave none).
         case contact(AttendeeID, ContactCard)
         case removed(reason: String)
+        /// Your data was deleted; this connection ends.
+        case erased
     }
 }
 

@@ -14,6 +14,9 @@ public struct MinglingState: Sendable, Equatable {
     /// The plan the current round runs with; a reloaded file applies from the next round on.
     public var plan: MinglePlan
     public var status: RoundStatus
+    public init(session: SessionID, round: Int, plan: MinglePlan, status: RoundStatus) {
+        self.session = session; self.round = round; self.plan = plan; self.status = status
+    }
 }
 
 public enum RoundStatus: Sendable, Equatable {
@@ -38,6 +41,14 @@ public struct AttendeeState: Sendable, Equatable {
     public var room: RoomID?
     public var breakout: BreakoutID?
     public var removed: Bool
+    /// Their personal data was deleted (at their request, or at the end of the retention period).
+    public var erased: Bool = false
+
+    public init(id: AttendeeID, profile: Profile, registeredAt: Timestamp, connection: ConnectionState, room: RoomID?,
+                breakout: BreakoutID?, removed: Bool, erased: Bool = false) {
+        self.id = id; self.profile = profile; self.registeredAt = registeredAt; self.connection = connection
+        self.room = room; self.breakout = breakout; self.removed = removed; self.erased = erased
+    }
 
     /// Connected, or dropped and still within the grace period.
     public var isPresent: Bool {
@@ -75,4 +86,7 @@ public struct Report: Sendable, Equatable {
     public var about: AttendeeID
     public var reason: String
     public var at: Timestamp
+    public init(from: AttendeeID, about: AttendeeID, reason: String, at: Timestamp) {
+        self.from = from; self.about = about; self.reason = reason; self.at = at
+    }
 }

@@ -110,6 +110,17 @@ import MingleTestSupport
             let events = try linesThen.compactMap { line in try JournalCodec.decode(Substring(line)) }
             var replayed = MinglingEngine(plan: Self.plan, seed: seed, replaying: events)
             #expect(replayed == engineThen, "replay at step \(cut) rebuilds the engine")
+            // A compacted journal (a snapshot line, then the tail) rebuilds the same engine too.
+            let half = events.count / 2
+            let head = MinglingEngine(plan: Self.plan, seed: seed, replaying: events[..<half])
+            let line = SnapshotCodec.encode(head.snapshot(), at: timeThen)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let state = try #require(object["state"] as? [String: Any])
+            let restored = MinglingEngine(plan: Self.plan, seed: seed, snapshot: try SnapshotCodec.decode(state: state))
+            #expect(restored == head, "snapshot at event \(half) of step \(cut) restores the engine")
+            var compacted = restored
+            for event in events[half...] { compacted.apply(event) }
+            #expect(compacted == engineThen, "snapshot plus tail equals the full journal at step \(cut)")
             var clock = timeThen
             for offset in 0..<50 {
                 let (_, messages) = Self.run(steps[cut + offset], on: &replayed, now: &clock)

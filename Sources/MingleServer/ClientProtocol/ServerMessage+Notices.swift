@@ -68,6 +68,8 @@ extension ServerMessage {
             return JSONWriter.message("contact") { w in w.key("card"); contactCard(&w, from, card) }
         case .removed(let reason):
             return JSONWriter.message("removed") { $0.field("reason", reason) }
+        case .erased:
+            return JSONWriter.message("deleted")
         }
     }
 

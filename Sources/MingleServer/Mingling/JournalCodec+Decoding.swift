@@ -33,6 +33,8 @@ extension JournalCodec {
             return .attendeeResumed(try r.id("id"), at: try r.t(), breakout: (o["breakout"] as? NSNumber).map { BreakoutID($0.uint64Value) })
         case "attendee_dropped": return .attendeeDropped(try r.id("id"), at: try r.t())
         case "attendee_removed": return .attendeeRemoved(try r.id("id"), reason: try r.string("reason"), at: try r.t())
+        case "attendee_erased": return .attendeeErased(try r.id("id"), at: try r.t())
+        case "personal_data_expired": return .personalDataExpired(at: try r.t())
         case "session_started": return .sessionStarted(r.room(), try r.session(), at: try r.t())
         case "session_ended": return .sessionEnded(r.room(), try r.session(), at: try r.t())
         case "mingling_started":
@@ -98,21 +100,21 @@ extension JournalCodec {
         }
     }
 
-    private static func breakout(_ any: Any) throws(DecodeError) -> Breakout {
+    static func breakout(_ any: Any) throws(DecodeError) -> Breakout {
         guard let o = any as? [String: Any] else { throw DecodeError(description: "bad breakout") }
         let r = Reader(o: o)
         return Breakout(id: BreakoutID(UInt64(try r.int("id"))), room: r.room(), members: try r.ids("members"),
                         prompt: o["prompt"] as? String, endsAt: try r.time("endsAt"))
     }
 
-    private static func profile(_ any: Any?) throws(DecodeError) -> Profile {
+    static func profile(_ any: Any?) throws(DecodeError) -> Profile {
         guard let o = any as? [String: Any], let name = o["name"] as? String else { throw DecodeError(description: "bad profile") }
         let attributes = (o["attributes"] as? [String: String]) ?? [:]
         return Profile(displayName: name, attributes: attributes, organisation: o["organisation"] as? String,
                        contactCard: o["card"].map { card($0) })
     }
 
-    private static func card(_ any: Any?) -> ContactCard {
+    static func card(_ any: Any?) -> ContactCard {
         let o = any as? [String: Any] ?? [:]
         return ContactCard(name: o["name"] as? String, organisation: o["organisation"] as? String,
                            email: o["email"] as? String, link: o["link"] as? String)

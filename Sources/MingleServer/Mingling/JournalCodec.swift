@@ -24,6 +24,10 @@ enum JournalCodec {
             w.field("e", "attendee_dropped"); id_(&w, "id", id); time(&w, at)
         case .attendeeRemoved(let id, let reason, let at):
             w.field("e", "attendee_removed"); id_(&w, "id", id); w.field("reason", reason); time(&w, at)
+        case .attendeeErased(let id, let at):
+            w.field("e", "attendee_erased"); id_(&w, "id", id); time(&w, at)
+        case .personalDataExpired(let at):
+            w.field("e", "personal_data_expired"); time(&w, at)
         case .attendeeEnteredRoom(let id, let room, let at):
             w.field("e", "attendee_entered_room"); id_(&w, "id", id); w.field("room", optional: room?.rawValue); time(&w, at)
         case .sessionStarted(let r, let s, let at):

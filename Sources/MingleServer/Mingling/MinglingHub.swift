@@ -202,10 +202,12 @@ final class MinglingHub {
             switch notice.message {
             case .roomEntered(let room):
                 for id in recipients { if let link = links[id] { enqueue(link, .room(room)) } }
-            case .removed:
+            case .removed, .erased:
+                let (code, reason): (UInt16, String) = notice.message == .erased
+                    ? (4003, "your data was deleted") : (4001, "removed by the organisers")
                 for id in recipients {
                     guard let link = links.removeValue(forKey: id) else { continue }
-                    enqueue(link, .close(code: 4001, reason: "removed by the organisers"))
+                    enqueue(link, .close(code: code, reason: reason))
                     attendeeByLink[link] = nil
                 }
             default:
