@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layering (who may import whom):
 //   HTTP1, WebSocket, Mingling  -> standard library only (WebSocket may use Deflate)
-//   QRCode -> standard library only (sans-IO QR encoder + SVG writer)
+//   QRCode -> standard library only (sans-IO QR encoder + SVG writer; `qr-render` is its test tool)
 //   Deflate -> CZlib; TLS -> COpenSSL; EventLoop -> Glibc + Synchronization
 //   MingleServer sees everything; `mingle` only parses arguments and runs it.
 let strict: [SwiftSetting] = [
@@ -47,6 +47,8 @@ let package = Package(
 
         // QR codes for room links (ISO/IEC 18004, byte mode) and their SVG rendering.
         .target(name: "QRCode", swiftSettings: strict),
+        // Writes one QR code per input line as SVG + a 0/1 matrix, for scripts/qr-roundtrip.py.
+        .executableTarget(name: "qr-render", dependencies: ["QRCode"], swiftSettings: strict),
 
         // Composition root.
         .target(
