@@ -298,6 +298,21 @@ def run_checks(checks, server, room_url, axe, e2e):
         assert not result["violations"], json.dumps(result["violations"], indent=1, ensure_ascii=False)
         return f"axe {result['version']}: 0 violations ({'/'.join(AXE_TAGS)}), {result['passes']} rules passed"
 
+    def same_keys():
+        folder = os.path.join(PUBLIC, "display", "i18n")
+        tables = {name: json.load(open(os.path.join(folder, name), encoding="utf-8")) for name in sorted(os.listdir(folder))}
+        keys = {name: set(table) for name, table in tables.items()}
+        english = keys["en.json"]
+        for name, k in keys.items():
+            assert k == english, f"{name}: missing {sorted(english - k)}, extra {sorted(k - english)}"
+        used = set(re.findall(r"""\bt\('(\w+)'""", "".join(open(os.path.join(PUBLIC, "display", f)).read()
+                                                        for f in ("display.js", "poster.js"))))
+        used |= {m for f in ("index.html", "poster.html")
+                 for m in re.findall(r'data-i18n(?:-attr="[\w-]+:|=")(\w+)"', open(os.path.join(PUBLIC, "display", f)).read())}
+        assert used <= english, f"used but not translated: {sorted(used - english)}"
+        return f"{len(tables)} languages, {len(english)} keys each, {len(used)} used"
+    checks.run("strings: every language has every key the pages use", same_keys)
+
     d = e2e.browser(size=(1920, 1080), lang="en-GB")
     d.set_script_timeout(30)
     try:
@@ -409,6 +424,13 @@ def run_checks(checks, server, room_url, axe, e2e):
             assert len(drops) == 2, drops
             return path
         checks.run("display: a dropped socket reconnects, with a note meanwhile", reconnects)
+
+        def preview_path():
+            base = room_url.rsplit("/r/", 1)[0]
+            d.get(f"{base}/display/index.html?room=workshop-a&scenario=session&lang=en")
+            e2e.wait(d, lambda d: text(d, "state-label") == "Session", what="the session state via ?room=")
+            assert e2e.tid(d, "qr").get_attribute("src").endswith("/r/workshop-a/qr.svg")
+        checks.run("display: also works as /display/index.html?room=<id>", preview_path)
 
         def browser_language():
             nb = e2e.browser(size=(1920, 1080), lang="nb-NO")
