@@ -70,11 +70,13 @@ def display_message(scenario):
             "nextRoundAt": None, "minglingDone": False, "present": 0, "inBreakouts": 0,
             "byAttendance": {"onsite": 0, "remote": 0}}
     session = {"id": "trust", "title": "Designing for trust: consent in hybrid rooms"}
+    # As the server writes it: nextMingling names the session by id and title.
+    next_mingling = {"session": session["id"], "title": session["title"]}
     if scenario == "lobby":
-        base.update(nextMingling={"session": session["title"], "startsAt": now + 180_000}, present=12,
+        base.update(nextMingling={**next_mingling, "startsAt": now + 180_000}, present=12,
                     byAttendance={"onsite": 9, "remote": 3})
     elif scenario == "session":
-        base.update(phase="session", session=session, nextMingling={"session": session["title"], "startsAt": now + 42 * 60_000},
+        base.update(phase="session", session=session, nextMingling={**next_mingling, "startsAt": now + 42 * 60_000},
                     present=31, byAttendance={"onsite": 19, "remote": 12})
     elif scenario in ("round", "drop"):
         base.update(phase="mingling", session=None, round=2, rounds=3, endsAt=now + 134_000, present=37,
@@ -82,8 +84,8 @@ def display_message(scenario):
     elif scenario == "between":
         base.update(phase="mingling", round=2, rounds=3, nextRoundAt=now + 8_400, present=37, inBreakouts=0,
                     byAttendance={"onsite": 21, "remote": 16})
-    elif scenario == "done":
-        base.update(minglingDone=True, present=6, byAttendance={"onsite": 4, "remote": 2})
+    elif scenario == "done":     # an event without an `attendance` attribute: no on-site/remote counts
+        base.update(minglingDone=True, present=6, byAttendance={})
     elif scenario == "long":
         base.update(room={"id": "workshop-a", "title": "Verkstad for berekraftig mobilitet i distrikta: "
                           "korleis samarbeider kommunar, fylke og næringsliv?", "location": "Auditorium Aurora, 3. etasje"},
@@ -142,7 +144,8 @@ class FakeServer:
             if rest == "/qr.svg":
                 return self.response(200, self.qr_svg, "image/svg+xml")
             if rest == "/poster.json":
-                return self.response(200, json.dumps({"room": ROOM, "link": LINK}).encode(), "application/json")
+                poster = {"room": ROOM, "event": "Hybrid Futures 2026", "link": LINK}
+                return self.response(200, json.dumps(poster).encode(), "application/json")
             return self.response(404, b"not found\n", "text/plain")
         if path.endswith("/"):
             path += "index.html"
@@ -381,10 +384,20 @@ def run_checks(checks, server, room_url, axe, e2e):
                    scenario("lobby", "nb", "Minglingen starter om", r"(3:00|2:5\d)", "display-lobby-nb"))
         checks.run("display: axe on the lobby state (nb)", lambda: run_axe(d))
         checks.run("display: lobby (en)", scenario("lobby", "en", "Mingling starts in", r"(3:00|2:5\d)", "display-lobby-en"))
+
+        def next_by_title():
+            sub = text(d, "state-sub")
+            assert sub == "after “Designing for trust: consent in hybrid rooms”", sub
+        checks.run("display: the next mingling's session by title", next_by_title)
         checks.run("display: session (en)", scenario("session", "en", "Session", r"Designing for trust: consent in hybrid rooms", "display-session-en"))
         checks.run("display: axe on the session state", lambda: run_axe(d))
         checks.run("display: round (nb)", scenario("round", "nb", "Runde 2 av 3 slutter om", r"2:1\d|2:0\d", "display-round-nb"))
         checks.run("display: mingling is over (en)", scenario("done", "en", "", r"Mingling is over – thank you", "display-done-en"))
+
+        def no_attendance():
+            counts = e2e.tid(d, "counts").text.replace("\n", " ")
+            assert counts == "6 joined", counts
+        checks.run("display: no on-site/remote counts when the event does not ask", no_attendance)
         checks.run("display: mingling is over (nb)", scenario("done", "nb", "", r"Minglingen er over – takk for nå", "display-done-nb"))
         checks.run("display: axe on the done state", lambda: run_axe(d))
         checks.run("display: long Norwegian titles fit (nb)", scenario("long", "nb", "Økt", r"Panel: Lokale .*", "display-long-nb"))
@@ -451,6 +464,7 @@ def run_checks(checks, server, room_url, axe, e2e):
                                                        "return i.complete && i.naturalWidth > 0"), what="the poster's QR code")
                 assert text(d, "poster-title") == ROOM["title"]
                 assert text(d, "poster-location") == "Room 2.14"
+                assert text(d, "poster-event") == "Hybrid Futures 2026", text(d, "poster-event")
                 assert text(d, "poster-link") == "mingle.example.org/r/workshop-a"
                 assert text(d, "poster-scan") == scan, text(d, "poster-scan")
                 assert text(d, "print") == print_label

@@ -13,16 +13,20 @@
 //    "link": "https://host/r/workshop-a",
 //    "phase": "lobby" | "session" | "mingling",
 //    "session": {"id": "…", "title": "…"} | null,           the session in this room now
-//    "nextMingling": {"session": "<title>", "startsAt": <ms>} | null,
+//    "nextMingling": {"session": "<session id>", "title": "<session title>", "startsAt": <ms> | null} | null,
 //    "round": <n> | null, "rounds": <m> | null,              during mingling
 //    "endsAt": <ms> | null,                                  end of the running round
 //    "nextRoundAt": <ms> | null,                             between rounds: start of the next
 //    "minglingDone": true | false,                           this room's mingling is over for the day
 //    "present": 37,                                          attendees in this room now
 //    "inBreakouts": 30,                                      of them, in a conversation now
-//    "byAttendance": {"onsite": 21, "remote": 16}}
+//    "byAttendance": {"onsite": 21, "remote": 16}}           {} when the event has no `attendance`
+//                                                            attribute: those counts are then hidden
 //
-// Messages of another type are ignored. Times are the server's; countdowns tick here every second
+// nextMingling without "title" is read as the first draft had it ("session" holding the title);
+// a null startsAt reads "Mingling starts soon". Other fields (startedAt, warningSeconds, …) are
+// ignored, as are messages of another type.
+// Times are the server's; countdowns tick here every second
 // against serverTime (offset = serverTime - local clock at arrival, refreshed by every message).
 // A dropped socket is reopened with exponential backoff (1 s doubling to 30 s, with jitter) and a
 // small "reconnecting" note shows until the next message arrives.
@@ -64,7 +68,7 @@ function describe(msg, now) {
   const nextRoundAt = num(msg.nextRoundAt);
   const next = msg.nextMingling && typeof msg.nextMingling === 'object' ? msg.nextMingling : null;
   const startsAt = next ? num(next.startsAt) : null;
-  const nextSession = next ? str(next.session) : '';
+  const nextSession = next ? (str(next.title) || str(next.session)) : '';
   const session = msg.session && typeof msg.session === 'object' ? str(msg.session.title) : '';
 
   if (msg.minglingDone === true) {
@@ -171,6 +175,9 @@ function receive(msg) {
   $('count-present-label').textContent = mingling ? t('countMingling') : t('countHere');
   $('count-onsite').textContent = String(count(attendance.onsite));
   $('count-remote').textContent = String(count(attendance.remote));
+  const hybrid = 'onsite' in attendance || 'remote' in attendance;
+  $('count-onsite').parentElement.hidden = !hybrid;
+  $('count-remote').parentElement.hidden = !hybrid;
   $('counts').hidden = false;
 
   render();

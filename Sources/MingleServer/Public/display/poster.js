@@ -2,6 +2,7 @@
 // /display/poster.html?room=<room-id>). It reads /r/<room-id>/poster.json:
 //
 //   {"room": {"id": "workshop-a", "title": "…", "location": "Room 2.14" | null},
+//    "event": "<event name>",            (optional: shown beside the Mingle mark)
 //    "link": "https://host/r/workshop-a"}
 //
 // and shows the title, the location, the room's QR code (/r/<room-id>/qr.svg), the short link and
@@ -43,6 +44,7 @@ async function start() {
   const link = typeof data.link === 'string' ? data.link : '';
   document.title = t('posterTitle', { room: title });
   setText($('poster-title'), title);
+  setText($('poster-event'), typeof data.event === 'string' ? data.event : '');
   setText($('poster-location'), typeof room.location === 'string' ? room.location : '');
   showLink($('poster-link'), link);
   $('poster-title').dataset.long = String(title.length > 40);
