@@ -8,6 +8,7 @@ Content-Security-Policy, read from SecurityHeaders.swift), plus what the server 
   /r/<room>/qr.svg           -> a QR code made by qr-render (Sources/QRCode)
   /r/<room>/poster.json      -> {"room": {...}, "link": "..."}
   /r/<room>/display/ws?...   -> WebSocket sending `display` messages (scenario from ?scenario=)
+The pages, the feed and poster.json answer 401 without `?key=` (as RoomAccess does); the QR code is public.
 Headless Chromium (Selenium) then checks each state of the display at 1920x1080 (English and
 Norwegian), live updates, the local countdown, reconnecting, the poster on screen and in print,
 and runs axe-core (WCAG 2.1 A + AA rules) on both pages. Screenshots: artifacts/display/.
@@ -117,7 +118,7 @@ class FakeServer:
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "no-referrer"
         headers["Cache-Control"] = "no-cache"
-        reason = {200: "OK", 404: "Not Found"}[status]
+        reason = {200: "OK", 401: "Unauthorized", 404: "Not Found"}[status]
         return Response(status, reason, headers, body)
 
     def file(self, path):
@@ -128,12 +129,15 @@ class FakeServer:
             return self.response(200, f.read(), TYPES.get(os.path.splitext(full)[1], "application/octet-stream"))
 
     def process_request(self, connection, request):
-        path, _, _query = request.path.partition("?")
+        path, _, query = request.path.partition("?")
         m = re.fullmatch(r"/r/([^/]+)(/.*)?", path)
         if m:
             room, rest = m.group(1), m.group(2) or ""
             if room != ROOM["id"]:
                 return self.response(404, b"no such room\n", "text/plain")
+            keyed = rest.rstrip("/") in ("/display", "/display/ws", "/poster", "/poster.json")
+            if keyed and not re.search(r"(^|&)key=[^&]+", query):
+                return self.response(401, b"This page needs the room's display key.\n", "text/plain")
             if rest == "/display/ws":
                 self.requests.append(request.path)
                 return None                                   # go on with the WebSocket handshake
@@ -440,7 +444,7 @@ def run_checks(checks, server, room_url, axe, e2e):
 
         def preview_path():
             base = room_url.rsplit("/r/", 1)[0]
-            d.get(f"{base}/display/index.html?room=workshop-a&scenario=session&lang=en")
+            d.get(f"{base}/display/index.html?room=workshop-a&key=s3cret&scenario=session&lang=en")
             e2e.wait(d, lambda d: text(d, "state-label") == "Session", what="the session state via ?room=")
             assert e2e.tid(d, "qr").get_attribute("src").endswith("/r/workshop-a/qr.svg")
         checks.run("display: also works as /display/index.html?room=<id>", preview_path)
@@ -458,7 +462,7 @@ def run_checks(checks, server, room_url, axe, e2e):
         def poster(lang, scan, print_label):
             def check():
                 e2e.set_viewport(d, 900, 1240)
-                d.get(f"{room_url}/poster?lang={lang}")
+                d.get(f"{room_url}/poster?key=s3cret&lang={lang}")
                 e2e.wait(d, lambda d: not e2e.tid(d, "print").get_attribute("disabled"), what="the poster to load")
                 e2e.wait(d, lambda d: d.execute_script("const i = document.querySelector('[data-testid=poster-qr]');"
                                                        "return i.complete && i.naturalWidth > 0"), what="the poster's QR code")
@@ -510,7 +514,7 @@ def main():
     room_url = f"{base}/r/{ROOM['id']}"
     if args.serve:
         print(f"display: {room_url}/display?key=preview&scenario=round   (lobby, session, between, done, drop, long)")
-        print(f"poster:  {room_url}/poster")
+        print(f"poster:  {room_url}/poster?key=preview")
         try:
             while True:
                 time.sleep(3600)

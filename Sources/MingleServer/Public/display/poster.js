@@ -5,7 +5,8 @@
 //    "event": "<event name>",            (optional: shown beside the Mingle mark)
 //    "link": "https://host/r/workshop-a"}
 //
-// and shows the title, the location, the room's QR code (/r/<room-id>/qr.svg), the short link and
+// (asked with this page's own query string, so the display key `?key=...` opens it as it opened
+// the page; an admin's cookie works too) and shows the title, the location, the room's QR code (/r/<room-id>/qr.svg), the short link and
 // one line inviting people to scan. Language: ?lang=nb|en, else the browser's (strings.js).
 
 import { t, loadStrings, roomFromLocation, shortLink, showLink, qrPath } from '/display/strings.js';
@@ -20,7 +21,7 @@ function setText(el, text) {
 }
 
 async function load() {
-  const res = await fetch(`/r/${encodeURIComponent(roomId)}/poster.json`, { cache: 'no-cache', credentials: 'same-origin' });
+  const res = await fetch(`/r/${encodeURIComponent(roomId)}/poster.json${location.search}`, { cache: 'no-cache', credentials: 'same-origin' });
   if (!res.ok) throw new Error(`poster.json: ${res.status}`);
   return res.json();
 }
