@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layering (who may import whom):
 //   HTTP1, WebSocket, Mingling  -> standard library only (WebSocket may use Deflate)
+//   QRCode -> standard library only (sans-IO QR encoder + SVG writer; `qr-render` is its test tool)
 //   Deflate -> CZlib; TLS -> COpenSSL; EventLoop -> Glibc + Synchronization
 //   MingleServer sees everything; `mingle` only parses arguments and runs it.
 let strict: [SwiftSetting] = [
@@ -44,6 +45,11 @@ let package = Package(
         // The pure mingling domain.
         .target(name: "Mingling", swiftSettings: strict),
 
+        // QR codes for room links (ISO/IEC 18004, byte mode) and their SVG rendering.
+        .target(name: "QRCode", swiftSettings: strict),
+        // Writes one QR code per input line as SVG + a 0/1 matrix, for scripts/qr-roundtrip.py.
+        .executableTarget(name: "qr-render", dependencies: ["QRCode"], swiftSettings: strict),
+
         // Composition root.
         .target(
             name: "MingleServer",
@@ -84,6 +90,7 @@ let package = Package(
         .testTarget(name: "TLSTests", dependencies: ["TLS", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "MinglingTests", dependencies: ["Mingling", "MingleTestSupport"], swiftSettings: strict),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(
             name: "MingleServerTests",
             dependencies: ["MingleServer", "MingleTestSupport", "HTTP1", "WebSocket", "TLS", "EventLoop", "Mingling"],
