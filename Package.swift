@@ -53,7 +53,7 @@ let package = Package(
         // Composition root.
         .target(
             name: "MingleServer",
-            dependencies: ["HTTP1", "WebSocket", "Deflate", "TLS", "EventLoop", "Mingling"],
+            dependencies: ["HTTP1", "WebSocket", "Deflate", "TLS", "EventLoop", "Mingling", "QRCode"],
             exclude: ["ClientProtocol/README.md"],
             resources: [.copy("Public")],
             swiftSettings: hotPath

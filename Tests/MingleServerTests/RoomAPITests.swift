@@ -78,6 +78,9 @@ import MingleTestSupport
         let link = try HTTPExchange.send(port: s.port, "GET", "/r/ws-a")
         #expect(link.status == 303 && link.header("Location") == "/?room=ws-a")
         #expect(try HTTPExchange.send(port: s.port, "GET", "/r/nope").status == 404)
+        let qr = try HTTPExchange.send(port: s.port, "GET", "/r/ws-a/qr.svg")
+        #expect(qr.status == 200 && qr.header("Content-Type") == "image/svg+xml" && qr.body.contains("<svg"))
+        #expect(qr.body.contains("/r/ws-a"), "the QR code's title names the room's link")
         let access = try F.get(s, "/api/rooms/ws-a/display").json
         let key = try #require(access["key"] as? String)
         #expect(access["display"] as? String == "/r/ws-a/display?key=\(key)")
@@ -105,5 +108,6 @@ import MingleTestSupport
         #expect((m["room"] as? [String: Any])?["location"] as? String == "Room 2.14")
         #expect((m["session"] as? [String: Any])?["title"] as? String == "Session in ws-a")
         #expect(!text.contains("Kari"), "no names on the room's screen")
+        #expect(text.components(separatedBy: "\"session\":").count == 2, "each key once")
     }
 }

@@ -47,23 +47,23 @@ enum ServerMessage {
 
     /// `phase`, `session`, `round`, `rounds`, `endsAt` and, by status, `startedAt` + `warningSeconds` or
     /// `nextRoundAt`.
-    static func phaseBody(_ w: inout JSONWriter, _ phase: Phase) {
+    static func phaseBody(_ w: inout JSONWriter, _ phase: Phase, session: Bool = true) {
         switch phase {
         case .lobby:
             w.field("phase", "lobby")
-            w.key("session"); w.null()
+            if session { w.key("session"); w.null() }
             w.key("round"); w.null()
             w.key("rounds"); w.null()
             w.key("endsAt"); w.null()
         case .session(let id):
             w.field("phase", "session")
-            w.field("session", id.rawValue)
+            if session { w.field("session", id.rawValue) }
             w.key("round"); w.null()
             w.key("rounds"); w.null()
             w.key("endsAt"); w.null()
         case .mingling(let m):
             w.field("phase", "mingling")
-            w.field("session", m.session.rawValue)
+            if session { w.field("session", m.session.rawValue) }
             w.field("round", m.round)
             w.field("rounds", m.plan.rounds)
             switch m.status {

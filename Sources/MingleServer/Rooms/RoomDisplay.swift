@@ -12,7 +12,7 @@ extension MinglingHub {
         w.key("room"); w.beginObject()
         w.field("id", plan.id.rawValue); w.field("title", plan.title); w.field("location", optional: plan.location)
         w.endObject()
-        ServerMessage.phaseBody(&w, summary.phase)
+        ServerMessage.phaseBody(&w, summary.phase, session: false)
         w.key("session")
         if let id = summary.currentSession, let session = plan.sessions.first(where: { $0.id == id }) {
             w.beginObject(); w.field("id", id.rawValue); w.field("title", session.title); w.endObject()
