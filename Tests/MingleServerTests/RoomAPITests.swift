@@ -108,6 +108,7 @@ import MingleTestSupport
         #expect((m["room"] as? [String: Any])?["location"] as? String == "Room 2.14")
         #expect((m["session"] as? [String: Any])?["title"] as? String == "Session in ws-a")
         #expect(!text.contains("Kari"), "no names on the room's screen")
-        #expect(text.components(separatedBy: "\"session\":").count == 2, "each key once")
+        #expect(text.components(separatedBy: "\"session\":{").count == 2 && text.components(separatedBy: "\"session\":\"").count == 2,
+                "the session once (and once in nextMingling)")
     }
 }
