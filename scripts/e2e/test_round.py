@@ -53,7 +53,8 @@ def run(notes):
                 assert groups[j] == g, f"attendee {i} sees group {sorted(g)} but {j} sees {sorted(groups[j])}"
         distinct = set(groups.values())
         status = server.status()
-        assert sorted(len(g) for g in distinct) == sorted(b["members"] for b in status["breakouts"]), (distinct, status["breakouts"])
+        breakouts = [b for room in status["rooms"] for b in room["breakouts"]]
+        assert sorted(len(g) for g in distinct) == sorted(b["members"] for b in breakouts), (distinct, breakouts)
         assert len(distinct) == 2 and all(len(g) == 2 for g in distinct), f"expected two pairs, got {distinct}"
 
         # The ARIA live region tells who the partner is.
