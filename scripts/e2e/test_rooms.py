@@ -261,6 +261,22 @@ def run(notes):
         left = dd.wait_for(lambda m: m["type"] == "partner_left", what="Seán told his partner left")
         assert left["attendee"] == ib and left["reason"] == "left", left
 
+        # Waiting for a partner in a room whose round runs, switching asks first too. Seán leaves the room,
+        # so A, arriving late in workshop A, waits alone (nobody to be grouped with) until A moves on.
+        dd.send({"type": "leave_room"})
+        dd.wait_for(lambda m: m["type"] == "room" and m["room"] is None, what="Seán in no room")
+        click(a, f"room-enter-{WS_A}")
+        wait(a, lambda d: my_room(d) == TITLES[WS_A], what="A in workshop A during its round")
+        wait(a, lambda d: tid(d, "lobby-detail").text == "We are finding someone for you. This takes a few seconds.",
+             what="A waiting for a partner")
+        click(a, f"room-enter-{PLENARY}")
+        wait(a, lambda d: dialog_open(d), what="switch dialog while waiting")
+        assert tid(a, "switch-warning").text == "A round is running in Workshop A: Citizen labs. If you move now, you leave this round.", \
+            tid(a, "switch-warning").text
+        shot(a, "rooms-switch-waiting-desktop")
+        click(a, "dialog-confirm")
+        wait(a, lambda d: my_room(d) == TITLES[PLENARY], what="A back in the plenary")
+
         # Leaving the room: A is in no room, the address loses ?room=, the list asks to pick.
         click(a, "leave-room")
         wait(a, lambda d: not tids(d, "my-room"), what="A out of the room")
