@@ -191,13 +191,14 @@ def write_event(path, round_seconds=30, rounds=2, warning_seconds=10, group_size
 
 
 class MingleServer:
-    """`mingle serve` over TLS on an ephemeral port with a fresh state directory and event file."""
+    """`mingle serve` over TLS on an ephemeral port with a fresh state directory and event file
+    (`write_event`'s, or the one `writer(path)` writes and returns)."""
 
-    def __init__(self, name, port=0, **event_args):
+    def __init__(self, name, port=0, writer=None, **event_args):
         self.name = name
         self.dir = tempfile.mkdtemp(prefix=f"mingle-e2e-{name}-")
         self.event_path = os.path.join(self.dir, "event.json")
-        self.event = write_event(self.event_path, **event_args)
+        self.event = writer(self.event_path) if writer else write_event(self.event_path, **event_args)
         os.makedirs(ARTIFACTS, exist_ok=True)
         self.binary = os.environ.get("MINGLE_BIN") or mingle_proc.build()
         self.starts = 0
@@ -277,9 +278,11 @@ class ProtocolClient:
         with self.cond:
             return [m for m in self.messages if m.get("type") == t]
 
-    def join(self, name, region, attendance="remote", email=None, organisation=None):
+    def join(self, name, region, attendance="remote", email=None, organisation=None, room=None):
         msg = {"type": "join", "name": name, "attributes": {"region": region, "attendance": attendance},
                "accessCode": ACCESS_CODE}
+        if room:
+            msg["room"] = room
         if organisation:
             msg["organisation"] = organisation
         if email:

@@ -29,12 +29,13 @@ def make_event(code=None):
                 {"id": "lombardia", "label": "Lombardia (Italy)"}, {"id": "dublin", "label": "Dublin Region (Ireland)"}]},
             {"id": "attendance", "label": "How you take part", "values": [
                 {"id": "onsite", "label": "On site in Brussels"}, {"id": "remote", "label": "Remote"}]}],
-        "sessions": [
+        # One room, as the server describes an event file without rooms.
+        "rooms": [{"id": "main", "title": "Improving co-creation in public services", "location": None, "sessions": [
             {"id": "welcome", "title": "Welcome: why co-create public services?", "start": t - 3600_000, "end": t + 120_000,
              "mingle": {"rounds": 3, "roundSeconds": 300, "groupSize": 2, "start": "automatic"}},
             {"id": "case-madrid", "title": "Case: citizen labs in the Comunidad de Madrid", "start": t + 900_000, "end": t + 3600_000,
              "mingle": {"rounds": 2, "roundSeconds": 480, "groupSize": 4, "start": "manual"}},
-            {"id": "closing", "title": "Closing and next steps", "start": t + 4500_000, "end": t + 6300_000}],
+            {"id": "closing", "title": "Closing and next steps", "start": t + 4500_000, "end": t + 6300_000}]}],
         "accessCodeRequired": code is not None, "iceServers": []}
 
 
@@ -56,8 +57,8 @@ class Mock:
 
     def phase(self):
         if self.ends_at:
-            return {"phase": "mingling", "session": "welcome", "round": self.round, "rounds": 3, "endsAt": self.ends_at, "joiningPaused": False}
-        return {"phase": "lobby", "session": None, "round": None, "rounds": None, "endsAt": None, "joiningPaused": False}
+            return {"room": "main", "phase": "mingling", "session": "welcome", "round": self.round, "rounds": 3, "endsAt": self.ends_at, "joiningPaused": False}
+        return {"room": "main", "phase": "lobby", "session": None, "round": None, "rounds": None, "endsAt": None, "joiningPaused": False}
 
     async def send(self, p, msg):
         ws = p.get("ws")
@@ -115,7 +116,7 @@ class Mock:
 
     def welcome(self, p):
         b = p.get("breakout")
-        return {"type": "welcome", "attendee": self.pub(p), "resumeToken": p["token"], "serverTime": now_ms(),
+        return {"type": "welcome", "attendee": self.pub(p), "resumeToken": p["token"], "serverTime": now_ms(), "room": "main",
                 "event": self.event, "phase": self.phase(), "breakout": self.breakout_msg(b) if b else None,
                 "contacts": p["contacts"], "stayInTouch": sorted(b for a, b in self.requests if a == p["id"]),
                 "privacy": {"retentionDays": 30, "ipLogging": "truncated"}}

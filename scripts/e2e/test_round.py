@@ -35,6 +35,9 @@ def run(notes):
         names_by_id[spare_id] = "Aoife Byrne"
         for d in drivers:
             wait(d, lambda d: tid(d, "presence-total").text == "4", what="presence total 4")
+            # One room (the event file has no rooms): no room list, no room bar, the address untouched.
+            assert not tids(d, "rooms") and not tids(d, "my-room") and "room=" not in d.current_url, "room chrome in a one-room event"
+            assert tid(d, "schedule").find_element(By.TAG_NAME, "h2").get_attribute("textContent") in ("Schedule", "Program")
         shot(a, "round-lobby-desktop")
         shot(c, "round-lobby-phone")
 
@@ -53,7 +56,8 @@ def run(notes):
                 assert groups[j] == g, f"attendee {i} sees group {sorted(g)} but {j} sees {sorted(groups[j])}"
         distinct = set(groups.values())
         status = server.status()
-        assert sorted(len(g) for g in distinct) == sorted(b["members"] for b in status["breakouts"]), (distinct, status["breakouts"])
+        breakouts = [b for room in status["rooms"] for b in room["breakouts"]]
+        assert sorted(len(g) for g in distinct) == sorted(b["members"] for b in breakouts), (distinct, breakouts)
         assert len(distinct) == 2 and all(len(g) == 2 for g in distinct), f"expected two pairs, got {distinct}"
 
         # The ARIA live region tells who the partner is.

@@ -1,5 +1,6 @@
 """Writes an event file for tests: one session that ends `starts_in` seconds from now, with
-automatic mingling right after it, plus a later manual session."""
+automatic mingling right after it, plus a later manual session. With `rooms` (built with `room`,
+`session` and `mingle` below) the event has those rooms instead of the top-level sessions."""
 import datetime
 import json
 
@@ -8,12 +9,38 @@ def iso(t):
     return t.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
+def mingle(rounds=2, round_seconds=60, start="manual", group_size=2, pair_by="region", policy="mix",
+           warning_seconds=10, late_join_seconds=5, prompts=("What brought you here?",)):
+    """A session's mingling plan (Config/README.md, `mingle`)."""
+    return {"rounds": rounds, "roundSeconds": round_seconds, "groupSize": group_size, "pairBy": pair_by,
+            "policy": policy, "prompts": list(prompts), "warningSeconds": warning_seconds, "start": start,
+            "lateJoinWindowSeconds": late_join_seconds}
+
+
+def session(id, title, starts_in, ends_in, mingle=None):
+    """A session from `starts_in` to `ends_in` seconds from now (negative: in the past)."""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    s = {"id": id, "title": title, "start": iso(now + datetime.timedelta(seconds=starts_in)),
+         "end": iso(now + datetime.timedelta(seconds=ends_in))}
+    if mingle is not None:
+        s["mingle"] = mingle
+    return s
+
+
+def room(id, title, sessions, location=None):
+    """One room of a multi-room event: its link is /r/<id>."""
+    r = {"id": id, "title": title, "sessions": list(sessions)}
+    if location is not None:
+        r["location"] = location
+    return r
+
+
 def write(path, starts_in=3, rounds=3, round_seconds=30, group_size=2, policy="mix", access_code=None,
-          regions=("viken", "innlandet", "madrid", "lombardia", "dublin")):
+          regions=("viken", "innlandet", "madrid", "lombardia", "dublin"), rooms=None, name="Test event"):
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     end = now + datetime.timedelta(seconds=starts_in)
     event = {
-        "event": {"id": "test-event", "name": "Test event", "timeZone": "Europe/Oslo"},
+        "event": {"id": "test-event", "name": name, "timeZone": "Europe/Oslo"},
         "attributes": [
             {"id": "region", "label": "Region", "required": True,
              "values": [{"id": r, "label": r.title()} for r in regions]},
@@ -34,6 +61,9 @@ def write(path, starts_in=3, rounds=3, round_seconds=30, group_size=2, policy="m
         "iceServers": [],
         "privacy": {"retentionDays": 30, "ipLogging": "truncated"},
     }
+    if rooms is not None:
+        del event["sessions"]
+        event["rooms"] = list(rooms)
     with open(path, "w") as f:
         json.dump(event, f, indent=2)
     return event

@@ -13,11 +13,16 @@ import { renderLobby, stopLobby } from './views/lobby.js';
 import { renderBreakout, leaveBreakoutView } from './views/breakout.js';
 import { renderConnections } from './views/connections.js';
 import { closeDialog } from './views/dialog.js';
+import { eventRooms, isMultiRoom, roomInfo, linkRoom, setLinkRoom } from './rooms.js';
 
 const SYNC_INTERVAL_MS = 30_000;
 let syncTimer = null;
 let currentView = null;
 let bannerTimer = null;
+/** The room asked for with `enter_room` (from the link or the list), until `room` or an error answers. */
+let pendingRoom = null;
+/** After the attendee's room changed: put focus on the new room's name (or the room list) once drawn. */
+let focusRoom = false;
 
 const conn = new Connection({
   url: Connection.defaultURL(),
@@ -56,8 +61,49 @@ function nameOf(id) {
   return memberById(id)?.name ?? '';
 }
 
+function roomTitle(id) {
+  return roomInfo(state.event ?? state.info?.event, id)?.title ?? id ?? '';
+}
+
+/** The address says the attendee's room (`?room=`), so a reload comes back to it. One room: left alone. */
+function syncLink() {
+  if (isMultiRoom(state.event)) setLinkRoom(state.room);
+}
+
+/** The room a `join` carries: the link's, when the event has it (or when the event is not known yet). */
+function roomForJoin() {
+  const id = linkRoom();
+  if (!id) return null;
+  const rooms = eventRooms(state.info?.event);
+  if (!rooms.length) return id;
+  return rooms.some((r) => r.id === id) ? id : null;
+}
+
+/**
+ * After `welcome`: a link to another room than the one the attendee is in (a resume from a room's
+ * QR code, say) moves them there. A room the event does not have is explained instead.
+ */
+function followLink() {
+  const wanted = linkRoom();
+  if (!wanted || wanted === state.room || !isMultiRoom(state.event)) { syncLink(); return; }
+  if (!roomInfo(state.event, wanted)) {
+    update({ roomError: wanted });
+    syncLink();
+    return;
+  }
+  pendingRoom = wanted;
+  if (!conn.send({ type: 'enter_room', room: wanted })) pendingRoom = null;
+}
+
+function announceRoomChange(from) {
+  const multi = isMultiRoom(state.event);
+  if (!multi) return;
+  if (state.room) announce(t('liveEnteredRoom', { room: roomTitle(state.room) }));
+  else announce(t('liveLeftRoom', { room: roomTitle(from) }));
+}
+
 function handle(msg) {
-  const before = { breakout: state.breakout?.id ?? null, joined: state.joined };
+  const before = { breakout: state.breakout?.id ?? null, joined: state.joined, room: state.room };
   if (msg.type === 'error') return handleError(msg);
   if (msg.type === 'sync') return syncReply(msg.clientTime, msg.serverTime);
   if (msg.type === 'signal') return mesh.handleSignal(msg);
@@ -71,7 +117,21 @@ function handle(msg) {
       // old ones (even if still up) are dropped here to match.
       if (before.joined) mesh.resetPeers();
       mesh.setRoom(state.me, state.breakout, state.event?.iceServers, goneSet());
-      if (!before.joined) announce(state.breakout ? t('liveBackInBreakout') : t('liveJoined', { event: state.event?.name ?? '' }));
+      if (!before.joined) announce(state.breakout ? t('liveBackInBreakout') : joinedText());
+      followLink();
+      break;
+    case 'room':
+      pendingRoom = null;
+      mesh.setRoom(state.me, null);
+      syncLink();
+      if (before.room !== state.room) {
+        closeDialog();
+        announceRoomChange(before.room);
+        focusRoom = true;
+      }
+      break;
+    case 'left_breakout':
+      if (!state.breakout) mesh.setRoom(state.me, null);
       break;
     case 'round_started':
       announce(t('liveRoundStarted', { round: msg.round, rounds: msg.rounds }));
@@ -109,11 +169,14 @@ function handle(msg) {
       mesh.restartPeer(msg.attendee);
       break;
     case 'contact': announce(t('liveContact', { name: msg.card?.name ?? '' })); break;
-    case 'announcement':
-      announce(msg.text);
+    case 'announcement': {
+      const room = msg.room && isMultiRoom(state.event) ? roomTitle(msg.room) : null;
+      const from = room ? t('announcementsFromRoom', { room }) : t('announcementsTitle');
+      announce(room ? `${from}: ${msg.text}` : msg.text);
       // Also on screen wherever the attendee is (the lobby keeps the list).
-      flash(`${t('announcementsTitle')}: ${msg.text}`, 15_000);
+      flash(`${from}: ${msg.text}`, 15_000);
       break;
+    }
     case 'removed':
       storeToken(null);
       mesh.setRoom(state.me ?? { id: -1 }, null);
@@ -122,8 +185,24 @@ function handle(msg) {
   }
 }
 
+function joinedText() {
+  const event = state.event?.name ?? '';
+  if (!isMultiRoom(state.event)) return t('liveJoined', { event });
+  return state.room ? t('liveJoinedRoom', { event, room: roomTitle(state.room) }) : t('liveJoinedNoRoom', { event });
+}
+
 function handleError(msg) {
   console.info('server refused', msg.request, msg.code, msg.message);
+  if (msg.code === 'unknown_room') {
+    // The link (or a stale list) named a room the event does not have: say so, drop it from the
+    // address, and let the attendee pick from the list (or join without it).
+    const asked = pendingRoom ?? linkRoom() ?? '';
+    pendingRoom = null;
+    setLinkRoom(state.room);
+    update({ roomError: asked });
+    if (msg.request !== 'join') { announce(t('roomUnknownTitle', { room: asked })); return; }
+  }
+  if (msg.request === 'enter_room') pendingRoom = null;
   if (msg.code === 'resume_invalid' || (msg.code === 'not_joined' && msg.request !== 'join')) {
     storeToken(null);
     update({ joined: false, joining: false, breakout: null, me: null });
@@ -163,12 +242,19 @@ function flash(text, ms = 6000) {
 
 const actions = {
   join: (message) => {
+    const room = roomForJoin();
+    if (room) message.room = room;
     update({ joining: true });
     if (!conn.send(message)) { update({ joining: false }); showServerError('not_connected'); }
   },
   chat: (text) => send({ type: 'chat', text }),
   toggleStay: (id) => send(state.stayInTouch.has(id) ? { type: 'withdraw_stay_in_touch', with: id } : { type: 'stay_in_touch', with: id }),
   leave: () => { if (send({ type: 'leave_breakout' })) leftLocally('liveYouLeft'); },
+  enterRoom: (id) => {
+    pendingRoom = id;
+    if (!send({ type: 'enter_room', room: id })) pendingRoom = null;
+  },
+  leaveRoom: () => send({ type: 'leave_room' }),
   report: (id, reason) => { if (send({ type: 'report', about: id, reason })) flash(t('reportSent')); },
   block: (id) => {
     const shared = state.breakout?.members.some((m) => m.id === id);
@@ -247,6 +333,14 @@ function render() {
   else if (next === 'connections') renderConnections(root, state);
   else renderLoading();
   if (focused && !root.contains(document.activeElement)) root.querySelector(`[data-testid="${focused}"]`)?.focus({ preventScroll: true });
+  if (focusRoom && next === 'lobby') {
+    focusRoom = false;
+    // A room change redraws the list the attendee just used; start them on the new room's name.
+    const active = document.activeElement;
+    if (!active || active === document.body || root.contains(active) || !active.isConnected) {
+      (root.querySelector('[data-testid="my-room-title"]') ?? root.querySelector('[data-testid="rooms-title"]'))?.focus({ preventScroll: true });
+    }
+  }
   if (next !== 'breakout') { leaveBreakoutView(); document.body.dataset.ending = 'false'; }
   if (next !== 'lobby') stopLobby();
   if (next !== currentView) {

@@ -16,6 +16,12 @@ export const state = {
   info: null,
   me: null,
   event: null,
+  /** The attendee's room id (`welcome`, then `room` messages); null in the event's lobby (in no room). */
+  room: null,
+  /** Every room's state from the last `rooms` message (see *room state* in the protocol README). */
+  rooms: [],
+  /** A room id the attendee asked for (link or list) that the event does not have. */
+  roomError: null,
   privacy: null,
   phase: { phase: 'lobby', session: null, round: null, rounds: null, endsAt: null, joiningPaused: false },
   presence: null,
@@ -92,8 +98,29 @@ function addContact(card) {
   state.contacts = state.contacts.filter((c) => c.attendee !== card.attendee).concat([card]);
 }
 
+/**
+ * Messages about one room (`phase`, `presence`, rounds) that name a room other than ours are stale:
+ * they were sent before we moved, or belong to a room we just left.
+ */
+function otherRoom(msg) {
+  return 'room' in msg && msg.room !== state.room;
+}
+
+/** Moved to another room (or out of any): nothing of the old room's phase, round or breakout stays. */
+function enterRoom(room) {
+  if (room === state.room) return;
+  state.room = room;
+  state.phase = { phase: 'lobby', session: null, round: null, rounds: null, endsAt: null, joiningPaused: state.phase.joiningPaused };
+  state.presence = null;
+  state.round = null;
+  state.waiting = null;
+  state.unplaced = false;
+  setBreakout(null);
+}
+
 /** Applies one server message. Returns nothing; side effects live in main.js. */
 export function receive(msg) {
+  if ((msg.type === 'phase' || msg.type === 'presence' || msg.type === 'round_started' || msg.type === 'round_ended') && otherRoom(msg)) return;
   switch (msg.type) {
     case 'hello':
       state.info = { event: msg.event ?? null, privacy: msg.privacy ?? null };
@@ -104,6 +131,8 @@ export function receive(msg) {
       state.joinError = null;
       state.me = msg.attendee;
       state.event = msg.event;
+      if ((msg.room ?? null) !== state.room) state.presence = null;
+      state.room = msg.room ?? null;
       state.privacy = msg.privacy ?? null;
       state.info = { event: msg.event, privacy: msg.privacy ?? null };
       if (msg.phase) state.phase = { ...state.phase, ...msg.phase };
@@ -129,6 +158,13 @@ export function receive(msg) {
     }
     case 'presence':
       state.presence = msg;
+      break;
+    case 'rooms':
+      state.rooms = Array.isArray(msg.rooms) ? msg.rooms : [];
+      break;
+    case 'room':
+      enterRoom(msg.room ?? null);
+      if (msg.room) state.roomError = null;
       break;
     case 'round_started':
       state.round = { session: msg.session, round: msg.round, rounds: msg.rounds, startedAt: msg.startedAt, endsAt: msg.endsAt, warningSeconds: msg.warningSeconds };
@@ -161,7 +197,7 @@ export function receive(msg) {
       break;
     case 'round_ended':
       if (state.round?.rounds && msg.round >= state.round.rounds && state.round.session) state.minglesDone.add(state.round.session);
-      state.summary = { round: msg.round, met: Array.isArray(msg.met) ? msg.met : [], rounds: state.round?.rounds ?? null };
+      state.summary = { round: msg.round, met: Array.isArray(msg.met) ? msg.met : [], rounds: state.round?.rounds ?? null, room: msg.room ?? state.room };
       state.round = null;
       state.waiting = null;
       state.unplaced = false;
@@ -179,6 +215,10 @@ export function receive(msg) {
     case 'breakout_closed':
       setBreakout(null);
       break;
+    case 'left_breakout':
+      // Also after `enter_room` from a breakout; the page may already have gone back by itself.
+      if (!state.breakout || state.breakout.id === msg.breakout) setBreakout(null);
+      break;
     case 'chat':
       if (state.breakout) {
         state.chat.push({ from: msg.from, name: msg.name, text: msg.text, at: msg.at });
@@ -195,7 +235,7 @@ export function receive(msg) {
       addContact(msg.card);
       break;
     case 'announcement':
-      state.announcements = [{ text: msg.text, at: msg.at, scope: msg.scope }, ...state.announcements].slice(0, MAX_ANNOUNCEMENTS);
+      state.announcements = [{ text: msg.text, at: msg.at, scope: msg.scope, room: msg.room ?? null }, ...state.announcements].slice(0, MAX_ANNOUNCEMENTS);
       break;
     case 'removed':
       state.removed = { reason: msg.reason };

@@ -9,6 +9,8 @@ import { Countdown } from '../countdown.js';
 import { others, hasContact } from '../store.js';
 import { attributeLabel, avatar } from './people.js';
 import { openDialog } from './dialog.js';
+import { isMultiRoom, roomInfo, roomSessions } from '../rooms.js';
+import { switchFromBreakout } from './rooms.js';
 
 const MAX_CHAT_CHARS = 1000;
 const MAX_REASON_CHARS = 500;
@@ -110,17 +112,22 @@ function build(root, state, actions, media) {
         h('p', { class: 'muted small', text: t('chatPrivacy') }),
         chatEmpty, chatLog, chatForm)),
     h('div', { class: 'breakout-footer' },
-      h('button', { type: 'button', class: 'btn btn-ghost', testid: 'leave-breakout', text: t('leaveBreakout'), on: { click: () => actions.leave() } })));
+      h('button', { type: 'button', class: 'btn btn-ghost', testid: 'leave-breakout', text: t('leaveBreakout'), on: { click: () => actions.leave() } }),
+      isMultiRoom(state.event)
+        ? h('button', { type: 'button', class: 'btn btn-ghost', testid: 'breakout-switch-room', text: t('roomSwitchEllipsis'), on: { click: () => switchFromBreakout(state, actions) } })
+        : null));
   return { countdown, warning, partnerViews, chatLog, chatEmpty, chatCount: 0, roundText, input };
 }
 
 function patch(state) {
   const b = state.breakout;
   const r = state.round;
-  view.roundText.textContent = r?.round ? t('roundOf', { round: r.round, rounds: r.rounds ?? '?' }) : t('breakoutEyebrow');
+  const roundText = r?.round ? t('roundOf', { round: r.round, rounds: r.rounds ?? '?' }) : t('breakoutEyebrow');
+  const room = isMultiRoom(state.event) ? roomInfo(state.event, state.room) : null;
+  view.roundText.textContent = room ? `${room.title} · ${roundText}` : roundText;
   const endsAt = b.endsAt ?? r?.endsAt;
   // After a reload only the end is known; the plan's round length gives the start (unless extended).
-  const roundSeconds = state.event?.sessions?.find((s) => s.id === (r?.session ?? state.phase.session))?.mingle?.roundSeconds;
+  const roundSeconds = roomSessions(state).find((s) => s.id === (r?.session ?? state.phase.session))?.mingle?.roundSeconds;
   const startedAt = r?.startedAt ?? (roundSeconds ? endsAt - roundSeconds * 1000 : null);
   view.countdown.set(endsAt, startedAt);
   view.warning.hidden = !state.endingSoon;

@@ -4,10 +4,11 @@
 
 import { h, replaceChildren } from '../dom.js';
 import { t } from '../i18n.js';
+import { isMultiRoom, linkRoom, roomInfo } from '../rooms.js';
 
 const LIMITS = { name: 60, organisation: 100, email: 254, link: 300, accessCode: 100 };
 
-let built = null; // { key, form, fields }
+let built = null; // { key, form, fields, roomSlot, roomSig }
 
 /** The access code from the join link: `#code=ABC` (not sent to the server's logs) or `?code=ABC`. */
 export function codeFromLink() {
@@ -163,11 +164,13 @@ export function renderJoin(root, state, { join, lang }) {
     built = { key, ...b };
     if (previous) restore(built.fields, previous);
     const event = info?.event;
+    built.roomSlot = h('div', { class: 'join-room-slot' });
     replaceChildren(root,
       h('div', { class: 'join-layout' },
         h('div', { class: 'join-intro' },
           h('p', { class: 'eyebrow', text: t('joinEyebrow') }),
           h('h1', { id: 'join-title', class: 'h1', text: event?.name ?? t('joinTitleFallback') }),
+          built.roomSlot,
           h('p', { class: 'lead', text: t('joinLead') }),
           h('ol', { class: 'steps' },
             h('li', { text: t('joinStep1') }),
@@ -175,8 +178,36 @@ export function renderJoin(root, state, { join, lang }) {
             h('li', { text: t('joinStep3') }))),
         h('div', { class: 'card join-card' }, built.form)));
   }
+  renderRoom(built, state);
   built.submit.disabled = state.joining || state.conn.state !== 'open';
   built.submit.textContent = state.joining ? t('joinSubmitting') : t('joinSubmit');
+}
+
+/**
+ * The room the link leads to, named before joining (title and location, as on the poster by the door);
+ * a link to a room the event does not have is explained: they join without it and pick one after.
+ * Events with one room say nothing about rooms.
+ */
+function renderRoom(b, state) {
+  const event = state.info?.event;
+  const id = linkRoom();
+  const room = roomInfo(event, id);
+  const unknown = state.roomError ?? (id && event && isMultiRoom(event) && !room ? id : null);
+  const sig = JSON.stringify([t('joinRoomEyebrow'), isMultiRoom(event) ? room : null, unknown]);
+  if (b.roomSig === sig) return;
+  b.roomSig = sig;
+  if (unknown) {
+    replaceChildren(b.roomSlot, h('div', { class: 'room-error', testid: 'join-room-unknown' },
+      h('p', { class: 'room-error-title', text: t('roomUnknownTitle', { room: String(unknown).slice(0, 64) }) }),
+      h('p', { text: t('joinRoomUnknownBody') })));
+  } else if (room && isMultiRoom(event)) {
+    replaceChildren(b.roomSlot, h('div', { class: 'join-room', testid: 'join-room' },
+      h('p', { class: 'join-room-eyebrow', text: t('joinRoomEyebrow') }),
+      h('p', { class: 'join-room-title', testid: 'join-room-title', text: room.title }),
+      room.location ? h('p', { class: 'join-room-location', testid: 'join-room-location', text: room.location }) : null));
+  } else {
+    b.roomSlot.replaceChildren();
+  }
 }
 
 function snapshot(fields) {

@@ -1,23 +1,43 @@
 // The lobby: where the event stands, when mingling starts, who is here, the schedule, the last
-// round's summary and the organisers' announcements.
+// round's summary and the organisers' announcements. In an event with several rooms, all of that is
+// about the attendee's room, shown on top with the list of rooms; in no room, the list comes first.
 
 import { h, replaceChildren, initials, toneClass } from '../dom.js';
 import { t, formatTime, formatDay } from '../i18n.js';
 import { serverNow } from '../clock.js';
 import { Countdown } from '../countdown.js';
 import { attributeLabel } from './people.js';
+import { isMultiRoom, roomInfo, roomSessions, roomState, nextMinglingOf } from '../rooms.js';
+import { roomsSection, myRoomBar, roomErrorNote, tickRoomClocks } from './rooms.js';
 
 const toMs = (v) => (typeof v === 'number' ? v : Date.parse(v));
 let countdown = null;
+let roomTicker = null;
 
 function currentSession(state) {
-  return state.event?.sessions?.find((s) => s.id === state.phase.session) ?? null;
+  return roomSessions(state).find((s) => s.id === state.phase.session) ?? null;
 }
 
-/** The next mingling the attendee can look forward to: {session, at (ms) or null for manual}. */
+/** The room's entry in the `rooms` message (the only one in a single-room event). */
+function myRoomEntry(state) {
+  return roomState(state, state.room) ?? (state.rooms.length === 1 ? state.rooms[0] : null);
+}
+
+/**
+ * The next mingling the attendee can look forward to: {session, at (ms) or null for manual}. The
+ * server's word (`rooms`) when there is one: it knows which sessions ended and which minglings ran;
+ * a start time already behind us reads as "when the host opens it" (the catch-up window passed).
+ */
 function nextMingle(state) {
   const now = serverNow();
-  for (const s of state.event?.sessions ?? []) {
+  const entry = myRoomEntry(state);
+  if (entry && entry.phase === state.phase.phase) {
+    const next = nextMinglingOf(entry);
+    if (!next) return null;
+    const session = roomSessions(state).find((s) => s.id === next.sessionId) ?? { id: next.sessionId, title: next.title };
+    return { session, at: next.at && next.at > now ? next.at : null };
+  }
+  for (const s of roomSessions(state)) {
     if (!s.mingle || state.minglesDone.has(s.id)) continue;
     const end = toMs(s.end);
     if (s.id === state.phase.session || end > now) {
@@ -90,7 +110,8 @@ function stayButton(state, person, actions) {
 function summaryBlock(state, actions) {
   const s = state.summary;
   if (!s) return null;
-  const more = s.rounds && s.round < s.rounds;
+  // After moving to another room, that room's next round is not this one's.
+  const more = s.rounds && s.round < s.rounds && (!s.room || s.room === state.room);
   return h('div', { class: 'card summary', testid: 'round-summary' },
     h('h2', { class: 'h3', text: t('summaryTitle', { round: s.round }) }),
     s.met.length
@@ -103,7 +124,11 @@ function summaryBlock(state, actions) {
 }
 
 function presenceBlock(state) {
-  const pr = state.presence;
+  const entry = myRoomEntry(state);
+  // Presence comes when the room's numbers change; until then the room list's count stands in.
+  const pr = state.presence ?? (entry && typeof entry.present === 'number'
+    ? { total: entry.present, byAttribute: {}, inBreakouts: entry.inBreakouts, waiting: entry.waiting } : null);
+  const multi = isMultiRoom(state.event);
   const attr = state.event?.attributes?.[0];
   const counts = pr && attr ? pr.byAttribute?.[attr.id] ?? {} : {};
   const max = Math.max(1, ...Object.values(counts));
@@ -117,13 +142,13 @@ function presenceBlock(state) {
   return h('div', { class: 'card' },
     h('h2', { class: 'h3', text: t('presenceTitle') }),
     h('p', { class: 'big-number', testid: 'presence-total', text: pr ? String(pr.total) : '–' }),
-    h('p', { class: 'muted', text: pr ? t('presencePeople', { count: pr.total }) : t('presenceUnknown') }),
+    h('p', { class: 'muted', text: pr ? t(multi ? 'presencePeopleRoom' : 'presencePeople', { count: pr.total }) : t('presenceUnknown') }),
     pr && (pr.inBreakouts || pr.waiting) ? h('p', { class: 'muted small', text: t('presenceBreakdown', { inBreakouts: pr.inBreakouts ?? 0, waiting: pr.waiting ?? 0 }) }) : null,
     list.length ? h('ul', { class: 'presence', attrs: { 'aria-label': attr.label } }, list) : null);
 }
 
 function scheduleBlock(state) {
-  const sessions = state.event?.sessions ?? [];
+  const sessions = roomSessions(state);
   if (!sessions.length) return null;
   const now = serverNow();
   let lastDay = null;
@@ -145,24 +170,59 @@ function scheduleBlock(state) {
         h('span', { class: 'schedule-title', text: s.title }),
         mingle ? h('span', { class: 'schedule-mingle', text: mingle }) : null)));
   }
-  return h('div', { class: 'card' }, h('h2', { class: 'h3', text: t('scheduleTitle') }), h('ol', { class: 'schedule' }, items));
+  const room = isMultiRoom(state.event) ? roomInfo(state.event, state.room) : null;
+  return h('div', { class: 'card', testid: 'schedule' },
+    h('h2', { class: 'h3', text: room ? t('scheduleTitleRoom', { room: room.title }) : t('scheduleTitle') }),
+    h('ol', { class: 'schedule' }, items));
 }
 
 function announcementsBlock(state) {
   if (!state.announcements.length) return null;
   return h('div', { class: 'card announcements', testid: 'announcements' },
     h('h2', { class: 'h3', text: t('announcementsTitle') }),
-    h('ul', {}, state.announcements.map((a) => h('li', {},
-      h('time', { class: 'muted small', text: formatTime(a.at) }), ' ', h('span', { text: a.text })))));
+    h('ul', {}, state.announcements.map((a) => {
+      const room = a.room && isMultiRoom(state.event) ? roomInfo(state.event, a.room) : null;
+      return h('li', {},
+        h('time', { class: 'muted small', text: formatTime(a.at) }), ' ',
+        room ? h('span', { class: 'announcement-room', text: room.title }) : null, room ? ' ' : null,
+        h('span', { text: a.text }));
+    })));
+}
+
+/** In no room (several rooms, joined without a room link): the lobby asks them to pick one. */
+function pickRoomBlock() {
+  countdown?.stop();
+  countdown = null;
+  return h('div', { class: 'card hero', attrs: { 'data-phase': 'none' } },
+    h('p', { class: 'eyebrow', text: t('lobbyEyebrow') }),
+    h('h1', { id: 'lobby-title', class: 'h1', testid: 'lobby-status', text: t('lobbyPickRoom') }),
+    h('p', { class: 'lead', testid: 'lobby-detail', text: t('lobbyPickRoomDetail') }));
 }
 
 export function renderLobby(root, state, actions) {
-  replaceChildren(root,
-    h('div', { class: 'lobby-grid' },
-      h('div', { class: 'lobby-main' }, statusBlock(state), summaryBlock(state, actions), announcementsBlock(state), scheduleBlock(state)),
-      h('aside', { class: 'lobby-side' }, presenceBlock(state))));
+  if (!isMultiRoom(state.event)) {
+    replaceChildren(root,
+      h('div', { class: 'lobby-grid' },
+        h('div', { class: 'lobby-main' }, statusBlock(state), summaryBlock(state, actions), announcementsBlock(state), scheduleBlock(state)),
+        h('aside', { class: 'lobby-side' }, presenceBlock(state))));
+  } else if (!state.room) {
+    replaceChildren(root,
+      h('div', { class: 'lobby-grid is-single' },
+        h('div', { class: 'lobby-main' }, roomErrorNote(state), pickRoomBlock(), roomsSection(state, actions, { prominent: true }),
+          summaryBlock(state, actions), announcementsBlock(state))));
+  } else {
+    replaceChildren(root,
+      h('div', { class: 'lobby-grid' },
+        h('div', { class: 'lobby-main' }, myRoomBar(state, actions), roomErrorNote(state), statusBlock(state), summaryBlock(state, actions),
+          announcementsBlock(state), scheduleBlock(state)),
+        h('aside', { class: 'lobby-side' }, presenceBlock(state), roomsSection(state, actions))));
+  }
+  clearInterval(roomTicker);
+  roomTicker = root.querySelector('[data-count-to]') ? setInterval(() => tickRoomClocks(root), 1000) : null;
 }
 
 export function stopLobby() {
   countdown?.stop();
+  clearInterval(roomTicker);
+  roomTicker = null;
 }
