@@ -25,15 +25,24 @@ extension MinglingHub {
                 }
             }
         }
+        if !roomsWanted.isEmpty {
+            let bytes = lastRooms.isEmpty ? roomsMessage(now: now) : lastRooms
+            for id in roomsWanted where engine.attendee(id)?.breakout == nil { send(id, bytes, droppable: true) }
+            roomsWanted = []
+        }
         flushOutgoing()
     }
 
     private func phasesChanged() -> Bool { engine.rooms.map(\.phase) != lastRoomPhases }
 
+    static func presence(_ summary: RoomSummary) -> [UInt8] {
+        ServerMessage.presence(room: summary.room.id, total: summary.present, byAttribute: summary.byAttribute,
+                               inBreakouts: summary.inBreakouts, waiting: summary.waiting)
+    }
+
     private func sendPresence(_ summary: RoomSummary) {
         let id = summary.room.id
-        let bytes = ServerMessage.presence(room: id, total: summary.present, byAttribute: summary.byAttribute,
-                                           inBreakouts: summary.inBreakouts, waiting: summary.waiting)
+        let bytes = Self.presence(summary)
         guard bytes != lastPresence[id] else { return }
         lastPresence[id] = bytes
         for member in engine.room(id)?.members ?? [] { send(member, bytes, droppable: true) }

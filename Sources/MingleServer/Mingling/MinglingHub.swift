@@ -59,6 +59,9 @@ final class MinglingHub {
     var lastRooms: [UInt8] = []
     var lastRoomsSentAt: Timestamp?
     var lastRoomPhases: [Phase] = []
+    /// Attendees back in a room's lobby since the last room list: they get the list at the next tick even if it
+    /// did not change (they could not see it while in their breakout).
+    var roomsWanted: Set<AttendeeID> = []
     var greeting: Greeting?
     /// The admin dashboard's last 15 minutes (MinglingHub+Dashboard.swift).
     var dashboard = DashboardHistory()
@@ -202,6 +205,13 @@ final class MinglingHub {
             switch notice.message {
             case .roomEntered(let room):
                 for id in recipients { if let link = links[id] { enqueue(link, .room(room)) } }
+                // Who is in the room now: the newcomer should not wait for the next change to see it.
+                if let room, let plan = engine.plan.room(room) {
+                    let presence = Self.presence(RoomSummary(plan, engine))
+                    for id in recipients { send(id, presence, droppable: true) }
+                }
+            case .roundEnded, .leftBreakout, .breakoutClosed:
+                roomsWanted.formUnion(recipients)
             case .removed, .erased:
                 let (code, reason): (UInt16, String) = notice.message == .erased
                     ? (4003, "your data was deleted") : (4001, "removed by the organisers")

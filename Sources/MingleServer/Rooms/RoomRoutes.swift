@@ -20,10 +20,16 @@ enum RoomRoutes {
         router.addPrefix("/r/", deferred: { [unowned router] head, _, connection, reply in
             guard head.method == "GET" || head.method == "HEAD" else { return .now(.onlyGet(head) { .status(405) }) }
             let parts = head.path.dropFirst(3).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            guard let first = parts.first, !first.isEmpty, hub.greeting.roomIDs.contains(RoomID(first)) else {
+            guard let first = parts.first, !first.isEmpty, ObjectReader.isIdentifier(first) else {
                 return .now(.text("There is no such room at this event.\n", status: 404))
             }
             let room = RoomID(first)
+            guard hub.greeting.roomIDs.contains(room) else {
+                // The page explains an unknown room and offers the event's rooms (a room added later by a
+                // reload of the event file works from the same link).
+                return .now(parts.count == 1 || parts == [first, ""] ? AdminRoutes.redirect("/?room=\(first)")
+                                                                     : .text("There is no such room at this event.\n", status: 404))
+            }
             switch Array(parts.dropFirst()) {
             case [], [""]:
                 return .now(AdminRoutes.redirect("/?room=\(room.rawValue)"))

@@ -40,10 +40,16 @@ struct RoomSummary {
                 nextMingling = (s, mingle.start == .automatic ? s.end : nil)
             }
         case .lobby:
-            if let s = room.sessions.first(where: { $0.mingle != nil && !engine.hasEnded($0.id) }) {
+            // The room's last session that ended, if its mingling has not run, can still be started by an
+            // organiser (startsAt nil); otherwise the next session with mingling, at its end when automatic.
+            let lastEnded = room.sessions.lastIndex { engine.hasEnded($0.id) }
+            if let position = lastEnded, room.sessions[position].mingle != nil,
+               !engine.hasMingled(room.sessions[position].id) {
+                nextMingling = (room.sessions[position], nil)
+            } else if let s = room.sessions.first(where: { $0.mingle != nil && !engine.hasEnded($0.id) }) {
                 nextMingling = (s, s.mingle?.start == .automatic ? s.end : nil)
             }
-            isDone = !room.sessions.isEmpty && room.sessions.allSatisfy { engine.hasEnded($0.id) }
+            isDone = !room.sessions.isEmpty && nextMingling == nil && room.sessions.allSatisfy { engine.hasEnded($0.id) }
         }
     }
 
