@@ -64,25 +64,31 @@ public final class Connection {
         self.lastWriteProgress = now
     }
 
-    /// The handler driving this connection (nil once closed).
-    public var handlerObject: (any ConnectionHandler)? { handler }
-
     public var isOpen: Bool { state == .open }
     public var queuedOutboundBytes: Int { outbound.count - outboundStart }
+
+    /// What writing `byteCount` more bytes would do now: the one place the outbound limits
+    /// (`ConnectionLimits`) are judged. A write larger than the hard limit still goes through
+    /// when nothing is queued, so one big message is never refused on its own.
+    public func admission(ofBytes byteCount: Int) -> WriteOutcome {
+        guard state == .open else { return .refused }
+        let queued = queuedOutboundBytes
+        if queued > 0 && queued + byteCount > loop.limits.hardOutboundBytes { return .refused }
+        return queued + byteCount > loop.limits.softOutboundBytes ? .queuedOverSoftLimit : .queued
+    }
 
     /// Queues bytes for sending. See `WriteOutcome`.
     @discardableResult
     public func write(_ bytes: UnsafeRawBufferPointer) -> WriteOutcome {
-        guard state == .open else { return .refused }
-        let queued = queuedOutboundBytes
-        if queued + bytes.count > loop.limits.hardOutboundBytes && queued > 0 { return .refused }
+        let outcome = admission(ofBytes: bytes.count)
+        guard outcome != .refused else { return .refused }
         if outboundStart > 0 && outboundStart == outbound.count {
             outbound.removeAll(keepingCapacity: true)
             outboundStart = 0
         }
         outbound.append(contentsOf: bytes)
         markPendingFlush()
-        return queued + bytes.count > loop.limits.softOutboundBytes ? .queuedOverSoftLimit : .queued
+        return outcome
     }
 
     @discardableResult

@@ -16,8 +16,6 @@ public final class EventLoop {
     public var makeHandler: ((Connection) -> any ConnectionHandler)?
     /// Bytes written (best effort) to a connection refused because the loop is full.
     public var overloadReply: [UInt8] = []
-    /// Whatever the application keeps per loop (reached from jobs posted to the loop).
-    public var userContext: AnyObject?
     /// Accepted connections above this many on this loop are refused at once.
     public var maxConnections: Int
 
@@ -55,9 +53,6 @@ public final class EventLoop {
         for l in listeners { Glibc.close(l.fd) }
         readBuffer.deallocate()
     }
-
-    /// A Sendable handle other threads use to post jobs to this loop.
-    public var handle: LoopHandle { LoopHandle(index: index, inbox: inbox) }
 
     /// Number of open connections on this loop.
     public var connectionCount: Int { connections.count }

@@ -202,3 +202,15 @@ final class MutexBox<T: Sendable>: Sendable {
         }
     }
 }
+
+@Suite struct DeliveryTests {
+    @Test func aReplyToAConnectionThatHasClosedIsCountedAndLogged() throws {
+        let s = try TestServer()
+        defer { s.stop() }
+        let gone = ConnectionID(rawValue: 12_345)
+        DeferredReply(loop: 0, handle: s.server.group.handles[0], connection: gone).send(.text("late\n", status: 200))
+        s.server.barrier()
+        #expect(s.server.stats.deliveriesMissed.load(ordering: .relaxed) == 1)
+        #expect(s.logLines.all.contains { $0.contains("delivery_to_closed_connection") && $0.contains("\(gone)") })
+    }
+}

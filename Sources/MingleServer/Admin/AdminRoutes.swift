@@ -43,7 +43,7 @@ enum AdminRoutes {
             return .later
         })
         guard let hub, let auth else { return }
-        router.addWebSocket(AdminFeedEndpoint.path, AdminFeedEndpoint(settings: settings, auth: auth, hub: hub, stats: stats))
+        router.adminFeed = AdminFeedEndpoint(settings: settings, auth: auth, hub: hub, stats: stats)
         router.add("/admin") { [unowned router] head, _, connection in
             .onlyGet(head) {
                 let remote = ClientAddress.of(head, connection: connection, settings: settings)

@@ -55,7 +55,7 @@ extension ServerConnection {
                 guard let pending = exchange.request else { continue }
                 exchange.request = nil
                 requestsServed += 1
-                let reply = DeferredReply(loop: connection.loop.index, handle: shared.loopHandle, connection: connection.id)
+                let reply = deferredReply
                 switch shared.router.respond(to: pending.head, body: pending.body, connection: connection, reply: reply) {
                 case .now(let response):
                     if !finish(pending.head, response, connection, now) { return }

@@ -5,10 +5,18 @@ import WebSocket
 protocol WebSocketSender: AnyObject {
     func sendText(_ bytes: UnsafeRawBufferPointer)
     func sendBinary(_ bytes: UnsafeRawBufferPointer)
+    /// A frame for an admin feed socket (skipped when its output queue is already long).
+    func sendAdminFrame(_ text: [UInt8])
     func closeWebSocket(code: UInt16, reason: String)
+    /// How another thread reaches this socket later (it hops to the socket's loop).
+    var deferredReply: DeferredReply { get }
 }
 
 extension ServerConnection: WebSocketSender {
+    var deferredReply: DeferredReply {
+        DeferredReply(loop: shared.loopHandle.index, handle: shared.loopHandle, connection: connectionID)
+    }
+
     func handleWebSocketEvent(_ event: WebSocketEvent, _ session: any WebSocketEndpointSession, _ connection: Connection) {
         switch event {
         case .text(let bytes):

@@ -15,6 +15,8 @@ import WebSocket
 final class ServerConnection: ConnectionHandler {
     let shared: LoopContext
     weak var connection: Connection?
+    /// The connection's id, kept after it closes (jobs from other threads address it by id).
+    private(set) var connectionID = ConnectionID(rawValue: 0)
     var tls: TLSSession?
     var tlsHandshakeDone = false
     var phase: Phase
@@ -62,6 +64,8 @@ final class ServerConnection: ConnectionHandler {
 
     func connectionOpened(_ connection: Connection, now: ContinuousClock.Instant) {
         self.connection = connection
+        connectionID = connection.id
+        shared.opened(self, id: connection.id)
         connection.deadline = now + shared.settings.handshakeTimeout
         shared.stats.connectionOpened()
         logAccepted(connection)
@@ -238,6 +242,7 @@ final class ServerConnection: ConnectionHandler {
             session.closed(code: 1006, reason: "", connection: connection)
         }
         phase = .closed
+        shared.closed(connection.id)
         shared.stats.connectionClosed()
         logClosed(connection, error: error)
     }

@@ -11,8 +11,8 @@ import Synchronization
 /// the first of a batch: waking the writer for every event cost a context switch per event (three
 /// per connection; a quarter of the server's CPU in the ws handshake benchmark).
 final class ConnectionLog: Sendable {
-    private let group: LoopGroup
-    private let handle: LoopHandle
+    private let group: LoopGroup<ConnectionLogWriter>
+    private let handle: LoopHandle<ConnectionLogWriter>
     private let pending = Locked<[ConnectionLogEvent]>([])
     let path: String
     let eventsQueued = Atomic<Int>(0)
@@ -27,15 +27,15 @@ final class ConnectionLog: Sendable {
         let box = Locked<ConnectionLogFile?>(file)
         var config = LoopGroupConfiguration()
         config.loops = 1
-        group = try LoopGroup(configuration: config) { loop in
+        group = try LoopGroup(configuration: config) { loop, _ in
             let file = box.withLock { f -> ConnectionLogFile? in
                 let taken = f
                 f = nil
                 return taken
             }
-            guard let file else { return }
-            loop.userContext = ConnectionLogWriter(file: file, privacy: AddressPrivacy(mode: privacy.ipLogging),
-                                                   loop: loop, wallClock: wallClock)
+            guard let file else { preconditionFailure("the connection log has one writer loop") }
+            return ConnectionLogWriter(file: file, privacy: AddressPrivacy(mode: privacy.ipLogging),
+                                       loop: loop, wallClock: wallClock)
         }
         handle = group.handles[0]
     }
@@ -48,31 +48,30 @@ final class ConnectionLog: Sendable {
         }
         guard startsBatch else { return }
         let pending = self.pending
-        handle.execute { loop in
+        handle.execute { loop, writer in
             // Weak: a timer still pending when `close()` stops the loop stays in its table; a strong
-            // capture would keep the loop alive through its own timer (found by LeakSanitizer).
-            _ = loop.schedule(at: .now + ConnectionLog.handOffDelay) { [weak loop] in
-                guard let loop else { return }
-                Self.writePending(pending, on: loop)
+            // capture would keep the writer (and its loop) alive through its own timer (found by
+            // LeakSanitizer).
+            _ = loop.schedule(at: .now + ConnectionLog.handOffDelay) { [weak writer] in
+                guard let writer else { return }
+                Self.writePending(pending, to: writer)
             }
         }
     }
 
     /// On the writer thread: writes the events waiting in `pending`, in the order recorded.
-    private static func writePending(_ pending: Locked<[ConnectionLogEvent]>, on loop: EventLoop) {
+    private static func writePending(_ pending: Locked<[ConnectionLogEvent]>, to writer: ConnectionLogWriter) {
         let events = pending.withLock { list -> [ConnectionLogEvent] in
             let taken = list
             list = []
             return taken
         }
-        guard let writer = loop.userContext as? ConnectionLogWriter else { return }
         for event in events { writer.write(event) }
     }
 
     /// New privacy settings (event file reloaded).
     func update(privacy: Privacy) {
-        handle.execute { loop in
-            guard let writer = loop.userContext as? ConnectionLogWriter else { return }
+        handle.execute { _, writer in
             writer.privacy.mode = privacy.ipLogging
             writer.file.retentionDays = privacy.retentionDays
         }
@@ -81,10 +80,9 @@ final class ConnectionLog: Sendable {
     /// Flushes, closes the file and stops the writer thread. Call after the connection loops stopped.
     func close() {
         let pending = self.pending
-        group.executeOnAll { loop in
-            Self.writePending(pending, on: loop)
-            (loop.userContext as? ConnectionLogWriter)?.file.close()
-            loop.userContext = nil
+        group.executeOnAll { loop, writer in
+            Self.writePending(pending, to: writer)
+            writer.file.close()
             loop.stop()
         }
         group.join()

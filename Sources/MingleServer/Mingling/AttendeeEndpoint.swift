@@ -133,21 +133,17 @@ struct TokenBucket {
 
 /// A Sendable way to reach the hub from any thread.
 struct HubHandle: Sendable {
-    let loop: LoopHandle
+    let loop: LoopHandle<MinglingHub>
     /// The `hello` every attendee socket gets first; kept current by the hub.
     let greeting: Greeting
 
     func submit(_ input: HubInput) {
-        loop.execute { loop in
-            (loop.userContext as? MinglingHub)?.receive(input)
-        }
+        loop.execute { _, hub in hub.receive(input) }
     }
 
     /// Runs `body` on the hub's thread (for read-only snapshots).
     func withHub(_ body: @escaping @Sendable (MinglingHub) -> Void) {
-        loop.execute { loop in
-            if let hub = loop.userContext as? MinglingHub { body(hub) }
-        }
+        loop.execute { _, hub in body(hub) }
     }
 }
 

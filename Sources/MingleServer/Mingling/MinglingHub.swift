@@ -40,7 +40,7 @@ final class MinglingHub {
     let tokens: ResumeTokens
     let log: Log
     let connectionLoopsBox: LoopHandlesBox
-    lazy var connectionLoops: [LoopHandle] = connectionLoopsBox.all
+    lazy var connectionLoops: [LoopHandle<LoopContext>] = connectionLoopsBox.all
     unowned let loop: EventLoop
     let wallClock: @Sendable () -> Timestamp
 
@@ -213,9 +213,9 @@ final class MinglingHub {
         let batches = outgoing
         outgoing = [:]
         for (index, items) in batches {
-            connectionLoops[index].execute { loop in
+            connectionLoops[index].execute { _, context in
                 for (id, delivery) in items {
-                    (loop.connection(id)?.handlerObject as? ServerConnection)?.deliver(delivery)
+                    context.withConnection(id, for: "hub delivery") { $0.deliver(delivery) }
                 }
             }
         }
