@@ -56,7 +56,7 @@ final class AdminFeedEndpoint: WebSocketEndpoint {
         hub.withHub { hub in
             let text = Array(hub.dashboardHelloJSON(stats: stats).utf8)
             reply.handle.execute { _, context in
-                context.withConnection(reply.connection, for: "admin hello") { $0.sendAdminFrame(text) }
+                context.withConnection(reply.connection, for: "admin hello") { $0.sendText(text, droppable: true) }
             }
         }
         if !ticking {
@@ -88,7 +88,7 @@ final class AdminFeedEndpoint: WebSocketEndpoint {
                 s.socket?.closeWebSocket(code: 1008, reason: "admin session ended")
                 continue
             }
-            s.socket?.sendAdminFrame(text)
+            s.socket?.sendText(text, droppable: true)
         }
     }
 }
@@ -107,13 +107,4 @@ final class AdminFeedSession: WebSocketEndpointSession {
     func received(text: UnsafeRawBufferPointer, from socket: any WebSocketSender) {}
     func received(binary: UnsafeRawBufferPointer, from socket: any WebSocketSender) {}
     func closed(code: UInt16, reason: String, connection: Connection) { endpoint?.remove(self) }
-}
-
-extension ServerConnection {
-    /// A frame for an admin feed socket (skipped when its output queue is already long).
-    func sendAdminFrame(_ text: [UInt8]) {
-        guard case .websocket = phase, let connection,
-              connection.queuedOutboundBytes <= shared.settings.outboundSoftLimitBytes else { return }
-        text.withUnsafeBytes { sendText($0) }
-    }
 }
