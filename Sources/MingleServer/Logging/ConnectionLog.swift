@@ -19,7 +19,9 @@ final class ConnectionLog: Sendable {
     static let flushInterval: Duration = .milliseconds(250)
     static let handOffDelay: Duration = .milliseconds(50)
 
-    init(path: String, maxFileBytes: Int, privacy: Privacy, wallClock: @escaping @Sendable () -> Timestamp) throws {
+    /// `reportFailure` hears every write, rotation and fsync failure (on the writer thread).
+    init(path: String, maxFileBytes: Int, privacy: Privacy, wallClock: @escaping @Sendable () -> Timestamp,
+         reportFailure: @escaping @Sendable (FileError) -> Void) throws {
         self.path = path
         // Open on this thread so a bad path is a start error, then hand the file to the writer.
         let file = try ConnectionLogFile(path: path, maxFileBytes: maxFileBytes, retentionDays: privacy.retentionDays,
@@ -35,7 +37,7 @@ final class ConnectionLog: Sendable {
             }
             guard let file else { preconditionFailure("the connection log has one writer loop") }
             return ConnectionLogWriter(file: file, privacy: AddressPrivacy(mode: privacy.ipLogging),
-                                       loop: loop, wallClock: wallClock)
+                                       loop: loop, wallClock: wallClock, reportFailure: reportFailure)
         }
         handle = group.handles[0]
     }
@@ -82,7 +84,7 @@ final class ConnectionLog: Sendable {
         let pending = self.pending
         group.executeOnAll { loop, writer in
             Self.writePending(pending, to: writer)
-            writer.file.close()
+            writer.attempt { () throws(FileError) in try writer.file.close() }
             loop.stop()
         }
         group.join()
@@ -95,23 +97,37 @@ final class ConnectionLogWriter {
     var privacy: AddressPrivacy
     unowned let loop: EventLoop
     let wallClock: @Sendable () -> Timestamp
+    let reportFailure: @Sendable (FileError) -> Void
     private var flushScheduled = false
     private var lastPrune: Timestamp
+    /// Failures reported so far (each one is also handed to `reportFailure`).
+    private(set) var failures = 0
 
-    init(file: ConnectionLogFile, privacy: AddressPrivacy, loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {
+    init(file: ConnectionLogFile, privacy: AddressPrivacy, loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp,
+         reportFailure: @escaping @Sendable (FileError) -> Void) {
         self.file = file
         self.privacy = privacy
         self.loop = loop
         self.wallClock = wallClock
+        self.reportFailure = reportFailure
         self.lastPrune = wallClock()
+    }
+
+    /// Runs a file operation; its failure is counted and reported, and the writer carries on.
+    func attempt(_ body: () throws(FileError) -> Void) {
+        do { try body() } catch {
+            failures += 1
+            reportFailure(error)
+        }
     }
 
     func write(_ event: ConnectionLogEvent) {
         let now = wallClock()
-        file.append(event.jsonLine(privacy: &privacy), now: now)
+        let line = event.jsonLine(privacy: &privacy)
+        attempt { () throws(FileError) in try file.append(line, now: now) }
         if now.millisecondsSinceEpoch - lastPrune.millisecondsSinceEpoch > 3_600_000 {
             lastPrune = now
-            file.prune(now: now)
+            attempt { () throws(FileError) in try file.prune(now: now) }
         }
         guard !flushScheduled else { return }
         flushScheduled = true
@@ -119,7 +135,7 @@ final class ConnectionLogWriter {
         _ = loop.schedule(at: .now + ConnectionLog.flushInterval) { [weak self] in
             guard let self else { return }
             self.flushScheduled = false
-            self.file.flush()
+            self.attempt { () throws(FileError) in try self.file.flush() }
         }
     }
 }

@@ -175,8 +175,8 @@ final class MinglingHub {
     /// Sends what the input produced, arms the engine's next deadline, and schedules an fsync.
     func afterInput(now: Timestamp) {
         flushOutgoing()
-        if let due = journal.syncIfDue(now: .now) {
-            loop.schedule(at: due) { [unowned self] in self.journal.syncIfDue(now: .now) }
+        if let due = syncJournalIfDue() {
+            loop.schedule(at: due) { [unowned self] in self.syncJournalIfDue() }
         }
         let next = engine.nextDeadline
         if next != scheduledDeadline {

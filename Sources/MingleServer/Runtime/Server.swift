@@ -102,7 +102,7 @@ public final class Server: Sendable {
         }
         self.hub = hub
         let setupFailures = SetupFailures()
-        let connectionLog = try Self.openConnectionLog(settings, privacy: privacy)
+        let connectionLog = try Self.openConnectionLog(settings, privacy: privacy, log: log)
         self.connectionLog = connectionLog
         do {
             group = try LoopGroup(configuration: config) { [hub, adminAuth] loop, handle in
@@ -252,8 +252,11 @@ public final class Server: Sendable {
         }
         group.join()
         if let hubGroup {
+            let log = self.log
             hubGroup.executeOnAll { loop, hub in
-                hub.journal.close()
+                do { try hub.journal.close() } catch {
+                    log.error("journal_close_failed", ["reason": "\(error)", "note": "the last events may not be on disk"])
+                }
                 loop.stop()
             }
             hubGroup.join()
@@ -264,11 +267,13 @@ public final class Server: Sendable {
 }
 
 extension Server {
-    static func openConnectionLog(_ settings: ServerSettings, privacy: Privacy) throws(StartError) -> ConnectionLog? {
+    static func openConnectionLog(_ settings: ServerSettings, privacy: Privacy, log: Log) throws(StartError) -> ConnectionLog? {
         guard let path = settings.resolvedConnectionLogPath else { return nil }
         do {
             return try ConnectionLog(path: path, maxFileBytes: settings.connectionLogMaxFileBytes, privacy: privacy,
-                                     wallClock: WallClock.now)
+                                     wallClock: WallClock.now) { failure in
+                log.error("connection_log_write_failed", ["reason": "\(failure)", "note": "that batch of lines is lost"])
+            }
         } catch {
             throw StartError(description: "cannot open the connection log \(path): \(error)")
         }
