@@ -14,12 +14,12 @@ import Testing
     }
 
     @Test func timeFormats() {
-        #expect(ISOTime.format(Self.t0.adding(milliseconds: 42)) == "2026-11-30T10:00:00.042Z")
-        #expect(ISOTime.compact(Self.t0) == "20261130T100000Z")
-        #expect(ConnectionLogFile.parseCompact("20261130T100000Z") == Self.t0)
-        #expect(ISOTime.format(Timestamp(secondsSinceEpoch: 951_782_400)) == "2000-02-29T00:00:00.000Z")
-        #expect(ConnectionLogFile.parseCompact("20000229T000000Z") == Timestamp(secondsSinceEpoch: 951_782_400))
-        #expect(ConnectionLogFile.parseCompact("2026-11-30") == nil)
+        #expect(UTCTime.format(Self.t0.adding(milliseconds: 42)) == "2026-11-30T10:00:00.042Z")
+        #expect(UTCTime.compact(Self.t0) == "20261130T100000Z")
+        #expect(UTCTime.parseCompact("20261130T100000Z") == Self.t0)
+        #expect(UTCTime.format(Timestamp(secondsSinceEpoch: 951_782_400)) == "2000-02-29T00:00:00.000Z")
+        #expect(UTCTime.parseCompact("20000229T000000Z") == Timestamp(secondsSinceEpoch: 951_782_400))
+        #expect(UTCTime.parseCompact("2026-11-30") == nil)
     }
 
     /// The digit-by-digit formatter against Foundation's, over random instants 1900...2200.
@@ -32,7 +32,7 @@ import Testing
             let ms = Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &random)
             let t = Timestamp(secondsSinceEpoch: 0).adding(milliseconds: ms)
             let date = Date(timeIntervalSince1970: Double(ms) / 1000)
-            #expect(ISOTime.format(t) == reference.string(from: date), "at \(ms) ms")
+            #expect(UTCTime.format(t) == reference.string(from: date), "at \(ms) ms")
         }
     }
 

@@ -27,10 +27,10 @@ final class ConnectionLogFile {
         self.path = path
         self.maxFileBytes = maxFileBytes
         self.retentionDays = retentionDays
-        self.fileDay = ISOTime.day(now)
+        self.fileDay = UTCTime.day(now)
         if let existing = try Files.status(path) {
             let modified = Timestamp(secondsSinceEpoch: existing.modifiedSecondsSinceEpoch)
-            if ISOTime.day(modified) < fileDay, existing.sizeBytes > 0 { try Files.rename(path, to: rotatedPath(at: modified)) }
+            if UTCTime.day(modified) < fileDay, existing.sizeBytes > 0 { try Files.rename(path, to: rotatedPath(at: modified)) }
         }
         try openFile()
         try prune(now: now)
@@ -40,7 +40,7 @@ final class ConnectionLogFile {
 
     /// Queues a line; it reaches the file on `flush` (or when the buffer passes 64 KiB).
     func append(_ line: String, now: Timestamp) throws(FileError) {
-        if ISOTime.day(now) != fileDay || (fileBytes + pending.count > 0 && fileBytes + pending.count + line.utf8.count + 1 > maxFileBytes) {
+        if UTCTime.day(now) != fileDay || (fileBytes + pending.count > 0 && fileBytes + pending.count + line.utf8.count + 1 > maxFileBytes) {
             try rotate(now: now)
         }
         pending += line.utf8
@@ -65,7 +65,7 @@ final class ConnectionLogFile {
         file = nil
         let onDisk = try Files.status(path)?.sizeBytes ?? 0
         if fileBytes > 0 || onDisk > 0 { try Files.rename(path, to: rotatedPath(at: now)) }
-        fileDay = ISOTime.day(now)
+        fileDay = UTCTime.day(now)
         rotations += 1
         try openFile()
         try prune(now: now)
@@ -89,7 +89,7 @@ final class ConnectionLogFile {
         return names.compactMap { name -> (String, Timestamp)? in
             guard name.hasPrefix(stem + "-"), name.hasSuffix(suffix) else { return nil }
             let stamp = name.dropFirst(stem.count + 1).dropLast(suffix.count).prefix(16)
-            guard let t = Self.parseCompact(String(stamp)) else { return nil }
+            guard let t = UTCTime.parseCompact(String(stamp)) else { return nil }
             return (name, t)
         }.sorted { $0.1 < $1.1 }
     }
@@ -123,11 +123,11 @@ final class ConnectionLogFile {
     private var stem: String { String(fileName.dropLast(suffix.count)) }
 
     private func rotatedPath(at t: Timestamp) -> String {
-        var candidate = directory + "/" + stem + "-" + ISOTime.compact(t) + suffix
+        var candidate = directory + "/" + stem + "-" + UTCTime.compact(t) + suffix
         var n = 1
         while Files.exists(candidate) {
             n += 1
-            candidate = directory + "/" + stem + "-" + ISOTime.compact(t) + "-\(n)" + suffix
+            candidate = directory + "/" + stem + "-" + UTCTime.compact(t) + "-\(n)" + suffix
         }
         return candidate
     }
@@ -136,22 +136,5 @@ final class ConnectionLogFile {
         let opened = try AppendFile(path: path, permissions: 0o640)
         file = opened
         fileBytes = try opened.size()
-    }
-
-    /// "20261130T091502Z" -> the time it names.
-    static func parseCompact(_ s: String) -> Timestamp? {
-        let b = Array(s.utf8)
-        guard b.count == 16, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "Z") else { return nil }
-        func num(_ r: Range<Int>) -> Int? { Int(String(decoding: b[r], as: UTF8.self)) }
-        guard let y = num(0..<4), let m = num(4..<6), let d = num(6..<8), let hh = num(9..<11), let mm = num(11..<13),
-              let ss = num(13..<15), (1...12).contains(m), (1...31).contains(d) else { return nil }
-        // Days from civil (Howard Hinnant's algorithm).
-        let yy = m <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return Timestamp(secondsSinceEpoch: Int64(days) * 86_400 + Int64(hh * 3600 + mm * 60 + ss))
     }
 }
