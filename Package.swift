@@ -9,13 +9,6 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-// The hot-path modules in release builds: dynamic exclusivity checks cost about a third of the
-// instructions per echoed message (callgrind, see README "Benchmarks"). Debug builds and every
-// test keep them, so a violation still traps where it is tested.
-let hotPath: [SwiftSetting] = strict + [
-    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "Mingle",
     platforms: [.macOS(.v15)],
@@ -33,13 +26,13 @@ let package = Package(
         .target(name: "CSystemShims"),
 
         // Sans-IO protocol layers.
-        .target(name: "HTTP1", swiftSettings: hotPath),
+        .target(name: "HTTP1", swiftSettings: strict),
         .target(name: "Deflate", dependencies: ["CZlib"], swiftSettings: strict),
-        .target(name: "WebSocket", dependencies: ["Deflate"], swiftSettings: hotPath),
-        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: hotPath),
+        .target(name: "WebSocket", dependencies: ["Deflate"], swiftSettings: strict),
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: strict),
 
         // The only layer that makes socket syscalls.
-        .target(name: "EventLoop", dependencies: ["CSystemShims"], swiftSettings: hotPath),
+        .target(name: "EventLoop", dependencies: ["CSystemShims"], swiftSettings: strict),
 
         // The pure mingling domain.
         .target(name: "Mingling", swiftSettings: strict),
@@ -50,7 +43,7 @@ let package = Package(
             dependencies: ["HTTP1", "WebSocket", "Deflate", "TLS", "EventLoop", "Mingling"],
             exclude: ["ClientProtocol/README.md"],
             resources: [.copy("Public")],
-            swiftSettings: hotPath
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "mingle",

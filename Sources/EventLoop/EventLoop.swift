@@ -22,14 +22,15 @@ public final class EventLoop {
     let epoll: Epoll
     let inbox: Inbox
     var listeners: [(fd: Int32, tag: String, port: UInt16, paused: Bool)] = []
-    var connections: [UInt64: Connection] = [:]
-    var pendingFlush: [Connection] = []
-    var timers = TimerHeap()
+    // Loop-thread state touched on every event; unchecked for the reason given in Connection.swift.
+    @exclusivity(unchecked) var connections: [UInt64: Connection] = [:]
+    @exclusivity(unchecked) var pendingFlush: [Connection] = []
+    @exclusivity(unchecked) var timers = TimerHeap()
     var tasks: [UInt64: () -> Void] = [:]
     var nextID: UInt64 = 1
-    var running = true
+    @exclusivity(unchecked) var running = true
     /// Loop passes so far (an idle loop makes none; tests check it does not spin).
-    public internal(set) var passes: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var passes: UInt64 = 0
     var stopWhenIdleDeadline: ContinuousClock.Instant?
     let readBuffer: UnsafeMutableRawBufferPointer
 

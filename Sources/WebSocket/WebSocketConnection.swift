@@ -33,7 +33,7 @@ public final class WebSocketConnection {
     public var state: State { phase }
     /// Internal storage for `state`: not visible outside the module, so whole-module optimisation
     /// can drop its dynamic exclusivity checks.
-    var phase: State = .open
+    @exclusivity(unchecked) var phase: State = .open
 
     /// The parser lives behind a pointer owned by this object: as a stored property every access
     /// from the hot loop paid a dynamic exclusivity check (measured: 40% of a 32-byte echo), and
@@ -41,14 +41,18 @@ public final class WebSocketConnection {
     /// touches it, and nothing runs inside `receive` but the parser, so accesses never overlap.
     let readerStorage: UnsafeMutablePointer<FrameReader>
     /// A message's bytes were returned by the last `receive`: its buffer is reused by the next.
-    var messageHandedOut = false
-    var deflater: Deflater?
+    @exclusivity(unchecked) var messageHandedOut = false
+    @exclusivity(unchecked) var deflater: Deflater?
 
+    // Exclusivity: `phase`, the timers and the reader's bookkeeping are read and written on every
+    // message in short accesses that never call out (nothing here calls back); their dynamic
+    // checks showed in the echo profile (callgrind, README "Benchmarks"), so they alone are
+    // `@exclusivity(unchecked)`.
     // Timers.
-    var lastReceivedAt: ContinuousClock.Instant
-    var pongDeadline: ContinuousClock.Instant?
-    var closeDeadline: ContinuousClock.Instant?
-    var sentCloseCode: UInt16?
+    @exclusivity(unchecked) var lastReceivedAt: ContinuousClock.Instant
+    @exclusivity(unchecked) var pongDeadline: ContinuousClock.Instant?
+    @exclusivity(unchecked) var closeDeadline: ContinuousClock.Instant?
+    @exclusivity(unchecked) var sentCloseCode: UInt16?
 
     public init(config: WebSocketServerConfig, acceptance: HandshakeAcceptance, now: ContinuousClock.Instant) {
         self.config = config
