@@ -1,10 +1,28 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layering (who may import whom):
-//   HTTP1, WebSocket, Mingling  -> standard library only (WebSocket may use Deflate)
-//   Deflate -> CZlib; TLS -> COpenSSL; EventLoop -> Glibc + Synchronization
-//   MingleServer sees everything; `mingle` only parses arguments and runs it.
+// Layering (checked by scripts/check-layering): each module's Swift files import only these.
+//   HTTP1: -                                      # sans-IO, the standard library only
+//   WebSocket: Deflate                            # sans-IO
+//   Mingling: -                                   # the pure domain
+//   Deflate: CZlib
+//   TLS: COpenSSL, Glibc, Darwin                  # OpenSSL through memory BIOs; no sockets
+//   EventLoop: CSystemShims, Glibc, Darwin        # the only module that makes socket and file syscalls
+//   MingleServer: EventLoop, HTTP1, WebSocket, Deflate, TLS, Mingling, CSystemShims, Foundation, Glibc, Dispatch, Synchronization
+//   mingle: MingleServer, ArgumentParser, Foundation
+//   BenchClient: EventLoop, Deflate, COpenSSL, Glibc
+//   mingle-bench: BenchClient, EventLoop, Mingling, ArgumentParser, Foundation, Glibc
+//   MingleTestSupport: EventLoop, TLS, COpenSSL, Mingling, Glibc, Foundation
+//   FuzzFrames: WebSocket
+//   FuzzHTTP: HTTP1
+//   FuzzExtensions: WebSocket
+//   FuzzInflate: Deflate
+//   FuzzUTF8: WebSocket
+//   FuzzClientMessage: MingleServer
+//
+// Syscalls outside EventLoop are refused by the same script except the few it lists with their
+// reasons (the development certificate's atomic write, the log line to stderr, signal handling).
+// `mingle` only parses arguments and runs MingleServer.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
