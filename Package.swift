@@ -2,13 +2,14 @@
 import PackageDescription
 
 // Layering (checked by scripts/check-layering): each module's Swift files import only these.
-//   HTTP1: -                                      # sans-IO, the standard library only
-//   WebSocket: Deflate                            # sans-IO
+//   ByteText: -                                   # ASCII classes, lists, percent-decoding: pure, shared
+//   HTTP1: ByteText                               # sans-IO: the standard library and ByteText only
+//   WebSocket: Deflate, ByteText                  # sans-IO
 //   Mingling: -                                   # the pure domain
 //   Deflate: CZlib
 //   TLS: COpenSSL, Glibc, Darwin                  # OpenSSL through memory BIOs; no sockets
 //   EventLoop: CSystemShims, Glibc, Darwin        # the only module that makes socket and file syscalls
-//   MingleServer: EventLoop, HTTP1, WebSocket, Deflate, TLS, Mingling, CSystemShims, Foundation, Glibc, Dispatch, Synchronization
+//   MingleServer: ByteText, EventLoop, HTTP1, WebSocket, Deflate, TLS, Mingling, CSystemShims, Foundation, Glibc, Dispatch, Synchronization
 //   mingle: MingleServer, ArgumentParser, Foundation
 //   BenchClient: EventLoop, Deflate, COpenSSL, Glibc
 //   mingle-bench: BenchClient, EventLoop, Mingling, ArgumentParser, Foundation, Glibc
@@ -43,10 +44,11 @@ let package = Package(
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "CSystemShims"),
 
-        // Sans-IO protocol layers.
-        .target(name: "HTTP1", swiftSettings: strict),
+        // Sans-IO protocol layers, and the byte helpers they share.
+        .target(name: "ByteText", swiftSettings: strict),
+        .target(name: "HTTP1", dependencies: ["ByteText"], swiftSettings: strict),
         .target(name: "Deflate", dependencies: ["CZlib"], swiftSettings: strict),
-        .target(name: "WebSocket", dependencies: ["Deflate"], swiftSettings: strict),
+        .target(name: "WebSocket", dependencies: ["Deflate", "ByteText"], swiftSettings: strict),
         .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: strict),
 
         // The only layer that makes socket syscalls.
@@ -58,7 +60,7 @@ let package = Package(
         // Composition root.
         .target(
             name: "MingleServer",
-            dependencies: ["HTTP1", "WebSocket", "Deflate", "TLS", "EventLoop", "Mingling"],
+            dependencies: ["ByteText", "HTTP1", "WebSocket", "Deflate", "TLS", "EventLoop", "Mingling"],
             exclude: ["ClientProtocol/README.md"],
             resources: [.copy("Public")],
             swiftSettings: strict
@@ -89,7 +91,8 @@ let package = Package(
         .target(name: "MingleTestSupport", dependencies: ["EventLoop", "TLS", "COpenSSL", "Mingling"], swiftSettings: strict),
 
         .testTarget(name: "BenchClientTests", dependencies: ["BenchClient"], swiftSettings: strict),
-        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "MingleTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ByteTextTests", dependencies: ["ByteText"], swiftSettings: strict),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "ByteText", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "DeflateTests", dependencies: ["Deflate", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "Deflate", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "MingleTestSupport"], swiftSettings: strict),
