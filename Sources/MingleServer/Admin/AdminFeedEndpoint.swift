@@ -85,7 +85,7 @@ final class AdminFeedEndpoint: WebSocketEndpoint {
         for s in sessions.values {
             if let cookie = s.cookie, !auth.verifySession(cookie, nowSeconds: now) {
                 // OWASP: a socket outlives its session by at most the revalidation interval.
-                s.socket?.closeWebSocket(code: 1008, reason: "admin session ended")
+                s.socket?.closeWebSocket(code: .policyViolation, reason: "admin session ended")
                 continue
             }
             s.socket?.sendText(text, droppable: true)

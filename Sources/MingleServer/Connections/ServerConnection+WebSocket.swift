@@ -9,7 +9,7 @@ protocol WebSocketSender: AnyObject {
     /// (see `ServerConnection.sendText(_:droppable:)`). Returns whether it was queued.
     @discardableResult
     func sendText(_ text: [UInt8], droppable: Bool) -> Bool
-    func closeWebSocket(code: UInt16, reason: String)
+    func closeWebSocket(code: CloseCode, reason: String)
     /// How another thread reaches this socket later (it hops to the socket's loop).
     var deferredReply: DeferredReply { get }
 }
@@ -76,10 +76,10 @@ extension ServerConnection: WebSocketSender {
         writeFrames(ws) { _ = ws.send(binary: bytes, output: &$0) }
     }
 
-    func closeWebSocket(code: UInt16, reason: String) {
+    func closeWebSocket(code: CloseCode, reason: String) {
         guard let ws = openWebSocket else { return }
-        noteClosing(by: "server", code: Int(code), reason: reason)
-        writeFrames(ws) { ws.close(code: code, reason: reason, now: .now, output: &$0) }
+        noteClosing(by: "server", code: Int(code.rawValue), reason: reason)
+        writeFrames(ws) { ws.close(code: code.rawValue, reason: reason, now: .now, output: &$0) }
     }
 
     /// Outside a callback: encrypt (if TLS) and queue now. The loop still writes all queued
@@ -95,7 +95,7 @@ extension ServerConnection {
     func goAway(_ connection: Connection) {
         switch phase {
         case .websocket:
-            closeWebSocket(code: 1001, reason: "server shutting down")
+            closeWebSocket(code: .goingAway, reason: "server shutting down")
         case .http, .closed:
             closeTransport(connection)
         }
@@ -113,7 +113,7 @@ extension ServerConnection {
         switch connection.admission(ofBytes: text.count) {
         case .refused:
             shared.stats.slowConsumerClosed()
-            closeWebSocket(code: 1008, reason: "slow consumer")
+            closeWebSocket(code: .policyViolation, reason: "slow consumer")
             return false
         case .queuedOverSoftLimit where droppable:
             return false

@@ -72,7 +72,7 @@ final class AttendeeSession: WebSocketEndpointSession {
         guard limiter.take(now: .now) else {
             refusedInARow += 1
             if refusedInARow > 200 {
-                socket.closeWebSocket(code: 1008, reason: "message flood")
+                socket.closeWebSocket(code: .policyViolation, reason: "message flood")
                 return
             }
             reply(socket, ServerMessage.error(ProtocolError(code: "rate_limited", message: "too many messages; slow down", request: nil)))

@@ -22,7 +22,7 @@ extension MinglingHub {
                 presenceDirty = true
                 if let link = links[id] {
                     enqueue(link, .text(JSONWriter.message("removed") { $0.field("reason", reason) }, droppable: false))
-                    enqueue(link, .close(code: 4001, reason: "removed by the organisers"))
+                    enqueue(link, .close(code: .removedByOrganisers, reason: "removed by the organisers"))
                     links[id] = nil
                     attendeeByLink[link] = nil
                 }

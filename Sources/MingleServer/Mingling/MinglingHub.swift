@@ -3,6 +3,7 @@ import Glibc
 #endif
 import EventLoop
 import Mingling
+import WebSocket
 
 /// Where an attendee's socket lives: which loop, which connection.
 struct AttendeeLink: Hashable, Sendable {
@@ -27,7 +28,7 @@ enum Delivery: Sendable {
     case text([UInt8], droppable: Bool)
     /// From now on the connection speaks for this attendee.
     case bind(AttendeeID)
-    case close(code: UInt16, reason: String)
+    case close(code: CloseCode, reason: String)
 }
 
 /// The single owner of the mingling engine. It runs on its own loop thread: connection loops
