@@ -106,31 +106,6 @@ final class AttendeeSession: WebSocketEndpointSession {
     }
 }
 
-/// A token bucket: `ratePerSecond` sustained, `burst` at once.
-struct TokenBucket {
-    let ratePerSecond: Double
-    let burst: Double
-    var tokens: Double
-    var last: ContinuousClock.Instant
-
-    init(ratePerSecond: Double, burst: Double, now: ContinuousClock.Instant) {
-        self.ratePerSecond = ratePerSecond
-        self.burst = burst
-        self.tokens = burst
-        self.last = now
-    }
-
-    mutating func take(now: ContinuousClock.Instant) -> Bool {
-        let elapsed = now - last
-        last = now
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        tokens = min(burst, tokens + seconds * ratePerSecond)
-        guard tokens >= 1 else { return false }
-        tokens -= 1
-        return true
-    }
-}
-
 /// A Sendable way to reach the hub from any thread.
 struct HubHandle: Sendable {
     let loop: LoopHandle<MinglingHub>
