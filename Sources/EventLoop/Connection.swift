@@ -18,8 +18,8 @@ public final class Connection {
 
     // Exclusivity: the mutable state below belongs to the loop thread and is only touched in short
     // accesses that never call out (a handler is read, then called). Their dynamic exclusivity
-    // checks cost about a quarter of an echoed message's instructions (callgrind, README
-    // "Benchmarks"), so they are off for these properties only (`@exclusivity(unchecked)`), not
+    // checks cost about a quarter of an echoed message's instructions (callgrind,
+    // docs/benchmarks.md "Exclusivity checks"), so they are off for these properties only (`@exclusivity(unchecked)`), not
     // for the module: everything else, the handlers included, is still checked.
     @exclusivity(unchecked) var fd: Int32
     @exclusivity(unchecked) var handler: (any ConnectionHandler)?

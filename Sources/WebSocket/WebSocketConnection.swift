@@ -46,7 +46,7 @@ public final class WebSocketConnection {
 
     // Exclusivity: `phase`, the timers and the reader's bookkeeping are read and written on every
     // message in short accesses that never call out (nothing here calls back); their dynamic
-    // checks showed in the echo profile (callgrind, README "Benchmarks"), so they alone are
+    // checks showed in the echo profile (callgrind, docs/benchmarks.md), so they alone are
     // `@exclusivity(unchecked)`.
     // Timers.
     @exclusivity(unchecked) var lastReceivedAt: ContinuousClock.Instant
