@@ -4,31 +4,29 @@ import Testing
 @Suite struct TokenBucketTests {
     let t0 = ContinuousClock.now
 
+    /// Takes `attempts` tokens at `now`; returns how many were granted.
+    private func take(_ attempts: Int, from bucket: inout TokenBucket, at now: ContinuousClock.Instant) -> Int {
+        var granted = 0
+        for _ in 0..<attempts where bucket.take(now: now) { granted += 1 }
+        return granted
+    }
+
     @Test func aFullBucketAllowsTheBurstThenNothing() {
         var bucket = TokenBucket(ratePerSecond: 20, burst: 40, now: t0)
-        var granted = 0
-        for _ in 0..<40 where bucket.take(now: t0) { granted += 1 }
+        let granted = take(41, from: &bucket, at: t0)
         #expect(granted == 40)
-        let granted1 = bucket.take(now: t0)
-        #expect(!granted1)
     }
 
     @Test func tokensComeBackAtTheRateAndNeverPastTheBurst() {
         var bucket = TokenBucket(ratePerSecond: 20, burst: 40, now: t0)
-        for _ in 0..<40 { _ = bucket.take(now: t0) }
-        let granted2 = bucket.take(now: t0 + .milliseconds(49))
-        #expect(!granted2, "under one token after 49 ms")
-        let granted3 = bucket.take(now: t0 + .milliseconds(50))
-        #expect(granted3, "one token every 50 ms")
-        let granted4 = bucket.take(now: t0 + .milliseconds(50))
-        #expect(!granted4)
+        _ = take(40, from: &bucket, at: t0)
+        let after49 = take(1, from: &bucket, at: t0 + .milliseconds(49))
+        let after50 = take(2, from: &bucket, at: t0 + .milliseconds(50))
+        #expect(after49 == 0, "under one token after 49 ms")
+        #expect(after50 == 1, "one token every 50 ms")
         // A long silence refills to the burst, not beyond.
-        let later = t0 + .seconds(3600)
-        var granted = 0
-        for _ in 0..<40 where bucket.take(now: later) { granted += 1 }
-        #expect(granted == 40)
-        let granted5 = bucket.take(now: later)
-        #expect(!granted5)
+        let afterAnHour = take(41, from: &bucket, at: t0 + .seconds(3600))
+        #expect(afterAnHour == 40)
     }
 
     @Test func aSteadySenderAtTheRateIsNeverRefused() {
@@ -40,13 +38,10 @@ import Testing
 
     @Test func aClockThatSeemsToGoBackAddsNothing() {
         var bucket = TokenBucket(ratePerSecond: 1, burst: 1, now: t0 + .seconds(10))
-        let granted6 = bucket.take(now: t0 + .seconds(10))
-        #expect(granted6)
-        let granted7 = bucket.take(now: t0)
-        #expect(!granted7, "earlier than the last take")
-        let granted8 = bucket.take(now: t0 + .milliseconds(10_500))
-        #expect(!granted8)
-        let granted9 = bucket.take(now: t0 + .seconds(11))
-        #expect(granted9)
+        let first = take(1, from: &bucket, at: t0 + .seconds(10))
+        let earlier = take(1, from: &bucket, at: t0)
+        let halfASecondLater = take(1, from: &bucket, at: t0 + .milliseconds(10_500))
+        let aSecondLater = take(1, from: &bucket, at: t0 + .seconds(11))
+        #expect([first, earlier, halfASecondLater, aSecondLater] == [1, 0, 0, 1])
     }
 }
