@@ -130,7 +130,7 @@ extension ServerConnection {
         case .text(let bytes, let droppable):
             sendText(bytes, droppable: droppable)
         case .bind(let id):
-            (session as? AttendeeSession)?.attendee = id
+            session.bound(to: id)
             logJoined(id, connection)
         case .close(let code, let reason):
             closeWebSocket(code: code, reason: reason)

@@ -51,6 +51,7 @@ final class AttendeeSession: WebSocketEndpointSession {
     let greeting: Greeting
     let wallClock: @Sendable () -> Timestamp
     var attendee: AttendeeID?
+    func bound(to attendee: AttendeeID) { self.attendee = attendee }
     var limiter: TokenBucket
     var refusedInARow = 0
 
