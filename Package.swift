@@ -1,20 +1,33 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layering (who may import whom):
-//   HTTP1, WebSocket, Mingling  -> standard library only (WebSocket may use Deflate)
-//   QRCode -> standard library only (sans-IO QR encoder + SVG writer; `qr-render` is its test tool)
-//   Deflate -> CZlib; TLS -> COpenSSL; EventLoop -> Glibc + Synchronization
-//   MingleServer sees everything; `mingle` only parses arguments and runs it.
+// Layering (checked by scripts/check-layering): each module's Swift files import only these.
+//   ByteText: -                                   # ASCII classes, lists, percent-decoding: pure, shared
+//   HTTP1: ByteText                               # sans-IO: the standard library and ByteText only
+//   WebSocket: Deflate, ByteText                  # sans-IO
+//   Mingling: -                                   # the pure domain
+//   QRCode: -                                     # sans-IO QR encoder + SVG writer (`qr-render` is its test tool)
+//   qr-render: QRCode, Foundation
+//   Deflate: CZlib
+//   TLS: COpenSSL, Glibc, Darwin                  # OpenSSL through memory BIOs; no sockets
+//   EventLoop: CSystemShims, Glibc, Darwin        # the only module that makes socket and file syscalls
+//   MingleServer: ByteText, EventLoop, HTTP1, WebSocket, Deflate, TLS, Mingling, QRCode, CSystemShims, Foundation, Glibc, Dispatch, Synchronization
+//   mingle: MingleServer, ArgumentParser, Foundation
+//   BenchClient: EventLoop, Deflate, COpenSSL, Glibc
+//   mingle-bench: BenchClient, EventLoop, Mingling, ArgumentParser, Foundation, Glibc
+//   MingleTestSupport: EventLoop, TLS, COpenSSL, Mingling, Glibc, Foundation
+//   FuzzFrames: WebSocket
+//   FuzzHTTP: HTTP1
+//   FuzzExtensions: WebSocket
+//   FuzzInflate: Deflate
+//   FuzzUTF8: WebSocket
+//   FuzzClientMessage: MingleServer
+//
+// Syscalls outside EventLoop are refused by the same script except the few it lists with their
+// reasons (the development certificate's atomic write, the log line to stderr, signal handling).
+// `mingle` only parses arguments and runs MingleServer.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
-]
-
-// The hot-path modules in release builds: dynamic exclusivity checks cost about a third of the
-// instructions per echoed message (callgrind, see README "Benchmarks"). Debug builds and every
-// test keep them, so a violation still traps where it is tested.
-let hotPath: [SwiftSetting] = strict + [
-    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -33,14 +46,15 @@ let package = Package(
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "CSystemShims"),
 
-        // Sans-IO protocol layers.
-        .target(name: "HTTP1", swiftSettings: hotPath),
+        // Sans-IO protocol layers, and the byte helpers they share.
+        .target(name: "ByteText", swiftSettings: strict),
+        .target(name: "HTTP1", dependencies: ["ByteText"], swiftSettings: strict),
         .target(name: "Deflate", dependencies: ["CZlib"], swiftSettings: strict),
-        .target(name: "WebSocket", dependencies: ["Deflate"], swiftSettings: hotPath),
-        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: hotPath),
+        .target(name: "WebSocket", dependencies: ["Deflate", "ByteText"], swiftSettings: strict),
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: strict),
 
         // The only layer that makes socket syscalls.
-        .target(name: "EventLoop", dependencies: ["CSystemShims"], swiftSettings: hotPath),
+        .target(name: "EventLoop", dependencies: ["CSystemShims"], swiftSettings: strict),
 
         // The pure mingling domain.
         .target(name: "Mingling", swiftSettings: strict),
@@ -53,10 +67,10 @@ let package = Package(
         // Composition root.
         .target(
             name: "MingleServer",
-            dependencies: ["HTTP1", "WebSocket", "Deflate", "TLS", "EventLoop", "Mingling", "QRCode"],
+            dependencies: ["ByteText", "HTTP1", "WebSocket", "Deflate", "TLS", "EventLoop", "Mingling", "QRCode"],
             exclude: ["ClientProtocol/README.md"],
             resources: [.copy("Public")],
-            swiftSettings: hotPath
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "mingle",
@@ -84,7 +98,8 @@ let package = Package(
         .target(name: "MingleTestSupport", dependencies: ["EventLoop", "TLS", "COpenSSL", "Mingling"], swiftSettings: strict),
 
         .testTarget(name: "BenchClientTests", dependencies: ["BenchClient"], swiftSettings: strict),
-        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "MingleTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ByteTextTests", dependencies: ["ByteText"], swiftSettings: strict),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "ByteText", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "DeflateTests", dependencies: ["Deflate", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "Deflate", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "MingleTestSupport"], swiftSettings: strict),

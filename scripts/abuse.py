@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Abuse and fault tests against real `mingle serve` processes on 127.0.0.1 (reliability.md §b:
-the starred rows not proven elsewhere, plus the hardening list). Each test prints one line with
+"""Abuse and fault tests against real `mingle serve` processes on 127.0.0.1: the failure modes no
+other suite proves (slow and broken clients, floods, bombs, resets, descriptor exhaustion, signals;
+README "Testing" lists them), plus the hardening list. Each test prints one line with
 its measured figure; the last line is `N passed, N failed`; the exit code is non-zero on failure.
 
     scripts/abuse.py [--binary PATH] [--only NAME[,NAME]] [--keep]

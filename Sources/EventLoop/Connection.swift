@@ -16,31 +16,36 @@ public final class Connection {
     /// The tag of the listener that accepted it (e.g. "tls", "plain"), or "outbound".
     public let listenerTag: String
 
-    var fd: Int32
-    var handler: (any ConnectionHandler)?
-    var outbound: [UInt8] = []
-    var outboundStart = 0
-    var pendingFlush = false
-    var watchingWritable = false
-    var notifyDrained = false
+    // Exclusivity: the mutable state below belongs to the loop thread and is only touched in short
+    // accesses that never call out (a handler is read, then called). Their dynamic exclusivity
+    // checks cost about a quarter of an echoed message's instructions (callgrind,
+    // docs/benchmarks.md "Exclusivity checks"), so they are off for these properties only (`@exclusivity(unchecked)`), not
+    // for the module: everything else, the handlers included, is still checked.
+    @exclusivity(unchecked) var fd: Int32
+    @exclusivity(unchecked) var handler: (any ConnectionHandler)?
+    @exclusivity(unchecked) var outbound: [UInt8] = []
+    @exclusivity(unchecked) var outboundStart = 0
+    @exclusivity(unchecked) var pendingFlush = false
+    @exclusivity(unchecked) var watchingWritable = false
+    @exclusivity(unchecked) var notifyDrained = false
     /// Set by `releaseQueueStorage()`: the next time the queue empties, its storage goes too.
-    var releaseStorageWhenEmpty = false
-    var connecting = false
-    var lastWriteProgress: ContinuousClock.Instant
-    var stallCheckArmed = false
-    var state: State = .open
-    var readingEnabled = true
+    @exclusivity(unchecked) var releaseStorageWhenEmpty = false
+    @exclusivity(unchecked) var connecting = false
+    @exclusivity(unchecked) var lastWriteProgress: ContinuousClock.Instant
+    @exclusivity(unchecked) var stallCheckArmed = false
+    @exclusivity(unchecked) var state: State = .open
+    @exclusivity(unchecked) var readingEnabled = true
 
     enum State { case open, closingAfterFlush, lingering, closed }
 
-    public private(set) var bytesReceived: UInt64 = 0
-    public internal(set) var bytesSent: UInt64 = 0
+    @exclusivity(unchecked) public private(set) var bytesReceived: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var bytesSent: UInt64 = 0
 
     /// The handler's single deadline. Moving it later costs nothing (the armed timer entry
     /// stays and, when it fires early, re-arms itself at the current deadline); moving it
     /// earlier arms a new entry. A WebSocket that pushes its keepalive deadline forward on
     /// every message therefore does not grow the timer heap.
-    public var deadline: ContinuousClock.Instant? {
+    @exclusivity(unchecked) public var deadline: ContinuousClock.Instant? {
         didSet {
             guard let d = deadline else { return }
             if let armed = armedDeadline, armed <= d { return }
@@ -50,7 +55,7 @@ public final class Connection {
     }
 
     /// The earliest deadline entry this connection has in the loop's timer heap.
-    var armedDeadline: ContinuousClock.Instant?
+    @exclusivity(unchecked) var armedDeadline: ContinuousClock.Instant?
 
     init(id: ConnectionID, fd: Int32, remote: SocketAddress?, localPort: UInt16, listenerTag: String,
          loop: EventLoop, now: ContinuousClock.Instant) {
@@ -64,25 +69,31 @@ public final class Connection {
         self.lastWriteProgress = now
     }
 
-    /// The handler driving this connection (nil once closed).
-    public var handlerObject: (any ConnectionHandler)? { handler }
-
     public var isOpen: Bool { state == .open }
     public var queuedOutboundBytes: Int { outbound.count - outboundStart }
+
+    /// What writing `byteCount` more bytes would do now: the one place the outbound limits
+    /// (`ConnectionLimits`) are judged. A write larger than the hard limit still goes through
+    /// when nothing is queued, so one big message is never refused on its own.
+    public func admission(ofBytes byteCount: Int) -> WriteOutcome {
+        guard state == .open else { return .refused }
+        let queued = queuedOutboundBytes
+        if queued > 0 && queued + byteCount > loop.limits.hardOutboundBytes { return .refused }
+        return queued + byteCount > loop.limits.softOutboundBytes ? .queuedOverSoftLimit : .queued
+    }
 
     /// Queues bytes for sending. See `WriteOutcome`.
     @discardableResult
     public func write(_ bytes: UnsafeRawBufferPointer) -> WriteOutcome {
-        guard state == .open else { return .refused }
-        let queued = queuedOutboundBytes
-        if queued + bytes.count > loop.limits.hardOutboundBytes && queued > 0 { return .refused }
+        let outcome = admission(ofBytes: bytes.count)
+        guard outcome != .refused else { return .refused }
         if outboundStart > 0 && outboundStart == outbound.count {
             outbound.removeAll(keepingCapacity: true)
             outboundStart = 0
         }
         outbound.append(contentsOf: bytes)
         markPendingFlush()
-        return queued + bytes.count > loop.limits.softOutboundBytes ? .queuedOverSoftLimit : .queued
+        return outcome
     }
 
     @discardableResult

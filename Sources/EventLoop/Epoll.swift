@@ -3,9 +3,21 @@ import Glibc
 #endif
 import CSystemShims
 
+/// What the loop needs from the kernel's readiness API: register each descriptor once, change
+/// its interest set, wait. `Epoll` in production; tests script readiness with a fake (the seam
+/// FlyingFox's SocketPool has), so timers and interest changes are tested without races.
+protocol Poller: AnyObject {
+    func add(_ target: Int32, token: UInt64, events mask: UInt32) throws(SystemError)
+    func modify(_ target: Int32, token: UInt64, events mask: UInt32) throws(SystemError)
+    func remove(_ target: Int32)
+    /// Waits for events (`timeoutMilliseconds` -1 blocks until something happens) and hands each
+    /// (token, event mask) to `body`.
+    func wait(timeoutMilliseconds: Int32, _ body: (UInt64, UInt32) -> Void) throws(SystemError)
+}
+
 /// A thin owner of one epoll instance. Each descriptor is registered once;
 /// only its interest set changes afterwards (EPOLLOUT is added while bytes are queued).
-final class Epoll {
+final class Epoll: Poller {
     let fd: Int32
     private let tokens: UnsafeMutablePointer<UInt64>
     private let masks: UnsafeMutablePointer<UInt32>

@@ -6,23 +6,26 @@ import CSystemShims
 extension EventLoop {
     /// Runs until `stop()` (or `stopWhenIdle`) ends it. An idle loop blocks in epoll_wait.
     func run() {
-        while running {
-            passes &+= 1
-            flushPending()
-            let timeout = waitTimeout(now: .now)
-            do {
-                try epoll.wait(timeoutMilliseconds: timeout) { token, events in
-                    self.dispatch(token: token, events: events)
-                }
-            } catch {
-                // epoll_wait only fails on a programming error (EBADF/EINVAL).
-                preconditionFailure("\(error)")
-            }
-            let now = ContinuousClock.now
-            runTimersAndIdleCheck(now: now)
-        }
+        while running { runPass() }
         for c in Array(connections.values) { closeNow(c, error: nil) }
         stopAccepting()
+    }
+
+    /// One pass: flush what jobs and timers wrote, wait until the nearest timer for events,
+    /// dispatch them, run the timers that are due.
+    func runPass() {
+        passes &+= 1
+        flushPending()
+        let timeout = waitTimeout(now: .now)
+        do {
+            try poller.wait(timeoutMilliseconds: timeout) { token, events in
+                self.dispatch(token: token, events: events)
+            }
+        } catch {
+            // epoll_wait only fails on a programming error (EBADF/EINVAL).
+            preconditionFailure("\(error)")
+        }
+        runTimersAndIdleCheck(now: .now)
     }
 
     /// Ends the loop after this pass, closing every connection at once.
@@ -40,7 +43,7 @@ extension EventLoop {
         if let d = stopWhenIdleDeadline, connections.isEmpty || now >= d { running = false }
     }
 
-    private func waitTimeout(now: ContinuousClock.Instant) -> Int32 {
+    func waitTimeout(now: ContinuousClock.Instant) -> Int32 {
         guard let first = timers.first else { return -1 }
         if first.deadline <= now { return 0 }
         let d = first.deadline - now
@@ -82,7 +85,7 @@ extension EventLoop {
         }
         c.connecting = false
         c.watchingWritable = false
-        try? epoll.modify(c.fd, token: c.id.rawValue & ((1 << 56) - 1), events: Epoll.readable)
+        try? poller.modify(c.fd, token: c.id.rawValue & ((1 << 56) - 1), events: Epoll.readable)
         c.handler?.connectionOpened(c, now: now)
     }
 
@@ -114,7 +117,7 @@ extension EventLoop {
     func updateInterest(_ c: Connection, reading: Bool) {
         var mask: UInt32 = reading ? Epoll.readable : 0
         if c.watchingWritable { mask |= Epoll.writable }
-        try? epoll.modify(c.fd, token: c.id.rawValue & ((1 << 56) - 1), events: mask)
+        try? poller.modify(c.fd, token: c.id.rawValue & ((1 << 56) - 1), events: mask)
         c.readingEnabled = reading
     }
 
@@ -190,7 +193,7 @@ extension EventLoop {
     func closeNow(_ c: Connection, error: SystemError?) {
         guard c.state != .closed else { return }
         c.state = .closed
-        epoll.remove(c.fd)
+        poller.remove(c.fd)
         Glibc.close(c.fd)
         c.fd = -1
         connections[c.id.rawValue & ((1 << 56) - 1)] = nil

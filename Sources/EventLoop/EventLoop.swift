@@ -16,22 +16,21 @@ public final class EventLoop {
     public var makeHandler: ((Connection) -> any ConnectionHandler)?
     /// Bytes written (best effort) to a connection refused because the loop is full.
     public var overloadReply: [UInt8] = []
-    /// Whatever the application keeps per loop (reached from jobs posted to the loop).
-    public var userContext: AnyObject?
     /// Accepted connections above this many on this loop are refused at once.
     public var maxConnections: Int
 
-    let epoll: Epoll
+    let poller: any Poller
     let inbox: Inbox
     var listeners: [(fd: Int32, tag: String, port: UInt16, paused: Bool)] = []
-    var connections: [UInt64: Connection] = [:]
-    var pendingFlush: [Connection] = []
-    var timers = TimerHeap()
+    // Loop-thread state touched on every event; unchecked for the reason given in Connection.swift.
+    @exclusivity(unchecked) var connections: [UInt64: Connection] = [:]
+    @exclusivity(unchecked) var pendingFlush: [Connection] = []
+    @exclusivity(unchecked) var timers = TimerHeap()
     var tasks: [UInt64: () -> Void] = [:]
     var nextID: UInt64 = 1
-    var running = true
+    @exclusivity(unchecked) var running = true
     /// Loop passes so far (an idle loop makes none; tests check it does not spin).
-    public internal(set) var passes: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var passes: UInt64 = 0
     var stopWhenIdleDeadline: ContinuousClock.Instant?
     let readBuffer: UnsafeMutableRawBufferPointer
 
@@ -40,14 +39,15 @@ public final class EventLoop {
 
     enum TimerKind: UInt8 { case deadline = 0, stall = 1, linger = 2, task = 3 }
 
-    init(index: Int, inbox: Inbox, limits: ConnectionLimits, maxConnections: Int, readBufferBytes: Int = 64 * 1024) throws(SystemError) {
+    init(index: Int, inbox: Inbox, limits: ConnectionLimits, maxConnections: Int, readBufferBytes: Int = 64 * 1024,
+         poller: (any Poller)? = nil) throws(SystemError) {
         self.index = index
         self.inbox = inbox
         self.limits = limits
         self.maxConnections = maxConnections
-        self.epoll = try Epoll()
+        if let poller { self.poller = poller } else { self.poller = try Epoll() }
         self.readBuffer = .allocate(byteCount: readBufferBytes, alignment: 16)
-        try epoll.add(inbox.eventFD, token: Self.inboxToken, events: Epoll.input)
+        try self.poller.add(inbox.eventFD, token: Self.inboxToken, events: Epoll.input)
     }
 
     deinit {
@@ -55,9 +55,6 @@ public final class EventLoop {
         for l in listeners { Glibc.close(l.fd) }
         readBuffer.deallocate()
     }
-
-    /// A Sendable handle other threads use to post jobs to this loop.
-    public var handle: LoopHandle { LoopHandle(index: index, inbox: inbox) }
 
     /// Number of open connections on this loop.
     public var connectionCount: Int { connections.count }
@@ -74,13 +71,13 @@ public final class EventLoop {
     func adoptListener(fd: Int32, tag: String, port: UInt16) throws(SystemError) {
         let i = listeners.count
         listeners.append((fd, tag, port, false))
-        try epoll.add(fd, token: Self.listenerTokenBase + UInt64(i), events: Epoll.input)
+        try poller.add(fd, token: Self.listenerTokenBase + UInt64(i), events: Epoll.input)
     }
 
     /// Closes the listening sockets; established connections are untouched.
     public func stopAccepting() {
         for l in listeners {
-            epoll.remove(l.fd)
+            poller.remove(l.fd)
             Glibc.close(l.fd)
         }
         listeners.removeAll()
@@ -123,11 +120,11 @@ public final class EventLoop {
 
     private func pauseListener(_ i: Int, until: ContinuousClock.Instant) {
         listeners[i].paused = true
-        try? epoll.modify(listeners[i].fd, token: Self.listenerTokenBase + UInt64(i), events: 0)
+        try? poller.modify(listeners[i].fd, token: Self.listenerTokenBase + UInt64(i), events: 0)
         _ = schedule(at: until) { [unowned self] in
             guard i < self.listeners.count else { return }
             self.listeners[i].paused = false
-            try? self.epoll.modify(self.listeners[i].fd, token: Self.listenerTokenBase + UInt64(i), events: Epoll.input)
+            try? self.poller.modify(self.listeners[i].fd, token: Self.listenerTokenBase + UInt64(i), events: Epoll.input)
         }
     }
 
@@ -141,7 +138,7 @@ public final class EventLoop {
         c.connecting = connecting
         let mask = connecting ? Epoll.writable : Epoll.readable
         c.watchingWritable = connecting
-        do { try epoll.add(fd, token: raw, events: mask) } catch { Glibc.close(fd); return nil }
+        do { try poller.add(fd, token: raw, events: mask) } catch { Glibc.close(fd); return nil }
         connections[raw] = c
         guard let h = handler ?? makeHandler?(c) else {
             closeNow(c, error: nil)

@@ -3,14 +3,36 @@ import Glibc
 #endif
 import CSystemShims
 
-/// A Sendable reference to a loop for other threads: post a job to run on the loop.
-public struct LoopHandle: Sendable {
+/// A Sendable reference to a loop for other threads: post a job to run on the loop, with the
+/// loop's context typed as the group declared it (no cast, so no delivery can miss it).
+public struct LoopHandle<Context>: Sendable {
     public let index: Int
     let inbox: Inbox
+    let slot: LoopContextSlot<Context>
 
     /// Runs `job` on the loop's thread during its next pass.
     public func execute(_ job: @escaping @Sendable (EventLoop) -> Void) {
         inbox.post(job)
+    }
+
+    /// Runs `job` on the loop's thread with the context its group's `setup` made for it.
+    public func execute(_ job: @escaping @Sendable (EventLoop, Context) -> Void) {
+        let slot = self.slot
+        inbox.post { loop in job(loop, slot.context) }
+    }
+}
+
+/// The context of one loop. Audited `@unchecked Sendable`: `value` is written on the loop's
+/// thread, once before the loop serves anything and once (to nil) after it stopped, and read
+/// only by jobs `LoopHandle.execute` runs on that thread; the slot only travels between threads
+/// inside handles, untouched.
+final class LoopContextSlot<Context>: @unchecked Sendable {
+    var value: Context?
+
+    /// Set before the loop's first pass; a job cannot run before it or after the loop ended.
+    var context: Context {
+        guard let value else { preconditionFailure("a loop job ran outside its loop's lifetime") }
+        return value
     }
 }
 
@@ -26,9 +48,11 @@ public struct LoopGroupConfiguration: Sendable {
     public init() {}
 }
 
-/// Starts N loops on N threads, each with its own SO_REUSEPORT socket per listener.
-public final class LoopGroup: Sendable {
-    public let handles: [LoopHandle]
+/// Starts N loops on N threads, each with its own SO_REUSEPORT socket per listener, and one
+/// `Context` per loop: what the application keeps on that loop's thread, made by `setup` and
+/// handed to every job posted with `LoopHandle.execute { loop, context in ... }`.
+public final class LoopGroup<Context>: Sendable {
+    public let handles: [LoopHandle<Context>]
     /// The bound port of each listener, in configuration order (useful with port 0).
     public let boundPorts: [UInt16]
     private let threads: Locked<[pthread_t]>
@@ -42,9 +66,10 @@ public final class LoopGroup: Sendable {
     }
 
     /// Binds every listener (errors surface here, before any thread starts), then starts
-    /// the loops. `setup` runs on each loop's thread before it serves anything.
+    /// the loops. `setup` runs on each loop's thread before it serves anything and returns the
+    /// loop's context (released on the loop's thread when the loop ends).
     public init(configuration: LoopGroupConfiguration,
-                setup: @escaping @Sendable (EventLoop) -> Void) throws(SystemError) {
+                setup: @escaping @Sendable (EventLoop, LoopHandle<Context>) -> Context) throws(SystemError) {
         signal(SIGPIPE, SIG_IGN)
         let n = max(1, configuration.loops)
         var sockets: [[(fd: Int32, tag: String, port: UInt16)]] = Array(repeating: [], count: n)
@@ -65,33 +90,31 @@ public final class LoopGroup: Sendable {
             throw error
         }
         boundPorts = ports
-        var handles: [LoopHandle] = []
-        var inboxes: [Inbox] = []
+        var handles: [LoopHandle<Context>] = []
         for i in 0..<n {
-            let inbox = try Inbox()
-            inboxes.append(inbox)
-            handles.append(LoopHandle(index: i, inbox: inbox))
+            handles.append(LoopHandle(index: i, inbox: try Inbox(), slot: LoopContextSlot()))
         }
         self.handles = handles
         let perLoop = max(1, configuration.maxConnections / n)
         var tids: [pthread_t] = []
         for i in 0..<n {
-            let inbox = inboxes[i]
+            let handle = handles[i]
             let mine = sockets[i].map { ListenerFD(fd: $0.fd, tag: $0.tag, port: $0.port) }
             let limits = configuration.limits
             let kernelTIDs = self.kernelTIDs
-            let tid = Self.spawn {
+            let tid = LoopThread.spawn {
                 mingle_set_thread_name("mingle-loop-\(i)")
                 kernelTIDs.list.withLock { $0.append(mingle_gettid()) }
                 let loop: EventLoop
                 do {
-                    loop = try EventLoop(index: i, inbox: inbox, limits: limits, maxConnections: perLoop)
+                    loop = try EventLoop(index: i, inbox: handle.inbox, limits: limits, maxConnections: perLoop)
                     for l in mine { try loop.adoptListener(fd: l.fd, tag: l.tag, port: l.port) }
                 } catch {
                     preconditionFailure("event loop \(i) could not start: \(error)")
                 }
-                setup(loop)
+                handle.slot.value = setup(loop, handle)
                 loop.run()
+                handle.slot.value = nil
             }
             tids.append(tid)
         }
@@ -112,6 +135,11 @@ public final class LoopGroup: Sendable {
         for h in handles { h.execute(job) }
     }
 
+    /// Posts a job to every loop, with that loop's context.
+    public func executeOnAll(_ job: @escaping @Sendable (EventLoop, Context) -> Void) {
+        for h in handles { h.execute(job) }
+    }
+
     /// Stops every loop at once (connections are closed without a goodbye).
     public func stopNow() {
         executeOnAll { $0.stop() }
@@ -127,6 +155,19 @@ public final class LoopGroup: Sendable {
         for t in tids { pthread_join(t, nil) }
     }
 
+}
+
+extension LoopGroup where Context == Void {
+    /// A group whose loops keep no context of their own.
+    public convenience init(configuration: LoopGroupConfiguration,
+                            setup: @escaping @Sendable (EventLoop) -> Void) throws(SystemError) {
+        try self.init(configuration: configuration) { loop, _ in setup(loop) }
+    }
+}
+
+/// Starts the pthread a loop runs on (outside the generic group: the Swift 6.3 region checker
+/// crashes on this function inside a generic class).
+enum LoopThread {
     private final class ThreadBody: Sendable {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }

@@ -1,3 +1,4 @@
+import ByteText
 /// An entity tag (RFC 9110 §8.8.3): `"opaque"` (strong) or `W/"opaque"` (weak).
 public struct ETag: Sendable, Hashable {
     /// The characters between the quotes.

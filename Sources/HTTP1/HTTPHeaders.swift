@@ -1,3 +1,4 @@
+import ByteText
 /// Header fields in the order they were received or appended. Names keep their spelling; every
 /// lookup compares them case-insensitively (RFC 9110 §5.1). Repeated fields stay separate entries so
 /// callers can tell `Host: a` + `Host: b` apart from one field.

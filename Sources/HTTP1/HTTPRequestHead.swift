@@ -1,3 +1,4 @@
+import ByteText
 /// A parsed request line and header section. Every field has passed the RFC 9112 checks of
 /// `RequestParser`; meaning (routing, upgrades, authentication) is the caller's.
 public struct HTTPRequestHead: Sendable, Equatable {

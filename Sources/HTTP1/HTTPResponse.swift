@@ -1,3 +1,4 @@
+import ByteText
 /// A complete response held in memory. The serializer owns the framing: it writes Content-Length
 /// from the body itself and drops any Content-Length or Transfer-Encoding a handler put in
 /// `headers`, so a handler cannot frame a response two ways.

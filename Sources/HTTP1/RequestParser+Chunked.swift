@@ -1,3 +1,4 @@
+import ByteText
 // Chunked transfer coding (RFC 9112 §7.1):
 //
 //   chunked-body = *chunk last-chunk trailer-section CRLF
@@ -65,7 +66,7 @@ extension RequestParser {
         var index = 0
         var size = 0
         var tooLarge = false
-        while index < line.count, let digit = ASCII.hexValue(line[index]) {
+        while index < line.count, let digit = ASCII.hexValue(line[index]).map(Int.init) {
             // Saturate instead of overflowing; leading zeros are allowed and bounded by the line limit.
             if !tooLarge {
                 let (shifted, overflowed) = size.multipliedReportingOverflow(by: 16)

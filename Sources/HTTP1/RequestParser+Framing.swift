@@ -1,3 +1,4 @@
+import ByteText
 // Where a request's body ends (RFC 9112 §6.3) is decided once, from the finished head. Every
 // ambiguous shape is refused: two parsers that frame the same bytes differently are how a second,
 // hidden request gets smuggled past the first.

@@ -1,3 +1,4 @@
+import ByteText
 // The request line and header section (RFC 9112 §2-§5). Each line is checked as soon as its CRLF
 // arrives; the head's framing (Host, Content-Length, Transfer-Encoding) once the empty line does.
 extension RequestParser {

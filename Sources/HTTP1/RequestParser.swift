@@ -1,3 +1,4 @@
+import ByteText
 // Theory of operation
 //
 // `RequestParser` turns the bytes of one connection into requests, one event per `next()` call:

@@ -1,5 +1,5 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny, fast, seedable generator. The engine's
-/// randomness is injected; with a seed a run is reproducible (`MINGLE_RANDOM_SEED`, tests,
+/// randomness is injected; with a seed a run is reproducible (`mingle serve --seed N`, tests,
 /// benchmarks). Not for secrets: tokens and keys come from `SecureRandom`.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     public var state: UInt64

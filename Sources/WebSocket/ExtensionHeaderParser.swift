@@ -1,3 +1,4 @@
+import ByteText
 /// One element of a `Sec-WebSocket-Extensions` list: an extension name with its parameters, in order.
 public struct ExtensionOffer: Sendable, Equatable {
     public var name: String
@@ -55,7 +56,7 @@ public enum ExtensionHeaderParser {
                     scanner.skipOWS()
                     if scanner.peek == UInt8(ascii: "\"") {
                         guard let unquoted = scanner.quotedString(), !unquoted.isEmpty,
-                              unquoted.allSatisfy(HeaderText.isTokenChar) else { return nil }
+                              unquoted.allSatisfy(ASCII.isTokenChar) else { return nil }
                         parameterValue = String(decoding: unquoted, as: UTF8.self)
                     } else {
                         guard let token = scanner.token() else { return nil }
@@ -89,12 +90,12 @@ public enum ExtensionHeaderParser {
         var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
 
         mutating func skipOWS() {
-            while index < bytes.count, HeaderText.isOWS(bytes[index]) { index += 1 }
+            while index < bytes.count, ASCII.isWhitespace(bytes[index]) { index += 1 }
         }
 
         mutating func token() -> String? {
             let start = index
-            while index < bytes.count, HeaderText.isTokenChar(bytes[index]) { index += 1 }
+            while index < bytes.count, ASCII.isTokenChar(bytes[index]) { index += 1 }
             return index > start ? String(decoding: bytes[start..<index], as: UTF8.self) : nil
         }
 

@@ -1,3 +1,4 @@
+import ByteText
 /// permessage-deflate negotiation on the server (RFC 7692 §5, §7.1).
 ///
 /// Offers are tried in the client's order of preference; an offer that is invalid or that we
@@ -9,7 +10,7 @@ enum PerMessageDeflateNegotiation {
     static let extensionName = "permessage-deflate"
 
     static func negotiate(offers: [ExtensionOffer], policy: PerMessageDeflatePolicy) -> PerMessageDeflateParameters? {
-        for offer in offers where HeaderText.equalsIgnoringCase(offer.name, extensionName) {
+        for offer in offers where ASCII.equalsIgnoringCase(offer.name, extensionName) {
             if let accepted = accept(offer, policy: policy) { return accepted }
         }
         return nil
@@ -66,7 +67,7 @@ enum PerMessageDeflateNegotiation {
         var result = Offer()
         var seen = Set<String>()
         for parameter in offer.parameters {
-            let name = String(decoding: parameter.name.utf8.map(HeaderText.lowercased), as: UTF8.self)
+            let name = String(decoding: parameter.name.utf8.map(ASCII.lowercased), as: UTF8.self)
             guard seen.insert(name).inserted else { return nil }  // duplicate parameter
             switch name {
             case "server_no_context_takeover":

@@ -1,3 +1,4 @@
+import ByteText
 /// The server's opening handshake (RFC 6455 §4.2.1, §4.2.2), as a pure function of the request.
 public enum ServerHandshake {
     /// RFC 6455 §1.3: the GUID appended to the key before hashing.
@@ -26,8 +27,8 @@ public enum ServerHandshake {
         for (name, value) in request.headers {
             switch HeaderName(name) {
             case .host: hosts += 1
-            case .upgrade: if HeaderText.listContains(value, token: "websocket") { upgradeWebSocket = true }
-            case .connection: if HeaderText.listContains(value, token: "upgrade") { connectionUpgrade = true }
+            case .upgrade: if ASCII.listContains(value, token: "websocket") { upgradeWebSocket = true }
+            case .connection: if ASCII.listContains(value, token: "upgrade") { connectionUpgrade = true }
             case .key: keys.append(value)
             case .version: versions.append(value)
             case .origin: origin = value
@@ -47,14 +48,14 @@ public enum ServerHandshake {
         // §4.2.1 (6) and §4.4: a version other than 13 gets 426 with the versions we speak. Checked
         // before the key, because older drafts send no Sec-WebSocket-Key at all.
         guard versions.count <= 1 else { return .failure(rejection(.repeatedVersion)) }
-        guard let version = versions.first, HeaderText.trimmed(Substring(version)) == "13" else {
+        guard let version = versions.first, ASCII.trimmed(Substring(version)) == "13" else {
             return .failure(rejection(.unsupportedVersion))
         }
         // §4.2.1 (5): "A |Sec-WebSocket-Key| header field with a base64-encoded value that, when
         // decoded, is 16 bytes in length." Sent once (§11.3.1: "MUST NOT appear more than once").
         guard keys.count <= 1 else { return .failure(rejection(.repeatedKey)) }
         guard let rawKey = keys.first else { return .failure(rejection(.missingKey)) }
-        let key = HeaderText.trimmed(Substring(rawKey))
+        let key = ASCII.trimmed(Substring(rawKey))
         guard let decoded = Base64.decode(key), decoded.count == 16 else { return .failure(rejection(.invalidKey)) }
         // §10.2: "servers ... SHOULD verify the |Origin| field"; unacceptable origins get 403.
         guard config.originPolicy.allows(origin) else { return .failure(rejection(.originNotAllowed)) }
@@ -80,7 +81,7 @@ public enum ServerHandshake {
         guard !supported.isEmpty else { return nil }
         for value in offered {
             for element in value.split(separator: ",", omittingEmptySubsequences: true) {
-                let token = HeaderText.trimmed(element)
+                let token = ASCII.trimmed(element)
                 if let match = supported.first(where: { $0.utf8.elementsEqual(token.utf8) }) { return match }
             }
         }
@@ -124,6 +125,6 @@ private enum HeaderName {
     ]
 
     init(_ name: String) {
-        self = Self.known.first { HeaderText.equalsIgnoringCase($0.0, name) }?.1 ?? .other
+        self = Self.known.first { ASCII.equalsIgnoringCase($0.0, name) }?.1 ?? .other
     }
 }

@@ -1,22 +1,24 @@
 /// Control frames (RFC 6455 §5.5) and the close handshake (§7).
 extension WebSocketConnection {
+    /// Answers a control frame; returns what the application must hear of it.
     func handleControlFrame(
-        _ opcode: Opcode, payload: UnsafeRawBufferPointer, output: inout [UInt8], onEvent: (WebSocketEvent, inout [UInt8]) -> Void
-    ) throws(FrameError) {
+        _ opcode: Opcode, payload: UnsafeRawBufferPointer, output: inout [UInt8]
+    ) throws(FrameError) -> WebSocketEvent? {
         switch opcode {
         case .ping:
             // §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response",
             // with "identical Application data". Nothing more is sent after our Close (§5.5.1).
             if phase == .open { FrameWriter.write(opcode: .pong, payload: payload, into: &output) }
+            return nil
         case .pong:
             pongDeadline = nil
-            if phase == .open { onEvent(.pong, &output) }
+            return phase == .open ? .pong : nil
         default:
-            try handleClose(payload, output: &output, onEvent: onEvent)
+            return try handleClose(payload, output: &output)
         }
     }
 
-    private func handleClose(_ body: UnsafeRawBufferPointer, output: inout [UInt8], onEvent: (WebSocketEvent, inout [UInt8]) -> Void) throws(FrameError) {
+    private func handleClose(_ body: UnsafeRawBufferPointer, output: inout [UInt8]) throws(FrameError) -> WebSocketEvent? {
         // §5.5.1: "If there is a body, the first two bytes of the body MUST be a 2-byte unsigned
         // integer ... representing a status code".
         guard body.count != 1 else { throw .closePayloadTooShort }
@@ -38,12 +40,12 @@ extension WebSocketConnection {
             // status code it received". The server then closes the TCP connection first (§7.1.1).
             FrameWriter.writeClose(code: code ?? CloseCode.normalClosure.rawValue, reason: EmptyCollection(), into: &output)
             phase = .closed
-            onEvent(.closed(code: code, reason: reason, initiatedByPeer: true), &output)
+            return .closed(code: code, reason: reason, initiatedByPeer: true)
         case .closing:
             phase = .closed
-            onEvent(.closed(code: sentCloseCode, reason: reason, initiatedByPeer: false), &output)
+            return .closed(code: sentCloseCode, reason: reason, initiatedByPeer: false)
         case .closed:
-            break
+            return nil
         }
     }
 

@@ -1,57 +1,55 @@
-/// Drives `FrameReader` over received bytes and reacts to what it completes.
+/// Drives `FrameReader` over received bytes and returns what it completes, one event at a time.
 extension WebSocketConnection {
-    /// Parses `bytes` (any split of the stream), appending replies (pongs, Close) to `output` and
-    /// reporting complete messages and the end of the connection through `onEvent`. Message bytes
-    /// are valid only during the callback. The callback may call `send` and `close` with another
-    /// buffer, but not `receive`. To keep the application's replies in order with our pongs and
-    /// Close frames (a message echoed before the Close that follows it), prefer
-    /// `receive(_:now:output:onEventWithOutput:)`.
+    /// Parses `bytes` from `offset` (any split of the stream) until something happens that the
+    /// application must handle, and returns it; replies the protocol itself owes (pongs, the
+    /// Close echo) are appended to `output`. Returns nil once the input is used up: call it again
+    /// with the same `offset` until then.
+    ///
+    /// The payload of a returned `.text` or `.binary` is valid until the next call. Whatever the
+    /// application sends in answer goes into the same `output`, after the frames written so far,
+    /// so the wire keeps causal order (a message echoed before the Close that follows it).
     public func receive(
-        _ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant,
-        output: inout [UInt8], onEvent: (WebSocketEvent) -> Void
-    ) {
-        receive(bytes, now: now, output: &output) { event, _ in onEvent(event) }
-    }
-
-    /// Like `receive(_:now:output:onEvent:)`, but the callback also gets `output`, so replies sent
-    /// from it (`send(..., output: &output)`, `close`) land on the wire in causal order with the
-    /// frames the connection writes itself.
-    public func receive(
-        _ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant,
-        output: inout [UInt8], onEventWithOutput onEvent: (WebSocketEvent, inout [UInt8]) -> Void
-    ) {
-        guard phase != .closed, let base = bytes.baseAddress, bytes.count > 0 else { return }
-        lastReceivedAt = now
+        _ bytes: UnsafeRawBufferPointer, from offset: inout Int, now: ContinuousClock.Instant, output: inout [UInt8]
+    ) -> WebSocketEvent? {
         let reader = readerStorage
-        var offset = 0
+        if messageHandedOut {
+            messageHandedOut = false
+            reader.pointee.messageConsumed()
+        }
+        guard phase != .closed, let base = bytes.baseAddress, offset < bytes.count else { return nil }
+        lastReceivedAt = now
         do {
             while offset < bytes.count && phase != .closed {
                 switch try reader.pointee.read(base, count: bytes.count, offset: &offset) {
                 case .needMoreBytes:
-                    break
+                    return nil
                 case .message(let isText):
                     // After our Close, data is parsed (to find the peer's Close) but not delivered.
-                    if phase == .open {
-                        let payload = reader.pointee.message.bytes
-                        onEvent(isText ? .text(payload) : .binary(payload), &output)
+                    guard phase == .open else {
+                        reader.pointee.messageConsumed()
+                        continue
                     }
-                    reader.pointee.messageConsumed()
+                    messageHandedOut = true
+                    let payload = reader.pointee.message.bytes
+                    return isText ? .text(payload) : .binary(payload)
                 case .control(let opcode):
-                    try handleControlFrame(opcode, payload: reader.pointee.control.bytes, output: &output, onEvent: onEvent)
+                    let event = try handleControlFrame(opcode, payload: reader.pointee.control.bytes, output: &output)
                     reader.pointee.controlConsumed()
+                    if let event { return event }
                 }
             }
         } catch {
-            fail(error, output: &output, onEvent: onEvent)
+            return fail(error, output: &output)
         }
+        return nil
     }
 
     /// Fails the connection (§7.1.7): send a Close with the error's code unless one was already sent.
-    func fail(_ error: FrameError, output: inout [UInt8], onEvent: (WebSocketEvent, inout [UInt8]) -> Void) {
+    func fail(_ error: FrameError, output: inout [UInt8]) -> WebSocketEvent {
         let code = CloseCode(for: error).rawValue
         let wasOpen = phase == .open
         if wasOpen { FrameWriter.writeClose(code: code, reason: EmptyCollection(), into: &output) }
         phase = .closed
-        onEvent(.closed(code: wasOpen ? code : sentCloseCode, reason: "", initiatedByPeer: false), &output)
+        return .closed(code: wasOpen ? code : sentCloseCode, reason: "", initiatedByPeer: false)
     }
 }

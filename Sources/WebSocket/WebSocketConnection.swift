@@ -7,17 +7,18 @@ import Deflate
 ///   `.open` -> `.closed` directly when the peer closes (we echo its Close) or when the connection
 ///   fails (we send a Close with the error's code). `.closed` means: flush `output`, close the
 ///   transport; every later call is a no-op.
-/// - Inputs: `receive(_:now:output:onEventWithOutput:)` (or `onEvent:`) with whatever bytes the
-///   transport read (any split; the bytes left after the HTTP head go first), `send`, `close`,
-///   `timerFired(now:)`. Outputs: bytes appended to `output`, `WebSocketEvent`s, `nextDeadline`.
+/// - Inputs: `receive(_:from:now:output:)` with whatever bytes the transport read (any split; the
+///   bytes left after the HTTP head go first), `send`, `close`, `timerFired(now:output:)`.
+///   Outputs: bytes appended to `output`, the `WebSocketEvent` each call returns, `nextDeadline`.
+///   Nothing calls back: the caller loops over `receive` until it returns nil and answers each
+///   event in between with `send`/`close` into the same `output`, which keeps the wire in order.
 /// - Parsing is `FrameReader`'s job; `receive` (`+Receive`) drives it and turns what it completes
 ///   into events, pongs and the close handshake. Any `FrameError` fails the connection.
 /// - Control frames (`+Control`) may interleave with fragments and use their own small buffer.
 /// - Keepalive (`+Timers`): a ping after `pingInterval` of inbound silence, failure (1011) if no
 ///   pong within `pongTimeout`, and `.closed` if our Close is not answered within `closeTimeout`.
 ///
-/// One instance per connection, used from one thread; not reentrant (the event callback may call
-/// `send` and `close`, but not `receive`).
+/// One instance per connection, used from one thread.
 public final class WebSocketConnection {
     public enum State: Sendable, Equatable {
         case open, closing, closed
@@ -32,20 +33,26 @@ public final class WebSocketConnection {
     public var state: State { phase }
     /// Internal storage for `state`: not visible outside the module, so whole-module optimisation
     /// can drop its dynamic exclusivity checks.
-    var phase: State = .open
+    @exclusivity(unchecked) var phase: State = .open
 
     /// The parser lives behind a pointer owned by this object: as a stored property every access
     /// from the hot loop paid a dynamic exclusivity check (measured: 40% of a 32-byte echo), and
     /// swapping it into a local cost a copy of the whole struct per `receive`. Only `receive`
-    /// touches it (the event callback may not re-enter `receive`), so accesses never overlap.
+    /// touches it, and nothing runs inside `receive` but the parser, so accesses never overlap.
     let readerStorage: UnsafeMutablePointer<FrameReader>
-    var deflater: Deflater?
+    /// A message's bytes were returned by the last `receive`: its buffer is reused by the next.
+    @exclusivity(unchecked) var messageHandedOut = false
+    @exclusivity(unchecked) var deflater: Deflater?
 
+    // Exclusivity: `phase`, the timers and the reader's bookkeeping are read and written on every
+    // message in short accesses that never call out (nothing here calls back); their dynamic
+    // checks showed in the echo profile (callgrind, docs/benchmarks.md), so they alone are
+    // `@exclusivity(unchecked)`.
     // Timers.
-    var lastReceivedAt: ContinuousClock.Instant
-    var pongDeadline: ContinuousClock.Instant?
-    var closeDeadline: ContinuousClock.Instant?
-    var sentCloseCode: UInt16?
+    @exclusivity(unchecked) var lastReceivedAt: ContinuousClock.Instant
+    @exclusivity(unchecked) var pongDeadline: ContinuousClock.Instant?
+    @exclusivity(unchecked) var closeDeadline: ContinuousClock.Instant?
+    @exclusivity(unchecked) var sentCloseCode: UInt16?
 
     public init(config: WebSocketServerConfig, acceptance: HandshakeAcceptance, now: ContinuousClock.Instant) {
         self.config = config

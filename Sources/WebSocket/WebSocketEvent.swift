@@ -1,8 +1,8 @@
 /// What the application learns from `WebSocketConnection.receive` and `timerFired`.
 public enum WebSocketEvent {
-    /// A complete, valid UTF-8 text message. The bytes are valid only during the callback.
+    /// A complete, valid UTF-8 text message. The bytes are valid until the next `receive`.
     case text(UnsafeRawBufferPointer)
-    /// A complete binary message. The bytes are valid only during the callback.
+    /// A complete binary message. The bytes are valid until the next `receive`.
     case binary(UnsafeRawBufferPointer)
     /// A pong arrived (answering our keepalive ping, or unsolicited).
     case pong

@@ -1,3 +1,4 @@
+import ByteText
 /// Limits and options for the server side of RFC 6455, one value per connection's lifetime.
 /// Every limit names its unit; the defaults and their reasons are listed with each property.
 public struct WebSocketServerConfig: Sendable {
@@ -63,8 +64,8 @@ public enum OriginPolicy: Sendable, Equatable {
             return true
         case .allowList(let origins):
             guard let origin else { return false }
-            let trimmed = HeaderText.trimmed(Substring(origin))
-            return origins.contains { HeaderText.equalsIgnoringCase($0.utf8, trimmed.utf8) }
+            let trimmed = ASCII.trimmed(Substring(origin))
+            return origins.contains { ASCII.equalsIgnoringCase($0.utf8, trimmed.utf8) }
         }
     }
 }

@@ -22,13 +22,14 @@ enum Runner {
         config.loops = 1
         config.maxConnections = 1 << 20
         config.limits.lingerTimeout = .milliseconds(500)
-        let group = try LoopGroup(configuration: config) { loop in
+        // The scenario is the loop's context: the loop keeps it alive until it stops.
+        let group = try LoopGroup(configuration: config) { loop, _ in
             let scenario = make(loop) { result in
                 outcome.text.withLock { $0 = result.text }
                 loop.stop()
             }
-            loop.userContext = scenario
             scenario.start()
+            return scenario
         }
         group.join()
         return outcome.text.withLock { $0 } ?? "{\"error\":\"no result\"}"

@@ -16,7 +16,7 @@ final class EchoHandler: ConnectionHandler {
 
 func startGroup(loops: Int = 1, host: String = "127.0.0.1", limits: ConnectionLimits = .init(),
                 maxConnections: Int = 1000,
-                handler: @escaping @Sendable () -> any ConnectionHandler = { EchoHandler() }) throws -> LoopGroup {
+                handler: @escaping @Sendable () -> any ConnectionHandler = { EchoHandler() }) throws -> LoopGroup<Void> {
     var config = LoopGroupConfiguration()
     config.loops = loops
     config.limits = limits

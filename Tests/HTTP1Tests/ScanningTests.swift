@@ -1,6 +1,7 @@
 import Testing
 import MingleTestSupport
 @testable import HTTP1
+import ByteText
 
 /// The word-at-a-time scans must agree with the byte-by-byte rules they replace.
 @Suite struct ScanningTests {

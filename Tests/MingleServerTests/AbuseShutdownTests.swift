@@ -52,6 +52,10 @@ import Testing
     @Test func secondShutdownReturns() throws {
         let s = try TestServer(echo: false, withEvent: true)
         s.stop()
+        let started = ContinuousClock.now
         s.stop()
+        #expect(ContinuousClock.now - started < .seconds(1), "the second stop waits for nothing")
+        #expect(s.logLines.all.filter { $0.contains("stopped") }.count == 1, "one shutdown, logged once")
+        #expect(s.logLines.all.filter { $0.contains("shutting_down") }.count == 1)
     }
 }

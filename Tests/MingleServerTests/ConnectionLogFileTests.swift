@@ -14,12 +14,12 @@ import Testing
     }
 
     @Test func timeFormats() {
-        #expect(ISOTime.format(Self.t0.adding(milliseconds: 42)) == "2026-11-30T10:00:00.042Z")
-        #expect(ISOTime.compact(Self.t0) == "20261130T100000Z")
-        #expect(ConnectionLogFile.parseCompact("20261130T100000Z") == Self.t0)
-        #expect(ISOTime.format(Timestamp(secondsSinceEpoch: 951_782_400)) == "2000-02-29T00:00:00.000Z")
-        #expect(ConnectionLogFile.parseCompact("20000229T000000Z") == Timestamp(secondsSinceEpoch: 951_782_400))
-        #expect(ConnectionLogFile.parseCompact("2026-11-30") == nil)
+        #expect(UTCTime.format(Self.t0.adding(milliseconds: 42)) == "2026-11-30T10:00:00.042Z")
+        #expect(UTCTime.compact(Self.t0) == "20261130T100000Z")
+        #expect(UTCTime.parseCompact("20261130T100000Z") == Self.t0)
+        #expect(UTCTime.format(Timestamp(secondsSinceEpoch: 951_782_400)) == "2000-02-29T00:00:00.000Z")
+        #expect(UTCTime.parseCompact("20000229T000000Z") == Timestamp(secondsSinceEpoch: 951_782_400))
+        #expect(UTCTime.parseCompact("2026-11-30") == nil)
     }
 
     /// The digit-by-digit formatter against Foundation's, over random instants 1900...2200.
@@ -32,7 +32,7 @@ import Testing
             let ms = Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &random)
             let t = Timestamp(secondsSinceEpoch: 0).adding(milliseconds: ms)
             let date = Date(timeIntervalSince1970: Double(ms) / 1000)
-            #expect(ISOTime.format(t) == reference.string(from: date), "at \(ms) ms")
+            #expect(UTCTime.format(t) == reference.string(from: date), "at \(ms) ms")
         }
     }
 
@@ -41,10 +41,10 @@ import Testing
         let log = try ConnectionLogFile(path: dir.path + "/connections.jsonl", maxFileBytes: 100, retentionDays: 30, now: Self.t0)
         let line = String(repeating: "x", count: 39)  // 40 bytes with the newline
         for i in 0..<5 {
-            log.append(line, now: Self.t0.adding(seconds: i))
-            log.flush()
+            try log.append(line, now: Self.t0.adding(seconds: i))
+            try log.flush()
         }
-        log.close()
+        try log.close()
         let names = files(dir)
         #expect(names == ["connections-20261130T100002Z.jsonl", "connections-20261130T100004Z.jsonl", "connections.jsonl"])
         for n in names {
@@ -57,10 +57,10 @@ import Testing
         let dir = TemporaryDirectory()
         let path = dir.path + "/connections.jsonl"
         var log: ConnectionLogFile? = try ConnectionLogFile(path: path, maxFileBytes: 1 << 20, retentionDays: 30, now: Self.t0)
-        log?.append("{\"a\":1}", now: Self.t0)
+        try log?.append("{\"a\":1}", now: Self.t0)
         let midnight = Timestamp(secondsSinceEpoch: 1_796_083_200)  // 2026-12-01T00:00:00Z
-        log?.append("{\"a\":2}", now: midnight.adding(seconds: 5))
-        log?.close()
+        try log?.append("{\"a\":2}", now: midnight.adding(seconds: 5))
+        try log?.close()
         log = nil
         #expect(files(dir) == ["connections-20261201T000005Z.jsonl", "connections.jsonl"])
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "{\"a\":2}\n")
@@ -69,7 +69,7 @@ import Testing
         utime(path, &old)
         let later = Timestamp(secondsSinceEpoch: 1_796_083_200 + 86_400 + 3600)
         let again = try ConnectionLogFile(path: path, maxFileBytes: 1 << 20, retentionDays: 30, now: later)
-        again.close()
+        try again.close()
         #expect(files(dir) == ["connections-20261201T000005Z-2.jsonl", "connections-20261201T000005Z.jsonl", "connections.jsonl"])
         #expect((try? String(contentsOfFile: path, encoding: .utf8)) == "")
     }
@@ -84,12 +84,12 @@ import Testing
         #expect(files(dir) == ["connections-20261125T100000Z.jsonl", "connections-20261129T235959Z.jsonl", "connections-garbage.jsonl",
                                "connections.jsonl", "other-20200101T000000Z.jsonl"])
         log.retentionDays = 1
-        log.prune(now: Self.t0)
+        try log.prune(now: Self.t0)
         #expect(files(dir) == ["connections-20261129T235959Z.jsonl", "connections-garbage.jsonl", "connections.jsonl",
                                "other-20200101T000000Z.jsonl"])
-        log.prune(now: Self.t0.adding(seconds: 86_400 * 3))
+        try log.prune(now: Self.t0.adding(seconds: 86_400 * 3))
         #expect(!files(dir).contains("connections-20261129T235959Z.jsonl"))
-        log.close()
+        try log.close()
     }
 
     @Test func addressPrivacy() {

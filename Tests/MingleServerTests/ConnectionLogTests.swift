@@ -19,7 +19,8 @@ import Testing
         let dir = TemporaryDirectory()
         let path = dir.path + "/connections.jsonl"
         let log = try ConnectionLog(path: path, maxFileBytes: 1 << 20, privacy: Privacy(),
-                                    wallClock: { Timestamp(secondsSinceEpoch: 1_796_032_800) })
+                                    wallClock: { Timestamp(secondsSinceEpoch: 1_796_032_800) },
+                                    reportFailure: { failure in Issue.record("\(failure)") })
         for connection in 1...100 as ClosedRange<UInt64> {
             log.record(ConnectionLogEvent(.accepted, at: Timestamp(secondsSinceEpoch: 1_796_032_800), connection: connection))
         }

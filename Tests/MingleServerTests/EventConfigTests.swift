@@ -170,13 +170,13 @@ import Mingling
     }
 
     @Test func iso8601KnownAnswers() {
-        #expect(ISO8601Time.parse("2026-10-13T09:30:00+02:00") == Timestamp(secondsSinceEpoch: 1_791_876_600))
-        #expect(ISO8601Time.parse("2026-10-13T07:30Z") == Timestamp(secondsSinceEpoch: 1_791_876_600))
-        #expect(ISO8601Time.parse("2024-02-29T00:00:00Z") == Timestamp(secondsSinceEpoch: 1_709_164_800))
-        #expect(ISO8601Time.parse("1970-01-01T00:00:00+01:00") == Timestamp(secondsSinceEpoch: -3600))
+        #expect(UTCTime.parseRFC3339("2026-10-13T09:30:00+02:00") == Timestamp(secondsSinceEpoch: 1_791_876_600))
+        #expect(UTCTime.parseRFC3339("2026-10-13T07:30Z") == Timestamp(secondsSinceEpoch: 1_791_876_600))
+        #expect(UTCTime.parseRFC3339("2024-02-29T00:00:00Z") == Timestamp(secondsSinceEpoch: 1_709_164_800))
+        #expect(UTCTime.parseRFC3339("1970-01-01T00:00:00+01:00") == Timestamp(secondsSinceEpoch: -3600))
         for bad in ["2026-10-13T09:30:00", "2026-02-29T00:00:00Z", "2026-10-13 09:30:00Z", "2026-10-13T24:00:00Z",
                     "2026-10-13T09:30:00.5Z", "2026-10-13T09:30:00+2:00", ""] {
-            #expect(ISO8601Time.parse(bad) == nil, "\(bad)")
+            #expect(UTCTime.parseRFC3339(bad) == nil, "\(bad)")
         }
     }
 }

@@ -68,8 +68,17 @@ final class MutexBox<T: Sendable>: Sendable {
         let s = try TestServer(tls: true)
         defer { s.stop() }
         let tcp = try BlockingClient(port: s.port)
+        let started = ContinuousClock.now
         try tcp.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        _ = try tcp.receiveUntilClose()
+        let reply = try tcp.receiveUntilClose()
+        // Closed at once (not at the 10 s handshake deadline), with at most a TLS alert record
+        // (content type 21), never an HTTP response.
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(reply.isEmpty || reply.first == 0x15, "got \(reply.prefix(8))")
+        #expect(!reply.starts(with: Array("HTTP/".utf8)))
+        s.server.barrier()
+        #expect(s.server.stats.tlsHandshakeFailures.load(ordering: .relaxed) == 1)
+        #expect(s.server.stats.tlsHandshakes.load(ordering: .relaxed) == 0)
     }
 
     @Test func healthAndNotFound() throws {
@@ -200,5 +209,17 @@ final class MutexBox<T: Sendable>: Sendable {
             let head = try ws.open(path: "/ws", host: "127.0.0.1:\(s.port)", extraHeaders: ["Origin: " + origin])
             #expect(head.hasPrefix("HTTP/1.1 \(status)"), "\(origin): \(head)")
         }
+    }
+}
+
+@Suite struct DeliveryTests {
+    @Test func aReplyToAConnectionThatHasClosedIsCountedAndLogged() throws {
+        let s = try TestServer()
+        defer { s.stop() }
+        let gone = ConnectionID(rawValue: 12_345)
+        DeferredReply(loop: 0, handle: s.server.group.handles[0], connection: gone).send(.text("late\n", status: 200))
+        s.server.barrier()
+        #expect(s.server.stats.deliveriesMissed.load(ordering: .relaxed) == 1)
+        #expect(s.logLines.all.contains { $0.contains("delivery_to_closed_connection") && $0.contains("\(gone)") })
     }
 }

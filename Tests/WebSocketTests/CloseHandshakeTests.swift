@@ -43,7 +43,7 @@ import Testing
         output.removeAll()
         // Data after our Close is parsed but not delivered; pings are not answered.
         let input = text("ignored") + clientFrame(0x9, [1]) + clientFrame(0x8, [0x03, 0xE8])
-        input.withUnsafeBytes { connection.receive($0, now: t0, output: &output) { events.append(Recorded($0)) } }
+        input.withUnsafeBytes { connection.receiveEach($0, now: t0, output: &output) { events.append(Recorded($0)) } }
         #expect(output.isEmpty)
         #expect(events == [.closed(code: 1001, reason: "", initiatedByPeer: false)])
         #expect(connection.isClosed)
@@ -91,7 +91,7 @@ import Testing
         var events: [Recorded] = []
         let input = text("first") + text("second")
         input.withUnsafeBytes { bytes in
-            connection.receive(bytes, now: t0, output: &output) { event in
+            connection.receiveEach(bytes, now: t0, output: &output) { event in
                 events.append(Recorded(event))
                 connection.close(code: 1000, reason: "", now: t0, output: &closeOutput)
             }

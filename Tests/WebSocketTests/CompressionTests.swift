@@ -124,7 +124,7 @@ import MingleTestSupport
             var offset = 0
             while offset < frame.count {
                 let n = min(1000, frame.count - offset)
-                connection.receive(UnsafeRawBufferPointer(rebasing: all[offset..<offset + n]), now: t0, output: &output) {
+                connection.receiveEach(UnsafeRawBufferPointer(rebasing: all[offset..<offset + n]), now: t0, output: &output) {
                     events.append(Recorded($0))
                 }
                 peakCapacity = max(peakCapacity, connection.readerStorage.pointee.message.capacity)
@@ -172,7 +172,7 @@ import MingleTestSupport
             var replies: [UInt8] = []
             var received: [Recorded] = []
             clientFrame(0x1, payload, rsv: 4).withUnsafeBytes { bytes in
-                serverSide.receive(bytes, now: t0, output: &output) { event in
+                serverSide.receiveEach(bytes, now: t0, output: &output) { event in
                     received.append(Recorded(event))
                     if case .text(let b) = event { serverSide.send(text: b, output: &replies) }
                 }

@@ -75,7 +75,7 @@ import Testing
         var replies: [UInt8] = []
         let input = text("0123456789abcdef0123456789abcdef")
         input.withUnsafeBytes { bytes in
-            connection.receive(bytes, now: t0, output: &output) { event in
+            connection.receiveEach(bytes, now: t0, output: &output) { event in
                 if case .text(let payload) = event { connection.send(text: payload, output: &replies) }
             }
         }

@@ -61,7 +61,7 @@ import Testing
         let connection = makeConnection()
         var output: [UInt8] = []
         let input: [UInt8] = [0x82, 0xFF, 0x10, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]
-        input.withUnsafeBytes { connection.receive($0, now: t0, output: &output) { _ in } }
+        input.withUnsafeBytes { connection.receiveEach($0, now: t0, output: &output) { _ in } }
         #expect(output == serverClose(1009))
         #expect(connection.readerStorage.pointee.message.capacity == 0)
     }

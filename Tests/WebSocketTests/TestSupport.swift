@@ -74,7 +74,7 @@ func run(_ input: [UInt8], chunks: [Int]? = nil, config: WebSocketServerConfig =
         var offset = 0
         for size in chunks ?? [input.count] where offset < input.count {
             let n = min(size, input.count - offset)
-            connection.receive(UnsafeRawBufferPointer(rebasing: all[offset..<offset + n]), now: t0, output: &output) { event, out in
+            connection.receiveEach(UnsafeRawBufferPointer(rebasing: all[offset..<offset + n]), now: t0, output: &output) { event, out in
                 events.append(Recorded(event))
                 guard echo else { return }
                 switch event {
@@ -133,4 +133,19 @@ func compressed(_ s: String, deflater: Deflater) -> [UInt8] {
     var out: [UInt8] = []
     Array(s.utf8).withUnsafeBytes { deflater.compressMessage($0, appendingTo: &out) }
     return out
+}
+
+extension WebSocketConnection {
+    /// Feeds `bytes` and hands every event it yields to `handle`, which may answer into the same
+    /// output, until the input is used up (the loop every transport runs).
+    func receiveEach(_ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant, output: inout [UInt8],
+                     _ handle: (WebSocketEvent, inout [UInt8]) -> Void) {
+        var offset = 0
+        while let event = receive(bytes, from: &offset, now: now, output: &output) { handle(event, &output) }
+    }
+
+    func receiveEach(_ bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant, output: inout [UInt8],
+                     _ handle: (WebSocketEvent) -> Void) {
+        receiveEach(bytes, now: now, output: &output) { event, _ in handle(event) }
+    }
 }

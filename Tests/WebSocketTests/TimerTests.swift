@@ -7,13 +7,13 @@ import Testing
         var output: [UInt8] = []
         var events: [Recorded] = []
         #expect(connection.nextDeadline == t0 + .seconds(25))
-        connection.timerFired(now: t0 + .seconds(24), output: &output) { events.append(Recorded($0)) }
+        connection.timerFired(now: t0 + .seconds(24), output: &output).map { events.append(Recorded($0)) }
         #expect(output.isEmpty)
-        connection.timerFired(now: t0 + .seconds(25), output: &output) { events.append(Recorded($0)) }
+        connection.timerFired(now: t0 + .seconds(25), output: &output).map { events.append(Recorded($0)) }
         #expect(output == [0x89, 0x00])
         #expect(connection.nextDeadline == t0 + .seconds(45))
         output.removeAll()
-        connection.timerFired(now: t0 + .seconds(45), output: &output) { events.append(Recorded($0)) }
+        connection.timerFired(now: t0 + .seconds(45), output: &output).map { events.append(Recorded($0)) }
         #expect(output == [0x88, 0x0E, 0x03, 0xF3] + Array("pong timeout".utf8))
         #expect(events == [.closed(code: 1011, reason: "pong timeout", initiatedByPeer: false)])
         #expect(connection.isClosed)
@@ -24,21 +24,21 @@ import Testing
         let connection = makeConnection()
         var output: [UInt8] = []
         var events: [Recorded] = []
-        connection.timerFired(now: t0 + .seconds(25), output: &output) { events.append(Recorded($0)) }
+        connection.timerFired(now: t0 + .seconds(25), output: &output).map { events.append(Recorded($0)) }
         let pong = clientFrame(0xA, [])
-        pong.withUnsafeBytes { connection.receive($0, now: t0 + .seconds(30), output: &output) { events.append(Recorded($0)) } }
+        pong.withUnsafeBytes { connection.receiveEach($0, now: t0 + .seconds(30), output: &output) { events.append(Recorded($0)) } }
         #expect(events == [.pong])
         #expect(connection.nextDeadline == t0 + .seconds(55))
-        connection.timerFired(now: t0 + .seconds(45), output: &output) { events.append(Recorded($0)) }
+        connection.timerFired(now: t0 + .seconds(45), output: &output).map { events.append(Recorded($0)) }
         #expect(!connection.isClosed)
     }
 
     @Test func trafficPostponesThePing() {
         let connection = makeConnection()
         var output: [UInt8] = []
-        text("hi").withUnsafeBytes { connection.receive($0, now: t0 + .seconds(20), output: &output) { _ in } }
+        text("hi").withUnsafeBytes { connection.receiveEach($0, now: t0 + .seconds(20), output: &output) { _ in } }
         #expect(connection.nextDeadline == t0 + .seconds(45))
-        connection.timerFired(now: t0 + .seconds(25), output: &output) { _ in }
+        _ = connection.timerFired(now: t0 + .seconds(25), output: &output)
         #expect(output.isEmpty)
     }
 
@@ -46,7 +46,7 @@ import Testing
         let connection = makeConnection(WebSocketServerConfig(pingInterval: nil))
         #expect(connection.nextDeadline == nil)
         var output: [UInt8] = []
-        connection.timerFired(now: t0 + .seconds(1000), output: &output) { _ in }
+        _ = connection.timerFired(now: t0 + .seconds(1000), output: &output)
         #expect(output.isEmpty)
     }
 
@@ -56,9 +56,9 @@ import Testing
         var events: [Recorded] = []
         connection.close(code: 1000, reason: "", now: t0 + .seconds(1), output: &output)
         #expect(connection.nextDeadline == t0 + .seconds(4))
-        connection.timerFired(now: t0 + .seconds(3), output: &output) { events.append(Recorded($0)) }
+        connection.timerFired(now: t0 + .seconds(3), output: &output).map { events.append(Recorded($0)) }
         #expect(events.isEmpty)
-        connection.timerFired(now: t0 + .seconds(4), output: &output) { events.append(Recorded($0)) }
+        connection.timerFired(now: t0 + .seconds(4), output: &output).map { events.append(Recorded($0)) }
         #expect(events == [.closed(code: 1000, reason: "", initiatedByPeer: false)])
         #expect(connection.isClosed)
         #expect(output == serverClose(1000))

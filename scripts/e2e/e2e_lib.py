@@ -302,29 +302,12 @@ def join_form_has_attributes(d):
 
 
 def join_attendee(d, server, name, region, attendance="remote", organisation=None, email=None, link=None, notes=None):
-    """Joins through the page's form. When the page cannot offer the event's attributes before
-    joining (the protocol sends the event only in `welcome`), joins over the protocol instead and
-    hands the resume token to the page, which resumes as that attendee; `notes` records which."""
+    """Joins through the page's form, which offers the event's attributes from the server's `hello`."""
     d.get(server.url)
     wait_view(d, "join")
     wait(d, lambda d: tid(d, "join-submit").is_enabled(), what="join button enabled (connected)")
-    if join_form_has_attributes(d):
-        join(d, server.url, name, {"region": region, "attendance": attendance}, organisation, email, link, ACCESS_CODE)
-    else:
-        if notes is not None:
-            notes.add("join form had no event attributes before joining (protocol gap); joined over the protocol and resumed in the page")
-        c = ProtocolClient(server)
-        msg = {"type": "join", "name": name, "attributes": {"region": region, "attendance": attendance}, "accessCode": ACCESS_CODE}
-        if organisation:
-            msg["organisation"] = organisation
-        contact = {k: v for k, v in {"email": email, "link": link}.items() if v}
-        if contact:
-            msg["contact"] = contact
-        c.send(msg)
-        welcome = c.wait_for(lambda m: m["type"] in ("welcome", "error"), what="welcome")
-        assert welcome["type"] == "welcome", welcome
-        c.close()
-        d.execute_script("localStorage.setItem('mingle.resume', arguments[0]); location.reload();", welcome["resumeToken"])
+    wait(d, join_form_has_attributes, what="the event's attributes in the join form (from hello)")
+    join(d, server.url, name, {"region": region, "attendance": attendance}, organisation, email, link, ACCESS_CODE)
     wait_view(d, "lobby")
     return attendee_id(d)
 

@@ -40,24 +40,20 @@ def run(notes):
         Select(tid(d, "lang-select")).select_by_value("en")
         wait(d, lambda d: tid(d, "join-submit").text == "Join", what="English form")
 
-        # Valid-looking input the server refuses (wrong access code, or, without the event's
-        # attributes, missing answers): its refusal is shown in the page and we stay on the form.
+        # Valid-looking input the server refuses (a wrong access code): its refusal is shown in the
+        # page and we stay on the form.
         tid(d, "join-email").clear()
         tid(d, "join-link").clear()
         tid(d, "join-name").send_keys("Kari Nordmann")
-        if join_form_has_attributes(d):
-            Select(tid(d, "join-attr-region")).select_by_value("viken")
-            Select(tid(d, "join-attr-attendance")).select_by_value("onsite")
-            code = tid(d, "join-code")
-            code.clear()
-            code.send_keys("WRONG-" + ACCESS_CODE)
-            click(d, "join-submit")
-            wait(d, lambda d: "You have not joined yet" in alert_text(d) and "access code is not right" in alert_text(d),
-                 what="server refusal: access code")
-        else:
-            notes.add("join form had no event attributes before joining (protocol gap); checked the server's refusal of a join without attributes or access code (no code field is offered)")
-            click(d, "join-submit")
-            wait(d, lambda d: "You have not joined yet" in alert_text(d), what="server refusal shown")
+        wait(d, join_form_has_attributes, what="the event's attributes in the join form (from hello)")
+        Select(tid(d, "join-attr-region")).select_by_value("viken")
+        Select(tid(d, "join-attr-attendance")).select_by_value("onsite")
+        code = tid(d, "join-code")
+        code.clear()
+        code.send_keys("WRONG-" + ACCESS_CODE)
+        click(d, "join-submit")
+        wait(d, lambda d: "You have not joined yet" in alert_text(d) and "access code is not right" in alert_text(d),
+             what="server refusal: access code")
         assert tid(d, "join-submit").is_enabled(), "the form should be usable again after a refusal"
         assert d.execute_script("return document.body.dataset.view") == "join"
         assert d.execute_script("return localStorage.getItem('mingle.resume')") is None

@@ -21,17 +21,19 @@ public func fuzzFrames(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         i += 1
         let n = want == 0 ? size - i : min(want, size - i)
         let chunk = UnsafeRawBufferPointer(start: data + i, count: n)
-        ws.receive(chunk, now: start, output: &output) { event, out in
+        var offset = 0
+        while let event = ws.receive(chunk, from: &offset, now: start, output: &output) {
             switch event {
             case .text(let b), .binary(let b):
                 precondition(b.count <= 4096, "message over the limit was delivered")
-                _ = ws.send(binary: b, output: &out)
+                _ = ws.send(binary: b, output: &output)
             default: break
             }
         }
+        precondition(offset == n || ws.isClosed, "input left unread on an open connection")
         i += n
         precondition(output.count < 1 << 22, "output grew without bound")
     }
-    ws.timerFired(now: start + .seconds(3600), output: &output) { _ in }
+    _ = ws.timerFired(now: start + .seconds(3600), output: &output)
     return 0
 }

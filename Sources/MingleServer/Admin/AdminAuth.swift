@@ -55,18 +55,14 @@ final class AdminAuth: Sendable {
             return .failure(.unauthenticated)
         }
         clearFailures(remote)
-        let body = "admin.\(nowSeconds)"
-        return .success(body + "." + ResumeTokens.base64url(HMACSHA256.authenticate(Array(body.utf8), key: cookieKey)))
+        return .success(SignedToken(key: cookieKey).sign(subject: "admin", issuedAtSeconds: nowSeconds))
     }
 
     func verifySession(_ value: String, nowSeconds: Int64) -> Bool {
-        let parts = value.split(separator: ".")
-        guard parts.count == 3, parts[0] == "admin", let issued = Int64(parts[1]) else { return false }
-        guard nowSeconds - issued < Self.sessionLifetimeSeconds, issued <= nowSeconds + 60,
-              issued >= revokedBefore.load(ordering: .relaxed) else { return false }
-        let body = "admin.\(issued)"
-        let expected = ResumeTokens.base64url(HMACSHA256.authenticate(Array(body.utf8), key: cookieKey))
-        return HMACSHA256.constantTimeEqual(Array(expected.utf8), Array(parts[2].utf8))
+        guard let claims = SignedToken(key: cookieKey).verify(value), claims.subject == "admin" else { return false }
+        let issued = claims.issuedAtSeconds
+        return nowSeconds - issued < Self.sessionLifetimeSeconds && issued <= nowSeconds + 60
+            && issued >= revokedBefore.load(ordering: .relaxed)
     }
 
     /// Voids every session cookie issued so far, this second included (cookies carry whole
@@ -120,7 +116,7 @@ final class AdminAuth: Sendable {
            let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), text.count >= 16 {
             return (text, path)
         }
-        let token = ResumeTokens.base64url(SecureRandom.bytes(24))
+        let token = SignedToken.base64url(SecureRandom.bytes(24))
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])

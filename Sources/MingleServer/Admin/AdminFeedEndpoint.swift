@@ -52,32 +52,30 @@ final class AdminFeedEndpoint: WebSocketEndpoint {
         session.cookie = head.headers["authorization"] == nil ? AdminAuth.cookie(AdminAuth.cookieName, in: head) : nil
         sessions[ObjectIdentifier(session)] = session
         let stats = self.stats
-        let reply = DeferredReply(loop: connection.loop.index, handle: connection.loop.handle, connection: connection.id)
+        let reply = socket.deferredReply
         hub.withHub { hub in
             let text = Array(hub.dashboardHelloJSON(stats: stats).utf8)
-            reply.handle.execute { loop in
-                (loop.connection(reply.connection)?.handlerObject as? ServerConnection)?.sendAdminFrame(text)
+            reply.handle.execute { _, context in
+                context.withConnection(reply.connection, for: "admin hello") { $0.sendText(text, droppable: true) }
             }
         }
         if !ticking {
             ticking = true
-            tick(loop: connection.loop)
+            tick(loop: connection.loop, handle: reply.handle)
         }
         return session
     }
 
     func remove(_ session: AdminFeedSession) { sessions[ObjectIdentifier(session)] = nil }
 
-    private func tick(loop: EventLoop) {
+    private func tick(loop: EventLoop, handle: LoopHandle<LoopContext>) {
         guard !sessions.isEmpty else { ticking = false; return }
-        _ = loop.schedule(at: .now + Self.tickInterval) { [weak self, unowned loop] in self?.tick(loop: loop) }
+        _ = loop.schedule(at: .now + Self.tickInterval) { [weak self, unowned loop] in self?.tick(loop: loop, handle: handle) }
         let stats = self.stats
-        let handle = loop.handle
         hub.withHub { hub in
             let text = Array(hub.dashboardTickJSON(stats: stats).utf8)
-            handle.execute { loop in
-                let context = loop.userContext as? LoopContext
-                (context?.router.webSocketEndpoint(for: AdminFeedEndpoint.path) as? AdminFeedEndpoint)?.broadcast(text)
+            handle.execute { _, context in
+                context.router.adminFeed?.broadcast(text)
             }
         }
     }
@@ -87,10 +85,10 @@ final class AdminFeedEndpoint: WebSocketEndpoint {
         for s in sessions.values {
             if let cookie = s.cookie, !auth.verifySession(cookie, nowSeconds: now) {
                 // OWASP: a socket outlives its session by at most the revalidation interval.
-                s.socket?.closeWebSocket(code: 1008, reason: "admin session ended")
+                s.socket?.closeWebSocket(code: .policyViolation, reason: "admin session ended")
                 continue
             }
-            (s.socket as? ServerConnection)?.sendAdminFrame(text)
+            s.socket?.sendText(text, droppable: true)
         }
     }
 }
@@ -109,13 +107,4 @@ final class AdminFeedSession: WebSocketEndpointSession {
     func received(text: UnsafeRawBufferPointer, from socket: any WebSocketSender) {}
     func received(binary: UnsafeRawBufferPointer, from socket: any WebSocketSender) {}
     func closed(code: UInt16, reason: String, connection: Connection) { endpoint?.remove(self) }
-}
-
-extension ServerConnection {
-    /// A frame for an admin feed socket (skipped when its output queue is already long).
-    func sendAdminFrame(_ text: [UInt8]) {
-        guard case .websocket = phase, let connection,
-              connection.queuedOutboundBytes <= shared.settings.outboundSoftLimitBytes else { return }
-        text.withUnsafeBytes { sendText($0) }
-    }
 }

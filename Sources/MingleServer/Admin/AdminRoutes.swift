@@ -1,3 +1,4 @@
+import ByteText
 import EventLoop
 import HTTP1
 
@@ -43,7 +44,7 @@ enum AdminRoutes {
             return .later
         })
         guard let hub, let auth else { return }
-        router.addWebSocket(AdminFeedEndpoint.path, AdminFeedEndpoint(settings: settings, auth: auth, hub: hub, stats: stats))
+        router.adminFeed = AdminFeedEndpoint(settings: settings, auth: auth, hub: hub, stats: stats)
         router.add("/admin") { [unowned router] head, _, connection in
             .onlyGet(head) {
                 let remote = ClientAddress.of(head, connection: connection, settings: settings)
@@ -143,22 +144,6 @@ enum FormBody {
     }
 
     static func decode(_ bytes: ArraySlice<UInt8>) -> String? {
-        var out: [UInt8] = []
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            let b = bytes[i]
-            if b == UInt8(ascii: "+") {
-                out.append(UInt8(ascii: " "))
-            } else if b == UInt8(ascii: "%") {
-                guard i + 2 < bytes.endIndex, let h = StaticFiles.hexValue(bytes[i + 1]),
-                      let l = StaticFiles.hexValue(bytes[i + 2]) else { return nil }
-                out.append(h << 4 | l)
-                i += 2
-            } else {
-                out.append(b)
-            }
-            i += 1
-        }
-        return String(validating: out, as: UTF8.self)
+        PercentDecoding.decode(bytes, plusAsSpace: true).flatMap { String(validating: $0, as: UTF8.self) }
     }
 }

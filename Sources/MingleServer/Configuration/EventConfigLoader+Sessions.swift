@@ -86,7 +86,7 @@ extension EventConfigLoader {
 
     static func readTime(_ object: inout ObjectReader, _ key: String, _ d: inout ConfigDiagnostics) -> Timestamp? {
         guard let text = object.string(key, maxLength: 40, &d) else { return nil }
-        guard let time = ISO8601Time.parse(text) else {
+        guard let time = UTCTime.parseRFC3339(text) else {
             d.fail(object.keyPath(key), "must be an ISO 8601 date-time with offset such as \"2026-10-13T09:30:00+02:00\", got \"\(text)\"")
             return nil
         }

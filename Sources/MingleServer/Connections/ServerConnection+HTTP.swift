@@ -9,15 +9,10 @@ extension ServerConnection {
             exchange.parser.append(bytes)
             processRequests(connection, now)
         case .websocket(let ws, let session):
-            withWebSocketCallbacks { direct in
-                ws.receive(bytes, now: now, output: &direct) { event, output in
-                    // Replies sent from the callback go into the same buffer, in causal order.
-                    withUnsafeMutablePointer(to: &output) { pointer in
-                        self.callbackOutput = pointer
-                        self.handleWebSocketEvent(event, session, connection)
-                        self.callbackOutput = nil
-                    }
-                }
+            // The WebSocket's own replies and the session's answers share `plaintextOut`, in order.
+            var offset = 0
+            while let event = ws.receive(bytes, from: &offset, now: now, output: &plaintextOut) {
+                handleWebSocketEvent(event, session, connection)
             }
             afterWebSocketIO(ws, connection)
         case .closed:
@@ -55,7 +50,7 @@ extension ServerConnection {
                 guard let pending = exchange.request else { continue }
                 exchange.request = nil
                 requestsServed += 1
-                let reply = DeferredReply(loop: connection.loop.index, handle: shared.loopHandle, connection: connection.id)
+                let reply = deferredReply
                 switch shared.router.respond(to: pending.head, body: pending.body, connection: connection, reply: reply) {
                 case .now(let response):
                     if !finish(pending.head, response, connection, now) { return }

@@ -89,19 +89,6 @@ extension ServerConnection {
         return (Int(connection.bytesReceived &- logState.reportedBytesIn), Int(connection.bytesSent &- logState.reportedBytesOut))
     }
 
-    /// The loop's byte counts for the dashboard, summed without an atomic operation per read or
-    /// write: each lag-probe tick adds up what every connection moved since the last tick.
-    static func reportSocketBytes(on loop: EventLoop, stats: ServerStats) {
-        var bytesIn = 0, bytesOut = 0
-        loop.forEachConnection { c in
-            guard let handler = c.handlerObject as? ServerConnection else { return }
-            let (i, o) = handler.unreportedSocketBytes(c)
-            bytesIn += i
-            bytesOut += o
-        }
-        stats.socketBytes(in: bytesIn, out: bytesOut)
-    }
-
     func logClosed(_ connection: Connection, error: SystemError?) {
         let (bytesIn, bytesOut) = unreportedSocketBytes(connection)
         shared.stats.socketBytes(in: bytesIn, out: bytesOut)

@@ -5,10 +5,20 @@ import WebSocket
 protocol WebSocketSender: AnyObject {
     func sendText(_ bytes: UnsafeRawBufferPointer)
     func sendBinary(_ bytes: UnsafeRawBufferPointer)
-    func closeWebSocket(code: UInt16, reason: String)
+    /// A text message from outside the socket's own traffic, judged against the outbound limits
+    /// (see `ServerConnection.sendText(_:droppable:)`). Returns whether it was queued.
+    @discardableResult
+    func sendText(_ text: [UInt8], droppable: Bool) -> Bool
+    func closeWebSocket(code: CloseCode, reason: String)
+    /// How another thread reaches this socket later (it hops to the socket's loop).
+    var deferredReply: DeferredReply { get }
 }
 
 extension ServerConnection: WebSocketSender {
+    var deferredReply: DeferredReply {
+        DeferredReply(loop: shared.loopHandle.index, handle: shared.loopHandle, connection: connectionID)
+    }
+
     func handleWebSocketEvent(_ event: WebSocketEvent, _ session: any WebSocketEndpointSession, _ connection: Connection) {
         switch event {
         case .text(let bytes):
@@ -28,16 +38,6 @@ extension ServerConnection: WebSocketSender {
         }
     }
 
-    /// Runs a call into the WebSocket with a reusable output buffer, then queues its output.
-    func withWebSocketCallbacks(_ body: (inout [UInt8]) -> Void) {
-        var direct = websocketOut
-        websocketOut = []
-        body(&direct)
-        plaintextOut += direct
-        direct.removeAll(keepingCapacity: direct.capacity <= 65536)
-        websocketOut = direct
-    }
-
     /// After any call into the WebSocket: send its output, re-arm its timer, and close the
     /// transport once the close handshake is over (or the connection failed).
     func afterWebSocketIO(_ ws: WebSocketConnection, _ connection: Connection) {
@@ -55,15 +55,11 @@ extension ServerConnection: WebSocketSender {
         return nil
     }
 
-    /// Inside a WebSocket callback, frames join the callback's buffer (in causal order with the
-    /// connection's own frames); outside one, they are queued and flushed now.
+    /// Frames join `plaintextOut` after everything written so far; outside a call from the loop
+    /// (see `handlingLoopCall`) they are sent now.
     private func writeFrames(_ ws: WebSocketConnection, _ body: (inout [UInt8]) -> Void) {
-        if let callbackOutput {
-            body(&callbackOutput.pointee)
-        } else {
-            body(&plaintextOut)
-            flushNow(ws)
-        }
+        body(&plaintextOut)
+        if !handlingLoopCall { flushNow(ws) }
     }
 
     func sendText(_ bytes: UnsafeRawBufferPointer) {
@@ -80,10 +76,10 @@ extension ServerConnection: WebSocketSender {
         writeFrames(ws) { _ = ws.send(binary: bytes, output: &$0) }
     }
 
-    func closeWebSocket(code: UInt16, reason: String) {
+    func closeWebSocket(code: CloseCode, reason: String) {
         guard let ws = openWebSocket else { return }
-        noteClosing(by: "server", code: Int(code), reason: reason)
-        writeFrames(ws) { ws.close(code: code, reason: reason, now: .now, output: &$0) }
+        noteClosing(by: "server", code: Int(code.rawValue), reason: reason)
+        writeFrames(ws) { ws.close(code: code.rawValue, reason: reason, now: .now, output: &$0) }
     }
 
     /// Outside a callback: encrypt (if TLS) and queue now. The loop still writes all queued
@@ -99,7 +95,7 @@ extension ServerConnection {
     func goAway(_ connection: Connection) {
         switch phase {
         case .websocket:
-            closeWebSocket(code: 1001, reason: "server shutting down")
+            closeWebSocket(code: .goingAway, reason: "server shutting down")
         case .http, .closed:
             closeTransport(connection)
         }
@@ -107,21 +103,34 @@ extension ServerConnection {
 }
 
 extension ServerConnection {
+    /// The one place an application message meets the outbound limits (`Connection.admission`):
+    /// a droppable one (presence, dashboard ticks) is skipped when it would take the queue past
+    /// the soft limit; one that would pass the hard limit closes the reader as a slow consumer
+    /// (1008), so an essential message never vanishes silently.
+    @discardableResult
+    func sendText(_ text: [UInt8], droppable: Bool) -> Bool {
+        guard case .websocket = phase, let connection, connection.isOpen else { return false }
+        switch connection.admission(ofBytes: text.count) {
+        case .refused:
+            shared.stats.slowConsumerClosed()
+            closeWebSocket(code: .policyViolation, reason: "slow consumer")
+            return false
+        case .queuedOverSoftLimit where droppable:
+            return false
+        case .queued, .queuedOverSoftLimit:
+            text.withUnsafeBytes { sendText($0) }
+            return true
+        }
+    }
+
     /// Applies what the hub decided for this connection.
     func deliver(_ delivery: Delivery) {
         guard case .websocket(_, let session) = phase, let connection else { return }
         switch delivery {
         case .text(let bytes, let droppable):
-            if droppable && connection.queuedOutboundBytes > shared.settings.outboundSoftLimitBytes { return }
-            if connection.queuedOutboundBytes + bytes.count > shared.settings.outboundHardLimitBytes {
-                // Essential messages never silently vanish: a reader this far behind is closed.
-                shared.stats.slowConsumerClosed()
-                closeWebSocket(code: 1008, reason: "slow consumer")
-                return
-            }
-            bytes.withUnsafeBytes { sendText($0) }
+            sendText(bytes, droppable: droppable)
         case .bind(let id, let room):
-            (session as? AttendeeSession)?.attendee = id
+            session.bound(to: id)
             logJoined(id, room: room, connection)
         case .room(let room):
             logRoom(room, connection)

@@ -15,15 +15,18 @@ import WebSocket
 final class ServerConnection: ConnectionHandler {
     let shared: LoopContext
     weak var connection: Connection?
+    /// The connection's id, kept after it closes (jobs from other threads address it by id).
+    private(set) var connectionID = ConnectionID(rawValue: 0)
     var tls: TLSSession?
     var tlsHandshakeDone = false
     var phase: Phase
-    /// Plaintext produced by the protocol layers during one callback, flushed at its end.
+    /// Plaintext produced by the protocol layers during one call from the loop, flushed at its end.
     var plaintextOut: [UInt8] = []
     var scratch: [UInt8] = []
-    /// While a WebSocket callback runs: the buffer its replies must go into.
-    var callbackOutput: UnsafeMutablePointer<[UInt8]>?
-    var websocketOut: [UInt8] = []
+    /// True while the loop's call (bytes read, a deadline) is handled: frames the session sends
+    /// meanwhile wait in `plaintextOut` and leave together at the end of the call (one TLS record
+    /// for many); sent from elsewhere (a hub delivery), they leave at once.
+    var handlingLoopCall = false
     var requestsServed = 0
     var logState = ConnectionLogState()
     /// Set when a handshake (TLS, or the WebSocket upgrade) ends in this callback: the buffers it
@@ -62,13 +65,19 @@ final class ServerConnection: ConnectionHandler {
 
     func connectionOpened(_ connection: Connection, now: ContinuousClock.Instant) {
         self.connection = connection
+        connectionID = connection.id
+        shared.opened(self, id: connection.id)
         connection.deadline = now + shared.settings.handshakeTimeout
         shared.stats.connectionOpened()
         logAccepted(connection)
     }
 
     func connection(_ connection: Connection, received bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) {
-        defer { if handshakeEnded { releaseHandshakeBuffers(connection) } }
+        handlingLoopCall = true
+        defer {
+            handlingLoopCall = false
+            if handshakeEnded { releaseHandshakeBuffers(connection) }
+        }
         guard let tls else {
             handlePlaintext(bytes, connection, now)
             flushPlaintext(connection)
@@ -211,11 +220,11 @@ final class ServerConnection: ConnectionHandler {
             }
             phase = .closed
         case .websocket(let ws, let session):
-            withWebSocketCallbacks { direct in
-                ws.timerFired(now: now, output: &direct) { event in
-                    self.handleWebSocketEvent(event, session, connection)
-                }
+            handlingLoopCall = true
+            if let event = ws.timerFired(now: now, output: &plaintextOut) {
+                handleWebSocketEvent(event, session, connection)
             }
+            handlingLoopCall = false
             afterWebSocketIO(ws, connection)
         case .closed:
             connection.abort()
@@ -238,6 +247,7 @@ final class ServerConnection: ConnectionHandler {
             session.closed(code: 1006, reason: "", connection: connection)
         }
         phase = .closed
+        shared.closed(connection.id)
         shared.stats.connectionClosed()
         logClosed(connection, error: error)
     }

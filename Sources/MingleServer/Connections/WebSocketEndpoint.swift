@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP1
+import Mingling
 import WebSocket
 
 /// A path that accepts WebSocket upgrades (echo, attendee, admin).
@@ -21,6 +22,14 @@ protocol WebSocketEndpointSession: AnyObject {
     func received(binary: UnsafeRawBufferPointer, from socket: any WebSocketSender)
     /// Called once: close handshake done, connection failed, or transport gone (1006).
     func closed(code: UInt16, reason: String, connection: Connection)
+    /// The hub decided this socket speaks for `attendee` (only attendee sessions are bound).
+    func bound(to attendee: AttendeeID)
+}
+
+extension WebSocketEndpointSession {
+    func bound(to attendee: AttendeeID) {
+        preconditionFailure("only attendee sessions are bound to an attendee, not \(Self.self)")
+    }
 }
 
 /// `/echo`: sends every message back unchanged (for Autobahn and benchmarks).

@@ -1,5 +1,6 @@
 import Foundation
 import Mingling
+import WebSocket
 
 /// `mingle logs summary FILE...`: what organisers want to know after the event, from the
 /// connection logs (and the journal, for regions and meetings). Only counts and durations:
@@ -150,16 +151,6 @@ public struct LogSummary: Sendable, Equatable {
     }
 
     static func closeName(_ code: Int) -> String {
-        switch code {
-        case 1000: "normal"
-        case 1001: "going away"
-        case 1005: "no status"
-        case 1006: "abnormal (no close)"
-        case 1008: "policy"
-        case 1009: "too big"
-        case 1011: "server error"
-        case 4001: "removed"
-        default: ""
-        }
+        CloseCode(rawValue: UInt16(clamping: code)).summaryName
     }
 }

@@ -26,7 +26,7 @@ struct AddressPrivacy {
         case .off: return nil
         case .truncated: return Self.truncate(address)
         case .hashed:
-            let day = ISOTime.day(now)
+            let day = UTCTime.day(now)
             if day != saltDay {
                 salt = makeSalt()
                 saltDay = day

@@ -11,15 +11,17 @@ import Synchronization
 /// the first of a batch: waking the writer for every event cost a context switch per event (three
 /// per connection; a quarter of the server's CPU in the ws handshake benchmark).
 final class ConnectionLog: Sendable {
-    private let group: LoopGroup
-    private let handle: LoopHandle
+    private let group: LoopGroup<ConnectionLogWriter>
+    private let handle: LoopHandle<ConnectionLogWriter>
     private let pending = Locked<[ConnectionLogEvent]>([])
     let path: String
     let eventsQueued = Atomic<Int>(0)
     static let flushInterval: Duration = .milliseconds(250)
     static let handOffDelay: Duration = .milliseconds(50)
 
-    init(path: String, maxFileBytes: Int, privacy: Privacy, wallClock: @escaping @Sendable () -> Timestamp) throws {
+    /// `reportFailure` hears every write, rotation and fsync failure (on the writer thread).
+    init(path: String, maxFileBytes: Int, privacy: Privacy, wallClock: @escaping @Sendable () -> Timestamp,
+         reportFailure: @escaping @Sendable (FileError) -> Void) throws {
         self.path = path
         // Open on this thread so a bad path is a start error, then hand the file to the writer.
         let file = try ConnectionLogFile(path: path, maxFileBytes: maxFileBytes, retentionDays: privacy.retentionDays,
@@ -27,15 +29,15 @@ final class ConnectionLog: Sendable {
         let box = Locked<ConnectionLogFile?>(file)
         var config = LoopGroupConfiguration()
         config.loops = 1
-        group = try LoopGroup(configuration: config) { loop in
+        group = try LoopGroup(configuration: config) { loop, _ in
             let file = box.withLock { f -> ConnectionLogFile? in
                 let taken = f
                 f = nil
                 return taken
             }
-            guard let file else { return }
-            loop.userContext = ConnectionLogWriter(file: file, privacy: AddressPrivacy(mode: privacy.ipLogging),
-                                                   loop: loop, wallClock: wallClock)
+            guard let file else { preconditionFailure("the connection log has one writer loop") }
+            return ConnectionLogWriter(file: file, privacy: AddressPrivacy(mode: privacy.ipLogging),
+                                       loop: loop, wallClock: wallClock, reportFailure: reportFailure)
         }
         handle = group.handles[0]
     }
@@ -48,31 +50,30 @@ final class ConnectionLog: Sendable {
         }
         guard startsBatch else { return }
         let pending = self.pending
-        handle.execute { loop in
+        handle.execute { loop, writer in
             // Weak: a timer still pending when `close()` stops the loop stays in its table; a strong
-            // capture would keep the loop alive through its own timer (found by LeakSanitizer).
-            _ = loop.schedule(at: .now + ConnectionLog.handOffDelay) { [weak loop] in
-                guard let loop else { return }
-                Self.writePending(pending, on: loop)
+            // capture would keep the writer (and its loop) alive through its own timer (found by
+            // LeakSanitizer).
+            _ = loop.schedule(at: .now + ConnectionLog.handOffDelay) { [weak writer] in
+                guard let writer else { return }
+                Self.writePending(pending, to: writer)
             }
         }
     }
 
     /// On the writer thread: writes the events waiting in `pending`, in the order recorded.
-    private static func writePending(_ pending: Locked<[ConnectionLogEvent]>, on loop: EventLoop) {
+    private static func writePending(_ pending: Locked<[ConnectionLogEvent]>, to writer: ConnectionLogWriter) {
         let events = pending.withLock { list -> [ConnectionLogEvent] in
             let taken = list
             list = []
             return taken
         }
-        guard let writer = loop.userContext as? ConnectionLogWriter else { return }
         for event in events { writer.write(event) }
     }
 
     /// New privacy settings (event file reloaded).
     func update(privacy: Privacy) {
-        handle.execute { loop in
-            guard let writer = loop.userContext as? ConnectionLogWriter else { return }
+        handle.execute { _, writer in
             writer.privacy.mode = privacy.ipLogging
             writer.file.retentionDays = privacy.retentionDays
         }
@@ -81,10 +82,9 @@ final class ConnectionLog: Sendable {
     /// Flushes, closes the file and stops the writer thread. Call after the connection loops stopped.
     func close() {
         let pending = self.pending
-        group.executeOnAll { loop in
-            Self.writePending(pending, on: loop)
-            (loop.userContext as? ConnectionLogWriter)?.file.close()
-            loop.userContext = nil
+        group.executeOnAll { loop, writer in
+            Self.writePending(pending, to: writer)
+            writer.attempt { () throws(FileError) in try writer.file.close() }
             loop.stop()
         }
         group.join()
@@ -97,23 +97,37 @@ final class ConnectionLogWriter {
     var privacy: AddressPrivacy
     unowned let loop: EventLoop
     let wallClock: @Sendable () -> Timestamp
+    let reportFailure: @Sendable (FileError) -> Void
     private var flushScheduled = false
     private var lastPrune: Timestamp
+    /// Failures reported so far (each one is also handed to `reportFailure`).
+    private(set) var failures = 0
 
-    init(file: ConnectionLogFile, privacy: AddressPrivacy, loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {
+    init(file: ConnectionLogFile, privacy: AddressPrivacy, loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp,
+         reportFailure: @escaping @Sendable (FileError) -> Void) {
         self.file = file
         self.privacy = privacy
         self.loop = loop
         self.wallClock = wallClock
+        self.reportFailure = reportFailure
         self.lastPrune = wallClock()
+    }
+
+    /// Runs a file operation; its failure is counted and reported, and the writer carries on.
+    func attempt(_ body: () throws(FileError) -> Void) {
+        do { try body() } catch {
+            failures += 1
+            reportFailure(error)
+        }
     }
 
     func write(_ event: ConnectionLogEvent) {
         let now = wallClock()
-        file.append(event.jsonLine(privacy: &privacy), now: now)
+        let line = event.jsonLine(privacy: &privacy)
+        attempt { () throws(FileError) in try file.append(line, now: now) }
         if now.millisecondsSinceEpoch - lastPrune.millisecondsSinceEpoch > 3_600_000 {
             lastPrune = now
-            file.prune(now: now)
+            attempt { () throws(FileError) in try file.prune(now: now) }
         }
         guard !flushScheduled else { return }
         flushScheduled = true
@@ -121,7 +135,7 @@ final class ConnectionLogWriter {
         _ = loop.schedule(at: .now + ConnectionLog.flushInterval) { [weak self] in
             guard let self else { return }
             self.flushScheduled = false
-            self.file.flush()
+            self.attempt { () throws(FileError) in try self.file.flush() }
         }
     }
 }

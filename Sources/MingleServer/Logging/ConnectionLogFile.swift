@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import EventLoop
 import Foundation
 import Mingling
 
@@ -11,80 +9,78 @@ import Mingling
 /// Files: the active file is `path` (e.g. `var/connections.jsonl`); a rotated one is renamed to
 /// `connections-20261130T091502Z.jsonl` (the time of rotation, so the name sorts by age and says
 /// when its last line was written). Retention compares that time with `now`.
+///
+/// The log is best effort, but never silently: every write, rename, unlink and fsync failure is
+/// thrown as a `FileError` (the batch that failed is dropped, so a full disk cannot grow memory).
 final class ConnectionLogFile {
     let path: String
     let maxFileBytes: Int
     var retentionDays: Int
-    private var fd: Int32 = -1
+    private var file: AppendFile?
     private var fileBytes = 0
     private var fileDay: Int64
     private var pending: [UInt8] = []
     private(set) var rotations = 0
 
-    struct Failure: Error, CustomStringConvertible { let description: String }
-
     /// Opens (or creates) `path`. An existing file last written on an earlier day is rotated first.
-    init(path: String, maxFileBytes: Int, retentionDays: Int, now: Timestamp) throws(Failure) {
+    init(path: String, maxFileBytes: Int, retentionDays: Int, now: Timestamp) throws(FileError) {
         self.path = path
         self.maxFileBytes = maxFileBytes
         self.retentionDays = retentionDays
-        self.fileDay = ISOTime.day(now)
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        var st = stat()
-        if stat(path, &st) == 0 {
-            let modified = Timestamp(secondsSinceEpoch: Int64(st.st_mtim.tv_sec))
-            if ISOTime.day(modified) < fileDay, st.st_size > 0 { rename(to: rotatedPath(at: modified)) }
+        self.fileDay = UTCTime.day(now)
+        if let existing = try Files.status(path) {
+            let modified = Timestamp(secondsSinceEpoch: existing.modifiedSecondsSinceEpoch)
+            if UTCTime.day(modified) < fileDay, existing.sizeBytes > 0 { try Files.rename(path, to: rotatedPath(at: modified)) }
         }
         try openFile()
-        prune(now: now)
+        try prune(now: now)
     }
 
-    deinit { close() }
+    deinit { try? close() }
 
     /// Queues a line; it reaches the file on `flush` (or when the buffer passes 64 KiB).
-    func append(_ line: String, now: Timestamp) {
-        if ISOTime.day(now) != fileDay || (fileBytes + pending.count > 0 && fileBytes + pending.count + line.utf8.count + 1 > maxFileBytes) {
-            rotate(now: now)
+    func append(_ line: String, now: Timestamp) throws(FileError) {
+        if UTCTime.day(now) != fileDay || (fileBytes + pending.count > 0 && fileBytes + pending.count + line.utf8.count + 1 > maxFileBytes) {
+            try rotate(now: now)
         }
         pending += line.utf8
         pending.append(10)
-        if pending.count >= 64 * 1024 { flush() }
+        if pending.count >= 64 * 1024 { try flush() }
     }
 
-    /// Writes the queued lines (one write(2) for the batch).
-    func flush() {
-        guard !pending.isEmpty, fd >= 0 else { return }
-        var offset = 0
-        while offset < pending.count {
-            let n = pending.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                break  // Disk full or gone: the lines are dropped, the server keeps serving.
-            }
-            offset += n
-        }
-        fileBytes += offset
-        pending.removeAll(keepingCapacity: pending.capacity <= 256 * 1024)
+    /// Writes the queued lines (one write(2) for the batch). On failure the batch is dropped.
+    func flush() throws(FileError) {
+        guard !pending.isEmpty else { return }
+        defer { pending.removeAll(keepingCapacity: pending.capacity <= 256 * 1024) }
+        guard let file else { throw FileError("write", path: path, errno: EBADF) }
+        try file.write(pending)
+        fileBytes += pending.count
     }
 
     /// Closes the current file under a dated name and starts a new one.
-    func rotate(now: Timestamp) {
-        flush()
-        if fd >= 0 { Glibc.close(fd); fd = -1 }
-        if fileBytes > 0 || fileSize() > 0 { rename(to: rotatedPath(at: now)) }
-        fileDay = ISOTime.day(now)
+    func rotate(now: Timestamp) throws(FileError) {
+        var firstFailure: FileError?
+        do { try flush() } catch { firstFailure = error }
+        do { try file?.close() } catch { firstFailure = firstFailure ?? error }
+        file = nil
+        let onDisk = try Files.status(path)?.sizeBytes ?? 0
+        if fileBytes > 0 || onDisk > 0 { try Files.rename(path, to: rotatedPath(at: now)) }
+        fileDay = UTCTime.day(now)
         rotations += 1
-        try? openFile()
-        prune(now: now)
+        try openFile()
+        try prune(now: now)
+        if let firstFailure { throw firstFailure }
     }
 
-    /// Deletes rotated files whose rotation time is more than `retentionDays` before `now`.
-    func prune(now: Timestamp) {
+    /// Deletes rotated files whose rotation time is more than `retentionDays` before `now`; every
+    /// file is tried, the first failure is thrown.
+    func prune(now: Timestamp) throws(FileError) {
         let cutoff = now.adding(seconds: -retentionDays * 86_400)
-        for (file, rotatedAt) in rotatedFiles() where rotatedAt < cutoff {
-            unlink(directory + "/" + file)
+        var firstFailure: FileError?
+        for (name, rotatedAt) in rotatedFiles() where rotatedAt < cutoff {
+            do { try Files.remove(directory + "/" + name) } catch { firstFailure = firstFailure ?? error }
         }
+        if let firstFailure { throw firstFailure }
     }
 
     /// Rotated files next to the active one, with the time in their names, oldest first.
@@ -93,14 +89,24 @@ final class ConnectionLogFile {
         return names.compactMap { name -> (String, Timestamp)? in
             guard name.hasPrefix(stem + "-"), name.hasSuffix(suffix) else { return nil }
             let stamp = name.dropFirst(stem.count + 1).dropLast(suffix.count).prefix(16)
-            guard let t = Self.parseCompact(String(stamp)) else { return nil }
+            guard let t = UTCTime.parseCompact(String(stamp)) else { return nil }
             return (name, t)
         }.sorted { $0.1 < $1.1 }
     }
 
-    func close() {
-        flush()
-        if fd >= 0 { fsync(fd); Glibc.close(fd); fd = -1 }
+    /// Writes what is queued, fsyncs and closes; the first failure is thrown, the file closed anyway.
+    func close() throws(FileError) {
+        guard let file else { return }
+        do {
+            try flush()
+            try file.sync()
+        } catch {
+            self.file = nil
+            try? file.close()
+            throw error
+        }
+        self.file = nil
+        try file.close()
     }
 
     // MARK: Names
@@ -117,44 +123,18 @@ final class ConnectionLogFile {
     private var stem: String { String(fileName.dropLast(suffix.count)) }
 
     private func rotatedPath(at t: Timestamp) -> String {
-        var candidate = directory + "/" + stem + "-" + ISOTime.compact(t) + suffix
+        var candidate = directory + "/" + stem + "-" + UTCTime.compact(t) + suffix
         var n = 1
-        while access(candidate, F_OK) == 0 {
+        while Files.exists(candidate) {
             n += 1
-            candidate = directory + "/" + stem + "-" + ISOTime.compact(t) + "-\(n)" + suffix
+            candidate = directory + "/" + stem + "-" + UTCTime.compact(t) + "-\(n)" + suffix
         }
         return candidate
     }
 
-    private func rename(to target: String) {
-        _ = Glibc.rename(path, target)
-    }
-
-    private func fileSize() -> Int {
-        var st = stat()
-        return stat(path, &st) == 0 ? Int(st.st_size) : 0
-    }
-
-    private func openFile() throws(Failure) {
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-        if fd < 0 { throw Failure(description: "connection log \(path): cannot open for appending (errno \(errno))") }
-        fileBytes = fileSize()
-    }
-
-    /// "20261130T091502Z" -> the time it names.
-    static func parseCompact(_ s: String) -> Timestamp? {
-        let b = Array(s.utf8)
-        guard b.count == 16, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "Z") else { return nil }
-        func num(_ r: Range<Int>) -> Int? { Int(String(decoding: b[r], as: UTF8.self)) }
-        guard let y = num(0..<4), let m = num(4..<6), let d = num(6..<8), let hh = num(9..<11), let mm = num(11..<13),
-              let ss = num(13..<15), (1...12).contains(m), (1...31).contains(d) else { return nil }
-        // Days from civil (Howard Hinnant's algorithm).
-        let yy = m <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return Timestamp(secondsSinceEpoch: Int64(days) * 86_400 + Int64(hh * 3600 + mm * 60 + ss))
+    private func openFile() throws(FileError) {
+        let opened = try AppendFile(path: path, permissions: 0o640)
+        file = opened
+        fileBytes = try opened.size()
     }
 }

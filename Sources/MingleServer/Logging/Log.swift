@@ -52,19 +52,7 @@ public struct Log: Sendable {
     public func warning(_ e: String, _ f: KeyValuePairs<String, String> = [:]) { log(.warning, e, f) }
     public func error(_ e: String, _ f: KeyValuePairs<String, String> = [:]) { log(.error, e, f) }
 
-    static func timestamp() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        var t = ts.tv_sec
-        var tmv = tm()
-        gmtime_r(&t, &tmv)
-        let ms = Int(ts.tv_nsec / 1_000_000)
-        func p(_ v: Int32, _ w: Int = 2) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, w - s.count)) + s
-        }
-        return "\(p(tmv.tm_year + 1900, 4))-\(p(tmv.tm_mon + 1))-\(p(tmv.tm_mday))T\(p(tmv.tm_hour)):\(p(tmv.tm_min)):\(p(tmv.tm_sec)).\(p(Int32(ms), 3))Z"
-    }
+    static func timestamp() -> String { UTCTime.format(WallClock.now()) }
 }
 
 /// Minimal JSON string quoting for hand-built lines (logs, journal).

@@ -51,6 +51,7 @@ final class AttendeeSession: WebSocketEndpointSession {
     let greeting: Greeting
     let wallClock: @Sendable () -> Timestamp
     var attendee: AttendeeID?
+    func bound(to attendee: AttendeeID) { self.attendee = attendee }
     var limiter: TokenBucket
     var refusedInARow = 0
 
@@ -72,7 +73,7 @@ final class AttendeeSession: WebSocketEndpointSession {
         guard limiter.take(now: .now) else {
             refusedInARow += 1
             if refusedInARow > 200 {
-                socket.closeWebSocket(code: 1008, reason: "message flood")
+                socket.closeWebSocket(code: .policyViolation, reason: "message flood")
                 return
             }
             reply(socket, ServerMessage.error(ProtocolError(code: .rateLimited, message: "too many messages; slow down", request: nil)))
@@ -108,31 +109,6 @@ final class AttendeeSession: WebSocketEndpointSession {
 
     private func reply(_ socket: any WebSocketSender, _ bytes: [UInt8]) {
         bytes.withUnsafeBytes { socket.sendText($0) }
-    }
-}
-
-/// A token bucket: `ratePerSecond` sustained, `burst` at once.
-struct TokenBucket {
-    let ratePerSecond: Double
-    let burst: Double
-    var tokens: Double
-    var last: ContinuousClock.Instant
-
-    init(ratePerSecond: Double, burst: Double, now: ContinuousClock.Instant) {
-        self.ratePerSecond = ratePerSecond
-        self.burst = burst
-        self.tokens = burst
-        self.last = now
-    }
-
-    mutating func take(now: ContinuousClock.Instant) -> Bool {
-        let elapsed = now - last
-        last = now
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        tokens = min(burst, tokens + seconds * ratePerSecond)
-        guard tokens >= 1 else { return false }
-        tokens -= 1
-        return true
     }
 }
 

@@ -4,23 +4,19 @@ import TLS
 
 /// A Sendable way to reach the hub from any thread.
 struct HubHandle: Sendable {
-    let loop: LoopHandle
+    let loop: LoopHandle<MinglingHub>
     /// The `hello` every attendee socket gets first, and the rooms; kept current by the hub.
     let greeting: Greeting
     /// Keys that open a room's display page and poster without an admin session.
     let displayKeys: DisplayKeys
 
     func submit(_ input: HubInput) {
-        loop.execute { loop in
-            (loop.userContext as? MinglingHub)?.receive(input)
-        }
+        loop.execute { _, hub in hub.receive(input) }
     }
 
     /// Runs `body` on the hub's thread (for read-only snapshots).
     func withHub(_ body: @escaping @Sendable (MinglingHub) -> Void) {
-        loop.execute { loop in
-            if let hub = loop.userContext as? MinglingHub { body(hub) }
-        }
+        loop.execute { _, hub in body(hub) }
     }
 
     /// What the dashboard needs to open a room's display and poster: the room's key and their paths.
@@ -74,7 +70,7 @@ struct DisplayKeys: Sendable {
 
     func key(for room: RoomID) -> String {
         let mac = HMACSHA256.authenticate(Array("room-display:\(room.rawValue)".utf8), key: secret)
-        return String(ResumeTokens.base64url(mac).prefix(32))
+        return String(SignedToken.base64url(mac).prefix(32))
     }
 
     func isValid(_ presented: String, for room: RoomID) -> Bool {

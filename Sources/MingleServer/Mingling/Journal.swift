@@ -1,16 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import EventLoop
 import Foundation
 import Mingling
 
 /// The durable record of every domain event (JSON lines), written before the event is
 /// announced to anyone. `write(2)` happens before delivery, so a crash of the process loses
 /// nothing; `fsync` is batched (at most `syncInterval` apart), so a power loss can lose at most
-/// that window. On start the journal is replayed into a fresh engine.
+/// that window. On start the journal is replayed into a fresh engine. Every write and fsync
+/// reports its failure to the caller as a `FileError` (the syscall and errno).
 final class Journal {
     let path: String
-    private var fd: Int32
+    private let file: AppendFile
     private var unsynced = false
     private var lastSync: ContinuousClock.Instant = .now
     let syncInterval: Duration
@@ -18,41 +17,31 @@ final class Journal {
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    init(path: String, syncInterval: Duration = .milliseconds(200)) throws(Failure) {
+    init(path: String, syncInterval: Duration = .milliseconds(200)) throws(FileError) {
         self.path = path
         self.syncInterval = syncInterval
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        if fd < 0 { throw Failure(description: "journal \(path): cannot open for appending (errno \(errno))") }
+        file = try AppendFile(path: path, permissions: 0o600)
     }
 
-    deinit { close() }
+    deinit { try? close() }
 
     /// Appends lines; returns once the kernel has them.
-    func append(_ lines: [String]) throws(Failure) {
+    func append(_ lines: [String]) throws(FileError) {
         guard !lines.isEmpty else { return }
         var bytes: [UInt8] = []
         for l in lines { bytes += l.utf8; bytes.append(10) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(description: "journal \(path): write failed (errno \(errno))")
-            }
-            offset += n
-        }
-        linesWritten += lines.count
+        // Unsynced from the first byte on: a failed write may have left some of them in the file.
         unsynced = true
+        try file.write(bytes)
+        linesWritten += lines.count
     }
 
     /// fsyncs when the last sync is older than `syncInterval`; returns when the next one is due.
     @discardableResult
-    func syncIfDue(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+    func syncIfDue(now: ContinuousClock.Instant) throws(FileError) -> ContinuousClock.Instant? {
         guard unsynced else { return nil }
         if now - lastSync >= syncInterval {
-            fsync(fd)
+            try file.sync()
             unsynced = false
             lastSync = now
             return nil
@@ -60,15 +49,19 @@ final class Journal {
         return lastSync + syncInterval
     }
 
-    func sync() {
-        if unsynced { fsync(fd); unsynced = false; lastSync = .now }
+    func sync() throws(FileError) {
+        if unsynced { try file.sync(); unsynced = false; lastSync = .now }
     }
 
     /// Whether the journal can be written (for /readyz).
-    var isWritable: Bool { fd >= 0 && access(path, W_OK) == 0 }
+    var isWritable: Bool { file.isOpen && Files.isWritable(path) }
 
-    func close() {
-        if fd >= 0 { sync(); Glibc.close(fd); fd = -1 }
+    /// Syncs and closes; the sync's or the close's failure is the caller's to report.
+    func close() throws(FileError) {
+        guard file.isOpen else { return }
+        defer { try? file.close() }
+        try sync()
+        try file.close()
     }
 
     /// Reads every event in `path` (a missing file is an empty journal). A torn last line (a crash
@@ -91,11 +84,12 @@ final class Journal {
         if !repairTornTail {
             return (events, torn)
         }
-        if torn, let lastNewline = data.lastIndex(of: 10) {
-            // Cut the torn line so the next append starts on a fresh line.
-            _ = truncate(path, off_t(lastNewline + 1))
-        } else if torn {
-            _ = truncate(path, 0)
+        if torn {
+            // Cut the torn line so the next append starts on a fresh line; a journal that cannot
+            // be repaired is not appended to (the next line would be glued to the torn one).
+            do { try Files.truncate(path, toBytes: data.lastIndex(of: 10).map { $0 + 1 } ?? 0) } catch {
+                throw Failure(description: "journal \(path): cannot cut the torn last line: \(error)")
+            }
         }
         return (events, torn)
     }

@@ -30,7 +30,7 @@ extension MinglingHub {
             if let old = links[id], old != link {
                 // The same attendee in another tab or an old socket: the newest one wins.
                 attendeeByLink[old] = nil
-                enqueue(old, .close(code: 4002, reason: "continued in another window"))
+                enqueue(old, .close(code: .continuedElsewhere, reason: "continued in another window"))
                 links[id] = nil
                 if let output = try? engine.handle(.disconnect(id), now: now) { commit(output, now: now) }
             }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import EventLoop
 import Mingling
+import WebSocket
 
 /// Where an attendee's socket lives: which loop, which connection.
 struct AttendeeLink: Hashable, Sendable {
@@ -30,7 +31,7 @@ enum Delivery: Sendable {
     case bind(AttendeeID, room: RoomID?)
     /// The attendee moved to another room (for the connection log).
     case room(RoomID?)
-    case close(code: UInt16, reason: String)
+    case close(code: CloseCode, reason: String)
 }
 
 /// The single owner of the mingling engine, a thin adapter around it. It runs on its own loop thread:
@@ -43,7 +44,7 @@ final class MinglingHub {
     let tokens: ResumeTokens
     let log: Log
     let connectionLoopsBox: LoopHandlesBox
-    lazy var connectionLoops: [LoopHandle] = connectionLoopsBox.all
+    lazy var connectionLoops: [LoopHandle<LoopContext>] = connectionLoopsBox.all
     unowned let loop: EventLoop
     let wallClock: @Sendable () -> Timestamp
 
@@ -165,8 +166,8 @@ final class MinglingHub {
     /// Sends what the input produced, arms the engine's next deadline, and schedules an fsync.
     func afterInput(now: Timestamp) {
         flushOutgoing()
-        if let due = journal.syncIfDue(now: .now) {
-            loop.schedule(at: due) { [unowned self] in self.journal.syncIfDue(now: .now) }
+        if let due = syncJournalIfDue() {
+            loop.schedule(at: due) { [unowned self] in self.syncJournalIfDue() }
         }
         let next = engine.nextDeadline
         if next != scheduledDeadline {
@@ -213,8 +214,8 @@ final class MinglingHub {
             case .roundEnded, .leftBreakout, .breakoutClosed:
                 roomsWanted.formUnion(recipients)
             case .removed, .erased:
-                let (code, reason): (UInt16, String) = notice.message == .erased
-                    ? (4003, "your data was deleted") : (4001, "removed by the organisers")
+                let (code, reason): (CloseCode, String) = notice.message == .erased
+                    ? (.dataDeleted, "your data was deleted") : (.removedByOrganisers, "removed by the organisers")
                 for id in recipients {
                     guard let link = links.removeValue(forKey: id) else { continue }
                     enqueue(link, .close(code: code, reason: reason))
@@ -231,9 +232,9 @@ final class MinglingHub {
         let batches = outgoing
         outgoing = [:]
         for (index, items) in batches {
-            connectionLoops[index].execute { loop in
+            connectionLoops[index].execute { _, context in
                 for (id, delivery) in items {
-                    (loop.connection(id)?.handlerObject as? ServerConnection)?.deliver(delivery)
+                    context.withConnection(id, for: "hub delivery") { $0.deliver(delivery) }
                 }
             }
         }

@@ -2,32 +2,22 @@ import Foundation
 import Mingling
 import TLS
 
-/// Resume tokens: `<attendee>.<issuedAtSeconds>.<base64url HMAC-SHA-256>` signed with the server
+/// Resume tokens: `SignedToken`s whose subject is the attendee's id, signed with the server
 /// secret, so they stay valid across a restart (the secret is kept in the state directory) and
 /// cannot be forged or moved to another attendee.
 struct ResumeTokens: Sendable {
-    let secret: [UInt8]
+    let scheme: SignedToken
+
+    init(secret: [UInt8]) { scheme = SignedToken(key: secret) }
 
     func issue(for attendee: AttendeeID, at now: Timestamp) -> String {
-        let body = "\(attendee.rawValue).\(now.millisecondsSinceEpoch / 1000)"
-        return body + "." + Self.base64url(HMACSHA256.authenticate(Array(body.utf8), key: secret))
+        scheme.sign(subject: "\(attendee.rawValue)", issuedAtSeconds: now.millisecondsSinceEpoch / 1000)
     }
 
     /// The attendee a token names, if its signature is ours.
     func verify(_ token: String) -> AttendeeID? {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let id = UInt32(parts[0]), id > 0, Int64(parts[1]) != nil else { return nil }
-        let body = "\(parts[0]).\(parts[1])"
-        let expected = Self.base64url(HMACSHA256.authenticate(Array(body.utf8), key: secret))
-        guard HMACSHA256.constantTimeEqual(Array(expected.utf8), Array(parts[2].utf8)) else { return nil }
+        guard let claims = scheme.verify(token), let id = UInt32(claims.subject), id > 0 else { return nil }
         return AttendeeID(id)
-    }
-
-    static func base64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 
     /// Loads the secret from `path`, creating it (32 random bytes, mode 0600) the first time.

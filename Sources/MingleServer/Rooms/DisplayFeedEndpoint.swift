@@ -48,38 +48,34 @@ final class DisplayFeedEndpoint: WebSocketEndpoint {
         let room = Self.room(ofFeed: head.path)!
         let session = DisplayFeedSession(endpoint: self, socket: socket, room: room, link: RoomAccess.link(to: room, head, settings))
         sessions[ObjectIdentifier(session)] = session
+        let handle = socket.deferredReply.handle
         if !ticking {
             ticking = true
-            tick(loop: connection.loop)
+            tick(loop: connection.loop, handle: handle)
         } else {
-            refresh(loop: connection.loop)
+            refresh(handle)
         }
         return session
     }
 
     func remove(_ session: DisplayFeedSession) { sessions[ObjectIdentifier(session)] = nil }
 
-    private func tick(loop: EventLoop) {
+    private func tick(loop: EventLoop, handle: LoopHandle<LoopContext>) {
         guard !sessions.isEmpty else { ticking = false; return }
-        _ = loop.schedule(at: .now + Self.tickInterval) { [weak self, unowned loop] in self?.tick(loop: loop) }
-        refresh(loop: loop)
+        _ = loop.schedule(at: .now + Self.tickInterval) { [weak self, unowned loop] in self?.tick(loop: loop, handle: handle) }
+        refresh(handle)
     }
 
     /// Asks the hub for the rooms shown on this loop, then gives each socket its room's state (a socket
     /// sends only when that changed).
-    private func refresh(loop: EventLoop) {
+    private func refresh(_ handle: LoopHandle<LoopContext>) {
         let rooms = Set(sessions.values.map(\.room))
-        let handle = loop.handle
         hub.withHub { hub in
             let now = hub.wallClock()
             var fields: [RoomID: String?] = [:]
             for room in rooms { fields[room] = .some(hub.displayFields(room)) }
             let snapshot = fields
-            handle.execute { loop in
-                let context = loop.userContext as? LoopContext
-                let endpoint = context?.router.webSocketEndpoint(for: "/r/-/display/ws") as? DisplayFeedEndpoint
-                endpoint?.show(snapshot, serverTime: now)
-            }
+            handle.execute { _, context in context.router.displayFeed?.show(snapshot, serverTime: now) }
         }
     }
 
@@ -110,7 +106,7 @@ final class DisplayFeedSession: WebSocketEndpointSession {
     func show(_ fields: String?, serverTime: Timestamp) {
         guard let socket else { return }
         guard let fields else {
-            socket.closeWebSocket(code: 1000, reason: "the room is gone")
+            socket.closeWebSocket(code: .normalClosure, reason: "the room is gone")
             return
         }
         let stale = lastSentAt.map { $0.milliseconds(until: serverTime) >= 30_000 } ?? true
@@ -119,7 +115,7 @@ final class DisplayFeedSession: WebSocketEndpointSession {
         lastSentAt = serverTime
         let text = "{\"type\":\"display\",\"serverTime\":\(serverTime.millisecondsSinceEpoch),"
             + "\"link\":\(JSONText.quote(link)),\(fields)}"
-        (socket as? ServerConnection)?.sendAdminFrame(Array(text.utf8))
+        socket.sendText(Array(text.utf8), droppable: true)
     }
 
     func started(socket: any WebSocketSender) {}

@@ -15,8 +15,7 @@ import QRCode
 /// Pages are static files (`Public/display/`) served after the check; they hold no data themselves.
 enum RoomRoutes {
     static func install(on router: Router, settings: ServerSettings, hub: HubHandle, auth: AdminAuth) {
-        router.addWebSocket(matching: { DisplayFeedEndpoint.room(ofFeed: $0) != nil },
-                            DisplayFeedEndpoint(settings: settings, auth: auth, hub: hub))
+        router.displayFeed = DisplayFeedEndpoint(settings: settings, auth: auth, hub: hub)
         router.addPrefix("/r/", deferred: { [unowned router] head, _, connection, reply in
             guard head.method == "GET" || head.method == "HEAD" else { return .now(.onlyGet(head) { .status(405) }) }
             let parts = head.path.dropFirst(3).split(separator: "/", omittingEmptySubsequences: false).map(String.init)

@@ -71,14 +71,9 @@ enum LoopLagProbe {
 /// Resident memory of this process, from /proc/self/statm (Linux); nil elsewhere.
 enum ProcessMemory {
     static func residentBytes() -> Int? {
-        let fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 128)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return nil }
+        guard let buffer = try? Files.readPrefix("/proc/self/statm", maxBytes: 128), !buffer.isEmpty else { return nil }
         // "size resident shared text lib data dt", in pages.
-        let fields = buffer[0..<n].split(separator: UInt8(ascii: " "))
+        let fields = buffer.split(separator: UInt8(ascii: " "))
         guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }

@@ -34,7 +34,7 @@ struct MinglingStartup {
     }
 
     /// Starts the hub's loop; connection loops are filled in once they exist.
-    func start(settings: ServerSettings, log: Log, connectionLoops: LoopHandlesBox) throws(Server.StartError) -> (LoopGroup, HubHandle) {
+    func start(settings: ServerSettings, log: Log, connectionLoops: LoopHandlesBox) throws(Server.StartError) -> (LoopGroup<MinglingHub>, HubHandle) {
         var config = LoopGroupConfiguration()
         config.loops = 1
         let plan = self.plan
@@ -45,9 +45,9 @@ struct MinglingStartup {
         let engineSettings = settings.engine
         let greeting = Greeting()
         greeting.update(plan)
-        let group: LoopGroup
+        let group: LoopGroup<MinglingHub>
         do {
-            group = try LoopGroup(configuration: config) { loop in
+            group = try LoopGroup(configuration: config) { loop, _ in
                 let engine = MinglingEngine(plan: plan, settings: engineSettings, seed: seed, replaying: replayed)
                 let journal: Journal
                 do { journal = try Journal(path: journalPath) } catch {
@@ -56,13 +56,13 @@ struct MinglingStartup {
                 let hub = MinglingHub(engine: engine, journal: journal, tokens: tokens, log: log,
                                       connectionLoops: connectionLoops, loop: loop, wallClock: WallClock.now)
                 hub.greeting = greeting
-                loop.userContext = hub
                 if !replayed.isEmpty {
                     log.info("journal_replayed", ["events": "\(replayed.count)", "attendees": "\(engine.allAttendees.count)",
                                                   "pairs_met": "\(engine.metPairCount)"])
                     hub.run(.recoverAfterRestart, now: WallClock.now(), replyTo: nil, request: "recover")
                 }
                 hub.afterInput(now: WallClock.now())
+                return hub
             }
         } catch {
             throw Server.StartError(description: "cannot start the mingling loop: \(error)")
@@ -81,9 +81,9 @@ extension MinglingStartup {
 /// Connection loop handles, known only after the hub started (the hub is created first so no
 /// attendee message can arrive before it exists).
 final class LoopHandlesBox: Sendable {
-    private let handles = Locked<[LoopHandle]>([])
-    func set(_ h: [LoopHandle]) { handles.withLock { $0 = h } }
-    var all: [LoopHandle] { handles.withLock { $0 } }
+    private let handles = Locked<[LoopHandle<LoopContext>]>([])
+    func set(_ h: [LoopHandle<LoopContext>]) { handles.withLock { $0 = h } }
+    var all: [LoopHandle<LoopContext>] { handles.withLock { $0 } }
 }
 
 enum WallClock {

@@ -15,6 +15,14 @@ final class Router {
     private var deferredPrefixRoutes: [(prefix: String, route: DeferredRoute)] = []
     private var deferredRoutes: [String: DeferredRoute] = [:]
     var staticFiles: StaticFiles?
+    /// The dashboard's feed, typed: its once-a-second broadcast reaches it from the hub's thread.
+    /// The rooms' display feed (`/r/<room>/display/ws`), reached by its timers through the loop's context.
+    var displayFeed: DisplayFeedEndpoint? {
+        didSet { if let displayFeed { addWebSocket(matching: { DisplayFeedEndpoint.room(ofFeed: $0) != nil }, displayFeed) } }
+    }
+    var adminFeed: AdminFeedEndpoint? {
+        didSet { if let adminFeed { addWebSocket(AdminFeedEndpoint.path, adminFeed) } }
+    }
 
     func addWebSocket(_ path: String, _ endpoint: any WebSocketEndpoint) { webSockets[path] = endpoint }
     func addWebSocket(matching: @escaping (String) -> Bool, _ endpoint: any WebSocketEndpoint) {
@@ -73,13 +81,13 @@ enum RouteOutcome {
 /// Sends a response to a connection from any thread (it hops to the connection's loop).
 struct DeferredReply: Sendable {
     let loop: Int
-    let handle: LoopHandle
+    let handle: LoopHandle<LoopContext>
     let connection: ConnectionID
 
     func send(_ response: HTTPResponse) {
         let id = connection
-        handle.execute { loop in
-            (loop.connection(id)?.handlerObject as? ServerConnection)?.complete(response)
+        handle.execute { _, context in
+            context.withConnection(id, for: "deferred reply") { $0.complete(response) }
         }
     }
 }

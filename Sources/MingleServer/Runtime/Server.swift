@@ -18,9 +18,9 @@ public final class Server: Sendable {
     let stats = ServerStats()
     private let shutDownStarted = Atomic<Bool>(false)
     private let tlsConfiguration: TLSConfiguration?
-    private let group: LoopGroup
+    let group: LoopGroup<LoopContext>
     /// The mingling hub's own loop (nil when serving without an event).
-    private let hubGroup: LoopGroup?
+    private let hubGroup: LoopGroup<MinglingHub>?
     let hub: HubHandle?
     let connectionLog: ConnectionLog?
 
@@ -30,10 +30,11 @@ public final class Server: Sendable {
 
     /// Returns once every loop has run a job posted now: all are up and past their setup.
     func barrier() {
-        Self.waitForLoops(group.handles + (hubGroup?.handles ?? []))
+        Self.waitForLoops(group.handles)
+        Self.waitForLoops(hubGroup?.handles ?? [])
     }
 
-    static func waitForLoops(_ handles: [LoopHandle]) {
+    static func waitForLoops<Context>(_ handles: [LoopHandle<Context>]) {
         let done = DispatchGroup()
         for handle in handles {
             done.enter()
@@ -102,17 +103,18 @@ public final class Server: Sendable {
         }
         self.hub = hub
         let setupFailures = SetupFailures()
-        let connectionLog = try Self.openConnectionLog(settings, privacy: privacy)
+        let connectionLog = try Self.openConnectionLog(settings, privacy: privacy, log: log)
         self.connectionLog = connectionLog
         do {
-            group = try LoopGroup(configuration: config) { [hub, adminAuth] loop in
-                Self.setUpLoop(loop, settings: settings, log: log, stats: stats, tls: tlsConfiguration, hub: hub,
-                               adminAuth: adminAuth, setupFailures: setupFailures)
-                (loop.userContext as? LoopContext)?.connectionLog = connectionLog
+            group = try LoopGroup(configuration: config) { [hub, adminAuth] loop, handle in
+                let context = Self.setUpLoop(loop, handle: handle, settings: settings, log: log, stats: stats,
+                                             tls: tlsConfiguration, hub: hub, adminAuth: adminAuth, setupFailures: setupFailures)
+                context.connectionLog = connectionLog
                 let probe = LoopLagProbe.make(on: loop, recorder: stats.loopLag, isBusy: { [unowned loop] in loop.connectionCount > 0 }) {
-                    ServerConnection.reportSocketBytes(on: $0, stats: stats)
+                    [unowned context] _ in context.reportSocketBytes()
                 }
-                (loop.userContext as? LoopContext)?.busyTimers.append(probe)
+                context.busyTimers.append(probe)
+                return context
             }
         } catch {
             connectionLog?.close()
@@ -162,9 +164,9 @@ public final class Server: Sendable {
         }
     }
 
-    private static func setUpLoop(_ loop: EventLoop, settings: ServerSettings, log: Log, stats: ServerStats,
-                                  tls: TLSConfiguration?, hub: HubHandle?, adminAuth: AdminAuth?,
-                                  setupFailures: SetupFailures) {
+    private static func setUpLoop(_ loop: EventLoop, handle: LoopHandle<LoopContext>, settings: ServerSettings, log: Log,
+                                  stats: ServerStats, tls: TLSConfiguration?, hub: HubHandle?, adminAuth: AdminAuth?,
+                                  setupFailures: SetupFailures) -> LoopContext {
         var context: TLSContext?
         if let tls {
             // The files were checked at start, but they may change before every loop has read
@@ -177,14 +179,14 @@ public final class Server: Sendable {
         Routes.install(on: router, settings: settings, stats: stats, hub: hub, adminAuth: adminAuth)
         let headers = SecurityHeaders(strictTransportSecurity: settings.plain ? nil : "max-age=63072000")
         let shared = LoopContext(settings: settings, log: log, stats: stats, router: router, tlsContext: context,
-                                 loopHandle: loop.handle, securityHeaders: headers)
+                                 loopHandle: handle, securityHeaders: headers)
         loop.overloadReply = HTTPResponse.text("Server is full, try again shortly.\n", status: 503).serialize()
         loop.makeHandler = { connection in
             // Periodic bookkeeping runs only while the loop has connections.
             for timer in shared.busyTimers { timer.poke() }
             return ServerConnection(shared: shared, useTLS: connection.listenerTag == "tls")
         }
-        loop.userContext = shared
+        return shared
     }
 
     /// Re-reads the certificate and key; on failure the old ones stay and the reason is logged.
@@ -201,9 +203,8 @@ public final class Server: Sendable {
         let applied = DispatchGroup()
         for handle in group.handles {
             applied.enter()
-            handle.execute { loop in
+            handle.execute { loop, shared in
                 defer { applied.leave() }
-                guard let shared = loop.userContext as? LoopContext else { return }
                 do { shared.tlsContext = try TLSContext(configuration: tlsConfiguration) } catch {
                     log.error("tls_reload_failed", ["loop": "\(loop.index)", "reason": "\(error)"])
                 }
@@ -252,17 +253,18 @@ public final class Server: Sendable {
             }
             drained.wait()
         }
-        group.executeOnAll { loop in
+        group.executeOnAll { loop, context in
             loop.stopAccepting()
-            loop.forEachConnection { connection in
-                (connection.handlerObject as? ServerConnection)?.goAway(connection)
-            }
+            context.goAwayAll()
             loop.stopWhenIdle(deadline: .now + grace)
         }
         group.join()
         if let hubGroup {
-            hubGroup.executeOnAll { loop in
-                (loop.userContext as? MinglingHub)?.journal.close()
+            let log = self.log
+            hubGroup.executeOnAll { loop, hub in
+                do { try hub.journal.close() } catch {
+                    log.error("journal_close_failed", ["reason": "\(error)", "note": "the last events may not be on disk"])
+                }
                 loop.stop()
             }
             hubGroup.join()
@@ -273,11 +275,13 @@ public final class Server: Sendable {
 }
 
 extension Server {
-    static func openConnectionLog(_ settings: ServerSettings, privacy: Privacy) throws(StartError) -> ConnectionLog? {
+    static func openConnectionLog(_ settings: ServerSettings, privacy: Privacy, log: Log) throws(StartError) -> ConnectionLog? {
         guard let path = settings.resolvedConnectionLogPath else { return nil }
         do {
             return try ConnectionLog(path: path, maxFileBytes: settings.connectionLogMaxFileBytes, privacy: privacy,
-                                     wallClock: WallClock.now)
+                                     wallClock: WallClock.now) { failure in
+                log.error("connection_log_write_failed", ["reason": "\(failure)", "note": "that batch of lines is lost"])
+            }
         } catch {
             throw StartError(description: "cannot open the connection log \(path): \(error)")
         }

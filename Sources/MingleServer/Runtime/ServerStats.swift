@@ -16,6 +16,9 @@ final class ServerStats: Sendable {
     let payloadBytesIn = Atomic<Int>(0)
     let payloadBytesOut = Atomic<Int>(0)
     let slowConsumersClosed = Atomic<Int>(0)
+    /// Jobs for a connection that had closed by the time they reached its loop (a hub delivery,
+    /// a deferred reply): counted so that no delivery is lost without a trace.
+    let deliveriesMissed = Atomic<Int>(0)
     /// Bytes through the sockets (TLS records included), for the dashboard's rates.
     let socketBytesIn = Atomic<Int>(0)
     let socketBytesOut = Atomic<Int>(0)
@@ -31,6 +34,7 @@ final class ServerStats: Sendable {
     func upgradeAccepted() { upgradesAccepted.add(1, ordering: .relaxed) }
     func upgradeRejected() { upgradesRejected.add(1, ordering: .relaxed) }
     func slowConsumerClosed() { slowConsumersClosed.add(1, ordering: .relaxed) }
+    func deliveryMissed() { deliveriesMissed.add(1, ordering: .relaxed) }
     func messageReceived(bytes: Int) {
         messagesIn.add(1, ordering: .relaxed)
         payloadBytesIn.add(bytes, ordering: .relaxed)

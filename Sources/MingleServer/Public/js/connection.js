@@ -9,7 +9,7 @@ const BACKOFF_MAX_MS = 15_000;
  * Close codes after which reconnecting would not help: 4001 removed by an organiser, 4002 the same
  * attendee continued in another window (reconnecting would make the two tabs take turns forever).
  */
-const FINAL_CLOSE_CODES = new Set([4001, 4002]);
+const FINAL_CLOSE_CODES = new Set([4001, 4002, 4003]);
 
 export function storedToken() {
   try { return localStorage.getItem(TOKEN_KEY); } catch { return null; }

@@ -9,9 +9,8 @@ export const state = {
   joined: false,
   joining: false,
   /**
-   * The event before joining (attributes for the form, access code, privacy). The protocol sends the
-   * event only in `welcome`; a server that sends `{"type":"hello","serverTime","event","privacy"}`
-   * when the socket opens lets the form offer the event's attributes. Without it the form has none.
+   * The event before joining (attributes for the form, access code, privacy), from the `hello` the
+   * server sends as soon as the socket opens (`{"type":"hello","serverTime","event","privacy"}`).
    */
   info: null,
   me: null,

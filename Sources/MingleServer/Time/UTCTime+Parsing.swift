@@ -6,8 +6,8 @@ import Mingling
 ///
 /// An offset is required because a session time without one is ambiguous across the time zones of
 /// attendees; fractional seconds are not accepted (nobody schedules a session to the millisecond).
-enum ISO8601Time {
-    static func parse(_ text: String) -> Timestamp? {
+extension UTCTime {
+    static func parseRFC3339(_ text: String) -> Timestamp? {
         let bytes = Array(text.utf8)
         var position = 0
         func number(_ digits: Int) -> Int? {
@@ -69,5 +69,16 @@ enum ISO8601Time {
         let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// "20261130T091502Z" -> the time it names.
+    static func parseCompact(_ s: String) -> Timestamp? {
+        let b = Array(s.utf8)
+        guard b.count == 16, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "Z") else { return nil }
+        func num(_ r: Range<Int>) -> Int? { Int(String(decoding: b[r], as: UTF8.self)) }
+        guard let y = num(0..<4), let m = num(4..<6), let d = num(6..<8), let hh = num(9..<11), let mm = num(11..<13),
+              let ss = num(13..<15), (1...12).contains(m), (1...31).contains(d) else { return nil }
+        let days = daysFromCivil(year: y, month: m, day: d)
+        return Timestamp(secondsSinceEpoch: Int64(days) * 86_400 + Int64(hh * 3600 + mm * 60 + ss))
     }
 }

@@ -1,0 +1,45 @@
+import Testing
+import ByteText
+
+@Suite struct PercentDecodingTests {
+    private func decode(_ s: String, plusAsSpace: Bool = false) -> String? {
+        PercentDecoding.decode(Array(s.utf8), plusAsSpace: plusAsSpace).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func decodesEscapesInEitherCase() {
+        #expect(decode("/a%20b%2fc%2F") == "/a b/c/")
+        #expect(decode("%C3%A9t%c3%a9") == "été")
+        #expect(decode("plain") == "plain")
+        #expect(decode("") == "")
+    }
+
+    @Test func plusIsASpaceOnlyInFormBodies() {
+        #expect(decode("a+b", plusAsSpace: true) == "a b")
+        #expect(decode("a+b") == "a+b")
+        #expect(decode("%2B", plusAsSpace: true) == "+")
+    }
+
+    @Test func aMalformedEscapeIsRefused() {
+        for bad in ["%", "%4", "a%zz", "%4g", "end%2"] {
+            #expect(decode(bad) == nil, "\(bad)")
+        }
+    }
+}
+
+@Suite struct ASCIITests {
+    @Test func comparesIgnoringCaseAndTrimsOptionalWhitespace() {
+        #expect(ASCII.equalsIgnoringCase("Upgrade", "uPGRADE"))
+        #expect(!ASCII.equalsIgnoringCase("Upgrade", "Upgrades"))
+        #expect(ASCII.trimmed(" \t value \t") == "value")
+        #expect(ASCII.listElements(" a , ,b,,  c ") == ["a", "b", "c"])
+        #expect(ASCII.listContains("keep-alive, Upgrade", token: "upgrade"))
+        #expect(!ASCII.listContains("keep-alive, Upgraded", token: "upgrade"))
+    }
+
+    @Test func byteClassesFollowRFC9110() {
+        let tchars = (0...255).map(UInt8.init).filter(ASCII.isTokenChar)
+        #expect(tchars.count == 26 * 2 + 10 + 15)
+        #expect(!ASCII.isTokenChar(UInt8(ascii: "(")) && !ASCII.isTokenChar(0x7F) && !ASCII.isTokenChar(0xC3))
+        #expect(ASCII.hexValue(UInt8(ascii: "f")) == 15 && ASCII.hexValue(UInt8(ascii: "F")) == 15 && ASCII.hexValue(UInt8(ascii: "g")) == nil)
+    }
+}
