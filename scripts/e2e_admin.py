@@ -24,9 +24,9 @@ Screenshots go to artifacts/admin-*.png, axe's results to artifacts/admin-axe.js
 
 Run inside the test venv (scripts/test does): python scripts/e2e_admin.py
 """
+import asyncio
 import json
 import os
-import queue
 import re
 import shutil
 import ssl
@@ -46,7 +46,7 @@ import test_event  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
-from websockets.sync.client import connect  # noqa: E402
+import e2e_clients  # noqa: E402
 import axe  # noqa: E402
 from focus import Keyboard  # noqa: E402
 import e2e_lib  # noqa: E402  (the attendee page's selectors, the browser)
@@ -74,39 +74,41 @@ def check(cond, what):
 
 
 class Attendee:
-    """One scripted attendee over wss (the protocol, no browser)."""
+    """One scripted attendee over wss (the protocol, no browser): the asyncio client of scripts/lib, driven
+    from this synchronous test through an event loop in a thread. (websockets' threaded sync client
+    sometimes stalled for 10 s before sending its upgrade request over TLS, about 1 connect in 100,
+    and got the server's 408; the asyncio client never did in 600.)"""
+
+    loop = None
+
+    @classmethod
+    def run(cls, coro, timeout=30):
+        if cls.loop is None:
+            cls.loop = asyncio.new_event_loop()
+            threading.Thread(target=cls.loop.run_forever, daemon=True).start()
+        return asyncio.run_coroutine_threadsafe(coro, cls.loop).result(timeout)
 
     def __init__(self, index, url, origin, room=None):
-        self.index = index
         self.room = room
-        self.inbox = queue.Queue()
-        self.ws = connect(url, ssl=CTX, origin=origin, open_timeout=20)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        try:
-            for raw in self.ws:
-                self.inbox.put(json.loads(raw))
-        except Exception:
-            pass
+        self.client = e2e_clients.Attendee(index, REGIONS[index % 5])
+        self.run(self.client.open(url, origin))
 
     def send(self, **m):
-        self.ws.send(json.dumps(m))
+        self.run(self.client.send(**m))
 
     def expect(self, type_, timeout=20):
-        deadline = time.time() + timeout
-        while True:
-            m = self.inbox.get(timeout=max(0.01, deadline - time.time()))
-            if m["type"] == type_:
-                return m
+        return self.run(self.client.expect(type_, timeout), timeout + 5)
 
     def got(self, type_, within=1.0):
         """Whether a message of `type_` arrives within `within` seconds (others are dropped)."""
         try:
             self.expect(type_, timeout=within)
             return True
-        except queue.Empty:
+        except AssertionError:
             return False
+
+    def close(self):
+        self.run(self.client.close())
 
 
 def join_all(port, base, rooms):
@@ -181,8 +183,9 @@ def settle(d):
     d.execute_async_script("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));")
 
 
-def axe_matrix(d, label, before=None):
-    """axe on the page as it is, in both themes, at desktop and phone size; back to light desktop after."""
+def axe_matrix(d, label, before=None, shots=None):
+    """axe on the page as it is, in both themes, at desktop and phone size; back to light desktop after.
+    `shots`: a name for screenshots of each (admin-<name>-<scheme>-<width>.png)."""
     for scheme in ("light", "dark"):
         axe.set_color_scheme(d, scheme)
         for size in (DESKTOP, PHONE):
@@ -191,6 +194,8 @@ def axe_matrix(d, label, before=None):
             if before:
                 before(d)
             axe.check(d, "%s, %s, %dx%d" % (label, scheme, size[0], size[1]))
+            if shots:
+                screenshot(d, "%s-%s-%d" % (shots, scheme, size[0]))
     axe.set_color_scheme(d, "light")
     e2e_lib.set_viewport(d, *DESKTOP)
     settle(d)
@@ -322,7 +327,7 @@ def one_room(binary, workdir):
             r = subprocess.run(["promtool", "check", "metrics"], input=metrics, capture_output=True)
             check(r.returncode == 0, "promtool check metrics passes (%s)" % (r.stdout + r.stderr).decode().strip())
         for p in people:
-            p.ws.close()
+            p.close()
     finally:
         d.quit()
         guest.quit()
@@ -381,7 +386,7 @@ def three_rooms(binary, workdir):
               "a room's card shows its title, location and state in words")
         check([c.get_attribute("data-room") for c in tids(d, "room-card")] == ["r1", "r2", "r3"], "the rooms in the plan's order")
         screenshot(d, "rooms", full=True)
-        axe_matrix(d, "three-room overview", before=lambda d: open_chart_tables(d))
+        axe_matrix(d, "three-room overview", before=lambda d: open_chart_tables(d), shots="rooms")
 
         # A room's own view, from its card.
         card(d, "r1").find_element(By.CSS_SELECTOR, '[data-testid="room-link"]').click()
@@ -407,7 +412,7 @@ def three_rooms(binary, workdir):
         row = d.find_elements(By.CSS_SELECTOR, '[data-testid="room-breakout-rows"] tr')[0]
         check(countdown_seconds(row.find_elements(By.TAG_NAME, "td")[-1].text) is not None, "each breakout shows its time left")
         screenshot(d, "room", full=True)
-        axe_matrix(d, "a room's view with breakouts")
+        axe_matrix(d, "a room's view with breakouts", shots="room")
 
         # The screen and the poster.
         display = api(base, "/api/rooms/r1/display")
@@ -473,7 +478,7 @@ def three_rooms(binary, workdir):
         faults = console_faults(d)
         check(not faults, "no console errors or CSP violations in the dashboard (%s)" % faults)
         for p in people:
-            p.ws.close()
+            p.close()
     finally:
         d.quit()
         rc = server.stop()
