@@ -68,39 +68,3 @@ def write(path, starts_in=3, rounds=3, round_seconds=30, group_size=2, policy="m
         json.dump(event, f, indent=2)
     return event
 
-
-def write_rooms(path, rooms=(("r1", "Room one", "Floor 1"), ("r2", "Room two", "Floor 2"), ("r3", "Room three", None)),
-                rounds=3, round_seconds=120, regions=("viken", "innlandet", "madrid", "lombardia", "dublin")):
-    """A multi-room event: each room runs one session now (ending in two hours) with manual mingling
-    after it, and a later one; rooms are (id, title, location or None)."""
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    start, end = iso(now - datetime.timedelta(minutes=30)), iso(now + datetime.timedelta(hours=2))
-    later, later_end = iso(now + datetime.timedelta(hours=3)), iso(now + datetime.timedelta(hours=4))
-
-    def room(rid, title, location):
-        mingle = {"rounds": rounds, "roundSeconds": round_seconds, "groupSize": 2, "pairBy": "region", "policy": "mix",
-                  "prompts": ["Why are you here?"], "start": "manual", "lateJoinWindowSeconds": 0}
-        r = {"id": rid, "title": title, "sessions": [
-            {"id": rid + "-talk", "title": "Talk in " + title, "start": start, "end": end, "mingle": mingle},
-            {"id": rid + "-later", "title": "Later in " + title, "start": later, "end": later_end, "mingle": dict(mingle, rounds=1)},
-        ]}
-        if location:
-            r["location"] = location
-        return r
-
-    event = {
-        "event": {"id": "rooms-admin", "name": "Rooms event", "timeZone": "Europe/Oslo"},
-        "attributes": [
-            {"id": "region", "label": "Region", "required": True,
-             "values": [{"id": r, "label": r.title()} for r in regions]},
-            {"id": "attendance", "label": "Attendance", "required": True,
-             "values": [{"id": "onsite", "label": "On site"}, {"id": "remote", "label": "Remote"}]},
-        ],
-        "rooms": [room(*r) for r in rooms],
-        "access": {"mode": "open"},
-        "iceServers": [],
-        "privacy": {"retentionDays": 30, "ipLogging": "truncated"},
-    }
-    with open(path, "w") as f:
-        json.dump(event, f, indent=2)
-    return event
