@@ -67,3 +67,4 @@ def write(path, starts_in=3, rounds=3, round_seconds=30, group_size=2, policy="m
     with open(path, "w") as f:
         json.dump(event, f, indent=2)
     return event
+

@@ -1,5 +1,6 @@
 // Translations. Each language is one JSON file in i18n/ (`{"_name": "English", "key": "text", ...}`);
-// i18n/languages.json lists the codes offered in the switch. Strings use {placeholders};
+// i18n/languages.json lists the codes offered in the switch. Another page (the admin dashboard) passes
+// the folder of its own files to `initI18n`. Strings use {placeholders};
 // a value may be an object of plural forms keyed by Intl.PluralRules categories ("one", "other", ...).
 
 const STORAGE_KEY = 'mingle.lang';
@@ -9,6 +10,7 @@ let current = FALLBACK;
 let strings = {};
 let fallbackStrings = {};
 let available = [];
+let folderPath = 'i18n/';
 const listeners = new Set();
 
 async function fetchJSON(path) {
@@ -36,19 +38,21 @@ function safeGet() {
   try { return localStorage.getItem(STORAGE_KEY); } catch { return null; }
 }
 
-export async function initI18n() {
+/** `folder`: where languages.json and the language files are (relative to the page, or absolute). */
+export async function initI18n(folder = 'i18n/') {
+  folderPath = folder;
   try {
-    available = await fetchJSON('i18n/languages.json');
+    available = await fetchJSON(`${folderPath}languages.json`);
   } catch {
     available = [{ code: FALLBACK, name: 'English' }];
   }
-  fallbackStrings = await fetchJSON(`i18n/${FALLBACK}.json`).catch(() => ({}));
+  fallbackStrings = await fetchJSON(`${folderPath}${FALLBACK}.json`).catch(() => ({}));
   await setLanguage(pick(available.map((l) => l.code)), false);
 }
 
 export async function setLanguage(code, remember = true) {
   try {
-    strings = code === FALLBACK ? fallbackStrings : await fetchJSON(`i18n/${code}.json`);
+    strings = code === FALLBACK ? fallbackStrings : await fetchJSON(`${folderPath}${code}.json`);
     current = code;
   } catch {
     strings = fallbackStrings;
