@@ -18,7 +18,7 @@ if the page uses serverTime.
 
 Usage: scripts/display-preview.py [--shots DIR] [--serve]   (--serve: keep serving, print URLs)
 Needs the venv (scripts/lib/venv.sh: websockets, selenium) and Debian's chromium + chromium-driver;
-SKIPs without the browser. axe-core comes from the axe-selenium-python wheel (PyPI).
+SKIPs without the browser. axe-core comes from the test venv (selenium-axe-python, scripts/lib/venv.sh).
 """
 import argparse
 import asyncio
@@ -32,7 +32,6 @@ import tempfile
 import threading
 import time
 import traceback
-import zipfile
 
 from websockets.asyncio.server import serve
 from websockets.datastructures import Headers
@@ -46,7 +45,6 @@ ROOM = {"id": "workshop-a", "title": "Workshop A: Designing for trust", "locatio
 LINK = "https://mingle.example.org/r/workshop-a"
 SERVER_SKEW_MS = 3_600_000          # the fake server's clock runs an hour ahead of the browser's
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_WHEEL = "axe-selenium-python==3.0.0"   # ships axe-core 4.10
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".css": "text/css; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml",
          ".png": "image/png", ".ico": "image/x-icon"}
@@ -217,29 +215,14 @@ def make_qr_svg():
 
 
 def axe_source():
-    """axe.min.js (4.x) from the axe-selenium-python wheel, fetched once with pip into the venv."""
-    cache = os.path.join(ROOT, ".build-venv", "axe", "axe.min.js")
-    if os.path.exists(cache):
-        return open(cache, encoding="utf-8").read()
-    os.makedirs(os.path.dirname(cache), exist_ok=True)
-    download = tempfile.mkdtemp(prefix="axe-")
+    """axe.min.js from the test venv's selenium-axe-python (the one copy, shared with scripts/e2e/axe.py)."""
+    sys.path.insert(0, os.path.join(ROOT, "scripts", "e2e"))
     try:
-        # The wheel is pure Python + JS; it asks for Python >= 3.12 only for its own code, which
-        # we do not run. We take the JavaScript file out of it.
-        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
-                        "--python-version", "3.12", "-d", download, AXE_WHEEL], check=True)
-        wheel = [f for f in os.listdir(download) if f.endswith(".whl")][0]
-        with zipfile.ZipFile(os.path.join(download, wheel)) as z:
-            name = [n for n in z.namelist() if n.endswith("axe-core/axe.min.js")][0]
-            data = z.read(name)
-        with open(cache, "wb") as f:
-            f.write(data)
-        return data.decode("utf-8")
-    except Exception as e:   # no network, no pip: the other checks still run
+        import axe
+        return axe.axe_source()
+    except Exception as e:   # a venv without it: the other checks still run
         print(f"note: axe-core unavailable ({e}); accessibility checks skipped")
         return None
-    finally:
-        shutil.rmtree(download, ignore_errors=True)
 
 
 class Checks:

@@ -58,17 +58,35 @@ public enum MinglingError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// A short English explanation for logs and the error message's `detail`.
+    /// A short English sentence for logs, the `error` message's `message` and the admin API (clients branch
+    /// on `code`, never on this text).
     public var description: String {
         switch self {
-        case .invalidProfile(let field): "\(code.rawValue): \(field)"
-        case .unknownAttribute(let id): "\(code.rawValue): \(id)"
-        case .unknownAttributeValue(let attribute, let value): "\(code.rawValue): \(attribute)=\(value)"
-        case .missingAttribute(let id): "\(code.rawValue): \(id)"
-        case .messageTooLong(let limit): "\(code.rawValue): \(limit.key) must be \(limit)"
-        case .invalidExtension(let limit): "\(code.rawValue): must be \(limit)"
-        case .planChangeRejected(let reason): "\(code.rawValue): \(reason)"
-        default: code.rawValue
+        case .unknownAttendee: "no attendee has that id"
+        case .attendeeRemoved: "the attendee was removed or deleted"
+        case .joiningPaused: "the organisers paused joining"
+        case .invalidAccessCode: "the access code is wrong or missing"
+        case .invalidProfile(let field): "\(field) is empty or too long"
+        case .unknownAttribute(let id): "the event has no attribute \"\(id)\""
+        case .unknownAttributeValue(let attribute, let value): "\"\(value)\" is not a value of \(attribute)"
+        case .missingAttribute(let id): "\(id) is required"
+        case .notConnected: "the attendee is not connected"
+        case .notInBreakout: "not in a breakout"
+        case .notInSameBreakout: "that attendee is not in your breakout"
+        case .messageTooLong(let limit): "\(limit.key) must be \(limit)"
+        case .emptyMessage: "the message is empty"
+        case .notMet: "you have not met that attendee"
+        case .cannotTargetSelf: "that is you"
+        case .alreadyExchanged: "contact cards were already exchanged"
+        case .noPendingRequest: "there is no request to withdraw"
+        case .unknownSession: "no such session in that room"
+        case .noMinglingPlan: "that session has no mingling"
+        case .minglingAlreadyRunning: "the room is mingling already"
+        case .alreadyMingled: "that session's mingling has already run"
+        case .noRoundRunning: "no round is running in that room"
+        case .invalidExtension(let limit): "a round is extended by \(limit)"
+        case .unknownRoom: "the event has no such room"
+        case .planChangeRejected(let reason): reason
         }
     }
 }

@@ -96,7 +96,7 @@ enum AdminRoutes {
         var h = HTTPRequestHead(method: "GET", target: file)
         h.path = file
         guard var r = router.staticFiles?.response(for: h), r.status == 200 else {
-            return .text("The admin pages are missing from this build.\n", status: 500)
+            return .text("The page \(file) is missing from this build.\n", status: 500)
         }
         r.status = status
         r.headers.remove(name: "ETag")

@@ -64,6 +64,7 @@ extension MinglingHub {
             w.beginObject()
             w.field("id", Int64(b.id.rawValue))
             w.field("members", b.members.count)
+            w.field("endsAt", b.endsAt.millisecondsSinceEpoch)
             w.field("secondsLeft", max(0, now.milliseconds(until: b.endsAt) / 1000))
             w.endObject()
         }
