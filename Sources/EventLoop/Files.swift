@@ -68,6 +68,42 @@ public enum Files {
         return Array(buffer[0..<count])
     }
 
+    /// Replaces `path` with `bytes` so that a crash or power loss at any moment leaves either the old file or
+    /// the new one whole: written to `path.tmp`, fsynced, renamed over `path`, and the directory fsynced so the
+    /// rename itself is durable. The temporary file is removed when a step fails.
+    public static func replaceAtomically(_ path: String, with bytes: [UInt8], permissions: mode_t = 0o600) throws(FileError) {
+        let temporary = path + ".tmp"
+        let fd = try retryingEINTR("open", temporary) { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, permissions) }
+        var failure: FileError?
+        var offset = 0
+        while failure == nil && offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = FileError("write", path: temporary, errno: errno)
+            } else if n == 0 {
+                failure = FileError("write", path: temporary, errno: EIO)
+            } else {
+                offset += n
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = FileError("fsync", path: temporary, errno: errno) }
+        if Glibc.close(fd) != 0 && failure == nil { failure = FileError("close", path: temporary, errno: errno) }
+        if failure == nil && Glibc.rename(temporary, path) != 0 {
+            failure = FileError("rename", path: "\(temporary) -> \(path)", errno: errno)
+        }
+        if let failure {
+            _ = unlink(temporary)
+            throw failure
+        }
+        let directory = Self.directory(of: path)
+        let dirfd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd >= 0 {
+            defer { _ = Glibc.close(dirfd) }
+            if fsync(dirfd) != 0 { throw FileError("fsync", path: directory, errno: errno) }
+        }
+    }
+
     /// The directory part of a path ("" for a bare name).
     public static func directory(of path: String) -> String {
         guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }

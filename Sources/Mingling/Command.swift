@@ -18,8 +18,9 @@ public enum Command: Sendable, Equatable {
     case report(from: AttendeeID, about: AttendeeID, reason: String)
     case block(from: AttendeeID, whom: AttendeeID)
     case admin(AdminCommand)
-    /// "Delete me" (or an admin's erasure): the attendee's registration, card, requests and reports go;
-    /// cards already handed to others stay with them; who met whom stays as bare ids (no repeats).
+    /// "Delete me" (or an admin's erasure): the attendee's registration, card, requests and reports go from the
+    /// server; cards already handed to others stay on those people's devices; who met whom stays as bare ids
+    /// (no repeats).
     case eraseAttendee(AttendeeID)
     /// The retention period after the event's last session has passed: every name, organisation, card,
     /// request and report text goes. Counts stay.
@@ -45,6 +46,8 @@ public enum AdminCommand: Sendable, Equatable {
     case pauseJoining
     case resumeJoining
     case removeAttendee(AttendeeID, reason: String)
+    /// Deletes the attendee's personal data (a data subject's request made to the organisers).
+    case eraseAttendee(AttendeeID)
 }
 
 public enum SignalKind: String, Sendable, Equatable, CaseIterable {

@@ -19,6 +19,7 @@ public struct EngineSnapshot: Sendable, Equatable {
     public var mingledSessions: [SessionID]
     public var missedSessions: [SessionID]
     public var joiningPaused: Bool
+    public var personalDataExpired: Bool = false
     public var reports: [Report]
     public var totals: EventTotals
 
@@ -26,13 +27,15 @@ public struct EngineSnapshot: Sendable, Equatable {
         attendees: [AttendeeState], rooms: [RoomSnapshot], met: [Pair], blocked: [Pair], requests: [Pair],
         exchanged: [Pair], receivedCards: [ReceivedCards], openBreakouts: [Breakout], nextBreakoutNumber: UInt64,
         grace: [GraceDeadline], startedSessions: [SessionID], endedSessions: [SessionID], mingledSessions: [SessionID],
-        missedSessions: [SessionID], joiningPaused: Bool, reports: [Report], totals: EventTotals
+        missedSessions: [SessionID], joiningPaused: Bool, personalDataExpired: Bool = false, reports: [Report],
+        totals: EventTotals
     ) {
         self.attendees = attendees; self.rooms = rooms; self.met = met; self.blocked = blocked; self.requests = requests
         self.exchanged = exchanged; self.receivedCards = receivedCards; self.openBreakouts = openBreakouts
         self.nextBreakoutNumber = nextBreakoutNumber; self.grace = grace; self.startedSessions = startedSessions
         self.endedSessions = endedSessions; self.mingledSessions = mingledSessions; self.missedSessions = missedSessions
-        self.joiningPaused = joiningPaused; self.reports = reports; self.totals = totals
+        self.joiningPaused = joiningPaused; self.personalDataExpired = personalDataExpired; self.reports = reports
+        self.totals = totals
     }
 
     public struct Pair: Sendable, Equatable, Comparable {
@@ -97,7 +100,7 @@ extension MinglingEngine {
             endedSessions: endedSessions.sorted { $0.rawValue < $1.rawValue },
             mingledSessions: mingledSessions.sorted { $0.rawValue < $1.rawValue },
             missedSessions: missedSessions.sorted { $0.rawValue < $1.rawValue },
-            joiningPaused: isJoiningPaused, reports: reports, totals: totals)
+            joiningPaused: isJoiningPaused, personalDataExpired: personalDataExpired, reports: reports, totals: totals)
     }
 
     /// An engine in the state of `snapshot`, under the plan as loaded now; apply the events journaled after
@@ -127,6 +130,7 @@ extension MinglingEngine {
         mingledSessions = Set(s.mingledSessions)
         missedSessions = Set(s.missedSessions)
         isJoiningPaused = s.joiningPaused
+        personalDataExpired = s.personalDataExpired
         reports = s.reports
         totals = s.totals
     }

@@ -11,6 +11,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case alreadyJoined = "already_joined"
     case resumeInvalid = "resume_invalid"
     case rateLimited = "rate_limited"
+    /// The server cannot save changes right now (the journal fails closed); nothing was changed.
+    case unavailable = "unavailable"
     case internalError = "internal"
 
     // Refusals by the mingling engine (`MinglingError`).
@@ -23,6 +25,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case unknownAttributeValue = "unknown_attribute_value"
     case missingAttribute = "missing_attribute"
     case unknownRoom = "unknown_room"
+    case eventOver = "event_over"
     case notConnected = "not_connected"
     case notInBreakout = "not_in_breakout"
     case notInSameBreakout = "not_in_same_breakout"

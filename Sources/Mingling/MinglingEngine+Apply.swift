@@ -48,8 +48,11 @@ extension MinglingEngine {
             requests[id] = nil
             for from in requests.keys { removeRequest(from: from, to: id) }
             receivedCards[id] = nil
+            // Their card goes from the server too: whoever received it has it on their own device.
+            for receiver in receivedCards.keys { receivedCards[receiver]?.removeAll { $0.from == id } }
             reports.removeAll { $0.from == id }
         case .personalDataExpired:
+            personalDataExpired = true
             for i in attendees.indices {
                 attendees[i].profile.displayName = ""
                 attendees[i].profile.organisation = nil

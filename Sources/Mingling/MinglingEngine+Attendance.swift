@@ -1,5 +1,6 @@
 extension MinglingEngine {
     mutating func register(_ profile: Profile, accessCode: String?, room: RoomID?, now: Timestamp) throws(MinglingError) {
+        guard !personalDataExpired else { throw .eventOver }
         guard !isJoiningPaused else { throw .joiningPaused }
         if case .accessCode(let expected) = plan.access, accessCode != expected { throw .invalidAccessCode }
         try validate(profile)

@@ -8,6 +8,7 @@ enum Step: Equatable {
     case startSession(RoomID, SessionID)
     case endSession(RoomID, SessionID)
     case startAutomaticMingling(RoomID, SessionID)
+    case expirePersonalData
 }
 
 extension MinglingEngine {
@@ -23,6 +24,7 @@ extension MinglingEngine {
             if best == nil || at < best!.at { best = (at, step) }
         }
         if let first = graceQueue.first { consider(first.deadline, .graceExpired(first.id, first.deadline)) }
+        if let expiry = personalDataExpiry { consider(expiry, .expirePersonalData) }
         for room in plan.rooms {
             let state = roomState(room.id)
             if case .mingling(let mingling) = state.phase {
@@ -48,6 +50,12 @@ extension MinglingEngine {
             }
         }
         return best
+    }
+
+    /// When the retention period after the event's last session ends (nil once done, or without sessions).
+    public var personalDataExpiry: Timestamp? {
+        guard !personalDataExpired, let last = plan.lastSessionEnd else { return nil }
+        return last.adding(seconds: plan.privacy.retentionDays * 86_400)
     }
 
     /// Waiting attendees are grouped once the earliest is eligible, if at least two could form a group
@@ -120,6 +128,8 @@ extension MinglingEngine {
             emit(.sessionStarted(room, id, at: now))
         case .endSession(let room, let id):
             emit(.sessionEnded(room, id, at: now))
+        case .expirePersonalData:
+            emit(.personalDataExpired(at: now))
         case .startAutomaticMingling(let room, let id):
             if isTooLate(due, now: now) {
                 emit(.minglingMissed(room, id, at: now))

@@ -25,6 +25,8 @@ extension MinglingEngine {
             if isJoiningPaused { emit(.joiningResumed(at: now)) }
         case .removeAttendee(let id, let reason):
             try removeAttendee(id, reason: reason, now: now)
+        case .eraseAttendee(let id):
+            try erase(id, now: now)
         }
     }
 

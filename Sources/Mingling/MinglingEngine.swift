@@ -46,6 +46,9 @@ public struct MinglingEngine: Sendable, Equatable {
     var mingledSessions: Set<SessionID> = []
     var missedSessions: Set<SessionID> = []
     public internal(set) var isJoiningPaused = false
+    /// The retention period after the event's last session has passed and every name, card and report text
+    /// was deleted; registrations are refused from then on.
+    public internal(set) var personalDataExpired = false
     public internal(set) var reports: [Report] = []
     public internal(set) var totals = EventTotals()
     /// What the call in progress produced.
@@ -92,7 +95,7 @@ public struct MinglingEngine: Sendable, Equatable {
         case .block(let from, let whom): try block(from: from, whom: whom, now: now)
         case .admin(let admin): try handleAdmin(admin, now: now)
         case .eraseAttendee(let id): try erase(id, now: now)
-        case .expirePersonalData: emit(.personalDataExpired(at: now))
+        case .expirePersonalData: if !personalDataExpired { emit(.personalDataExpired(at: now)) }
         case .replacePlan(let newPlan): try replacePlan(newPlan, now: now)
         case .recoverAfterRestart:
             for attendee in attendees where attendee.connection == .connected && !attendee.removed {

@@ -25,6 +25,8 @@ public enum MinglingError: Error, Sendable, Equatable, CustomStringConvertible {
     case noRoundRunning
     case invalidExtension(Limit)
     case unknownRoom
+    /// The event is over and its retention period has passed: nobody registers any more.
+    case eventOver
     /// A reloaded event file would break what is running; the reason says what and how to fix it.
     case planChangeRejected(String)
 
@@ -54,6 +56,7 @@ public enum MinglingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noRoundRunning: .noRoundRunning
         case .invalidExtension: .invalidExtension
         case .unknownRoom: .unknownRoom
+        case .eventOver: .eventOver
         case .planChangeRejected: .planChangeRejected
         }
     }
@@ -86,6 +89,7 @@ public enum MinglingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noRoundRunning: "no round is running in that room"
         case .invalidExtension(let limit): "a round is extended by \(limit)"
         case .unknownRoom: "the event has no such room"
+        case .eventOver: "the event is over and its data were deleted"
         case .planChangeRejected(let reason): reason
         }
     }

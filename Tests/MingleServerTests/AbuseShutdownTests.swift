@@ -26,7 +26,7 @@ import Testing
             // A busy hub (here: a job that holds its thread for 50 ms) still has the announcement
             // in its inbox when the signal comes; the admin API has already answered 200.
             hub.withHub { _ in usleep(50_000) }
-            hub.submit(.announce(text: "last words", scope: .everyone, room: nil, by: "test"))
+            hub.submit(.announce(text: "last words", scope: .everyone, room: nil, by: "test", reply: { _ in }))
             Thread { server.shutdown(grace: .seconds(1)); stopped.signal() }.start()
             var heard = 0
             var goodbyes = 0

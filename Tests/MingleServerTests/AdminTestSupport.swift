@@ -89,6 +89,23 @@ final class TestAttendee {
         id = (try expect("welcome")["attendee"] as? [String: Any])?["id"] as? Int ?? 0
     }
 
+    /// An open socket on which `join` was sent with `extra` fields; its answer is the caller's to read.
+    private init(port: UInt16, joinJSON: String) throws {
+        client = try BlockingClient(port: port)
+        ws = TestWebSocket(stream: client)
+        let head = try ws.open(path: "/ws", extraHeaders: ["Origin: http://127.0.0.1"])
+        guard head.hasPrefix("HTTP/1.1 101") else { throw TestFailure(description: "no upgrade: \(head)") }
+        try ws.send(.text(joinJSON))
+    }
+
+    static func resuming(port: UInt16, token: String) throws -> TestAttendee {
+        try TestAttendee(port: port, joinJSON: "{\"type\":\"resume\",\"token\":\"\(token)\"}")
+    }
+
+    static func joining(port: UInt16, name: String, region: String, extra: String = "") throws -> TestAttendee {
+        try TestAttendee(port: port, joinJSON: "{\"type\":\"join\",\"name\":\"\(name)\",\"attributes\":{\"region\":\"\(region)\"}\(extra)}")
+    }
+
     func send(_ json: String) throws { try ws.send(.text(json)) }
 
     /// The next message of `type` (others are skipped).

@@ -15,12 +15,27 @@ final class TemporaryDirectory {
 /// Starts a server on 127.0.0.1 with an ephemeral port; logs are collected, not printed.
 final class TestServer {
     let server: Server
-    let directory = TemporaryDirectory()
+    let directory: TemporaryDirectory
     let certificates: TestCertificates.Paths?
     let logLines = LogCollector()
+    let settings: ServerSettings
+
+    /// A new server on the same settings, state directory and port (after `stop()`).
+    func restart() throws -> TestServer { try TestServer(restarting: self) }
+
+    private init(restarting old: TestServer) throws {
+        directory = old.directory
+        certificates = old.certificates
+        var settings = old.settings
+        settings.port = old.port
+        self.settings = settings
+        let collector = logLines
+        server = try Server(settings: settings, log: Log(format: .text, minimumLevel: .debug, sink: { collector.append($0) }))
+    }
 
     init(tls: Bool = false, echo: Bool = true, withEvent: Bool = false,
          configure: (inout ServerSettings) -> Void = { _ in }) throws {
+        directory = TemporaryDirectory()
         var settings = ServerSettings()
         settings.eventConfigPath = nil
         settings.stateDirectory = directory.path + "/var"
@@ -45,6 +60,7 @@ final class TestServer {
             certificates = nil
         }
         configure(&settings)
+        self.settings = settings
         let collector = logLines
         server = try Server(settings: settings, log: Log(format: .text, minimumLevel: .debug, sink: { collector.append($0) }))
     }

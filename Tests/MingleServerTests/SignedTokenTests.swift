@@ -42,10 +42,30 @@ import Testing
         let secret = Array(repeating: UInt8(7), count: 32)
         let token = ResumeTokens(secret: secret).issue(for: AttendeeID(9), at: Timestamp(secondsSinceEpoch: 1_796_032_800))
         #expect(token.hasPrefix("9.1796032800."))
-        #expect(ResumeTokens(secret: secret).verify(token) == AttendeeID(9), "a new instance with the kept secret")
-        #expect(ResumeTokens(secret: Array(repeating: 8, count: 32)).verify(token) == nil)
-        #expect(ResumeTokens(secret: secret).verify(SignedToken(key: secret).sign(subject: "admin", issuedAtSeconds: 1)) == nil)
-        #expect(ResumeTokens(secret: secret).verify(SignedToken(key: secret).sign(subject: "0", issuedAtSeconds: 1)) == nil)
+        let now = Timestamp(secondsSinceEpoch: 1_796_040_000)
+        func verify(_ t: String, with key: [UInt8] = secret) -> ResumeTokens.Verdict {
+            ResumeTokens(secret: key).verify(t, now: now, validUntil: nil)
+        }
+        #expect(verify(token) == .valid(AttendeeID(9)), "a new instance with the kept secret")
+        #expect(verify(token, with: Array(repeating: 8, count: 32)) == .invalid)
+        #expect(verify(SignedToken(key: secret).sign(subject: "admin", issuedAtSeconds: 1)) == .invalid)
+        #expect(verify(SignedToken(key: secret).sign(subject: "0", issuedAtSeconds: 1)) == .invalid)
+    }
+
+    /// Resume tokens expire a set time after the event's last session (a manual clock walks past it).
+    @Test func resumeTokensExpireAfterTheEvent() {
+        let tokens = ResumeTokens(secret: Array(repeating: UInt8(7), count: 32))
+        let lastSessionEnd = Timestamp(secondsSinceEpoch: 1_800_000_000)
+        let validUntil = lastSessionEnd.adding(seconds: 86_400)
+        let token = tokens.issue(for: AttendeeID(3), at: lastSessionEnd.adding(seconds: -3_600))
+        #expect(tokens.verify(token, now: lastSessionEnd, validUntil: validUntil) == .valid(AttendeeID(3)))
+        #expect(tokens.verify(token, now: validUntil, validUntil: validUntil) == .valid(AttendeeID(3)), "to the second")
+        #expect(tokens.verify(token, now: validUntil.adding(seconds: 1), validUntil: validUntil) == .expired)
+        let late = tokens.issue(for: AttendeeID(4), at: validUntil.adding(seconds: 60))
+        #expect(tokens.verify(late, now: validUntil.adding(seconds: 60), validUntil: validUntil) == .expired,
+                "issued after the end: expired from the start")
+        #expect(tokens.verify(token, now: validUntil.adding(seconds: 1_000_000), validUntil: nil) == .valid(AttendeeID(3)),
+                "an event without sessions has no end")
     }
 
     @Test func adminSessionsExpireAndAreRevoked() {

@@ -55,6 +55,16 @@ class Attendee:
             if m["type"] == "error":
                 raise AssertionError("%s got error %r while waiting for %s" % (self.name, m, type_))
 
+    async def expect_one_of(self, *types, timeout=TIMEOUT):
+        """The next message whose type is one of `types` (an `error` counts when listed)."""
+        while True:
+            try:
+                m = await asyncio.wait_for(self.inbox.get(), timeout)
+            except asyncio.TimeoutError:
+                raise AssertionError("%s: none of %s within %d s" % (self.name, types, timeout))
+            if m["type"] in types:
+                return m
+
     async def close(self):
         await self.ws.close()
 

@@ -49,7 +49,7 @@ enum AdminAPI {
         let post = head.method == "POST"
         func command(_ c: AdminCommand) -> RouteOutcome {
             hub.submit(.admin(c, by: actor, reply: { error in
-                reply.send(error.map { problem($0 == .unknownRoom ? 404 : 409, $0.code.rawValue, $0.description) } ?? ok())
+                reply.send(error.map { problem(status(for: $0.code), $0.code.rawValue, $0.message) } ?? ok())
             }))
             return .later
         }
@@ -67,6 +67,7 @@ enum AdminAPI {
             }
             return roomAction(action, room: rooms[0], json: json, hub: hub, actor: actor, command: command)
         }
+        if let rights = attendeeRights(path, post: post, hub: hub, reply: reply, command: command) { return rights }
         switch (path, post) {
         case ("/api/status", false):
             hub.withHub { hub in reply.send(.json(Array(hub.statusJSON(stats: stats).utf8))) }
@@ -93,7 +94,7 @@ enum AdminAPI {
                 }
                 room = RoomID(text)
             }
-            return announce(json, room: room, hub: hub, actor: actor)
+            return announce(json, room: room, hub: hub, actor: actor, reply: reply)
         case ("/api/status", true), ("/api/reports", true):
             return .now(methodNotAllowed("GET"))
         case (let p, false) where postRoutes.contains(p):
@@ -127,7 +128,7 @@ enum AdminAPI {
             return .now(problem(404, "not_found", "no such API route"))
         }
         guard post else { return .now(methodNotAllowed("POST")) }
-        if action == "announce" { return announce(json, room: room, hub: hub, actor: actor) }
+        if action == "announce" { return announce(json, room: room, hub: hub, actor: actor, reply: reply) }
         return roomAction(action, room: room, json: json, hub: hub, actor: actor, command: command)
     }
 
@@ -149,7 +150,8 @@ enum AdminAPI {
         }
     }
 
-    private static func announce(_ json: [String: Any], room: RoomID?, hub: HubHandle, actor: String) -> RouteOutcome {
+    private static func announce(_ json: [String: Any], room: RoomID?, hub: HubHandle, actor: String,
+                                 reply: DeferredReply) -> RouteOutcome {
         guard let text = json["text"] as? String, Limits.announcement.allows(text: text) else {
             return .now(problem(400, "bad_field", "text: must be \(Limits.announcement)"))
         }
@@ -157,8 +159,33 @@ enum AdminAPI {
         guard let scope = AnnouncementScope(rawValue: scopeText) else {
             return .now(problem(400, "bad_field", "scope: must be everyone or breakouts"))
         }
-        hub.submit(.announce(text: text, scope: scope, room: room, by: actor))
-        return .now(ok())
+        // Answered once the hub has recorded it and queued it for every socket (an OK is a promise).
+        hub.submit(.announce(text: text, scope: scope, room: room, by: actor, reply: { refusal in
+            reply.send(refusal.map { problem(status(for: $0.code), $0.code.rawValue, $0.message) } ?? ok())
+        }))
+        return .later
+    }
+
+    /// An attendee's rights, exercised through the organisers: `GET /api/attendees/<id>/export` (everything
+    /// held about them, as JSON) and `POST /api/attendees/<id>/erase` (their personal data deleted, from the
+    /// journal too). Nil for any other path.
+    private static func attendeeRights(
+        _ path: String, post: Bool, hub: HubHandle, reply: DeferredReply, command: (AdminCommand) -> RouteOutcome
+    ) -> RouteOutcome? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[2] == "attendees", ["export", "erase"].contains(parts[4]) else { return nil }
+        guard let raw = UInt32(parts[3]), raw > 0 else { return .now(problem(400, "bad_field", "attendee: must be an attendee id")) }
+        let id = AttendeeID(raw)
+        if parts[4] == "erase" {
+            guard post else { return .now(methodNotAllowed("POST")) }
+            return command(.eraseAttendee(id))
+        }
+        guard !post else { return .now(methodNotAllowed("GET")) }
+        hub.withHub { hub in
+            reply.send(hub.exportJSON(id).map { .json(Array($0.utf8)) }
+                ?? problem(404, "unknown_attendee", "no attendee with that id, or their data were deleted"))
+        }
+        return .later
     }
 
     /// Old path (after `/api/`) -> the action under `/api/rooms/<room>/`.
@@ -170,6 +197,15 @@ enum AdminAPI {
     static let postRoutes: Set<String> = [
         "/api/joining/pause", "/api/joining/resume", "/api/attendees/remove", "/api/announce",
     ]
+
+    /// 404 for a room that does not exist, 503 while the journal fails (try again), 409 for the engine's refusals.
+    static func status(for code: ErrorCode) -> Int {
+        switch code {
+        case .unknownRoom: 404
+        case .unavailable: 503
+        default: 409
+        }
+    }
 
     static func ok() -> HTTPResponse { .json(Array("{\"ok\":true}".utf8)) }
 

@@ -20,7 +20,11 @@ enum AdminRoutes {
             guard head.method == "GET" || head.method == "HEAD" else { return .now(.onlyGet(head) { .status(405) }) }
             guard let hub else { return .now(.text("ready\n")) }
             hub.withHub { hub in
-                reply.send(hub.journal.isWritable ? .text("ready\n") : .text("not ready: the journal is not writable\n", status: 503))
+                if let failure = hub.durability.failure {
+                    reply.send(.text("not ready: the journal cannot be written (\(failure)); changes are refused until it can\n", status: 503))
+                } else {
+                    reply.send(hub.journal.isWritable ? .text("ready\n") : .text("not ready: the journal is not writable\n", status: 503))
+                }
             }
             return .later
         })

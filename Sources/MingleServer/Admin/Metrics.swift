@@ -89,7 +89,10 @@ extension MinglingHub {
         p.single("mingle_contact_exchanges_total", .counter, "Mutual stay-in-touch exchanges.", engine.totals.contactExchanges)
         p.single("mingle_reports_total", .counter, "Reports filed by attendees.", engine.reports.count)
         p.single("mingle_reconnects_total", .counter, "Attendees who came back with their resume token.", engine.totals.reconnects)
-        p.single("mingle_journal_writable", .gauge, "1 when the journal can be written.", journal.isWritable ? 1 : 0)
+        p.single("mingle_journal_writable", .gauge, "1 when the journal takes writes (0 while it fails and changes are refused).",
+                 durability.failure == nil && journal.isWritable ? 1 : 0)
+        p.single("mingle_journal_failures_total", .counter, "Times the journal failed (a write or fsync refused) since the start.",
+                 durability.failures)
         return p.text
     }
 }

@@ -15,6 +15,10 @@ enum ClientMessage: Equatable, Sendable {
     case report(about: AttendeeID, reason: String)
     case block(whom: AttendeeID)
     case sync(clientTime: Double)
+    /// "Download my data": answered by `my_data`.
+    case exportMyData
+    /// "Delete me": the attendee's personal data go; answered by `deleted`, then the socket closes (4003).
+    case deleteMe
 
     var type: String {
         switch self {
@@ -29,6 +33,8 @@ enum ClientMessage: Equatable, Sendable {
         case .report: "report"
         case .block: "block"
         case .sync: "sync"
+        case .exportMyData: "export_my_data"
+        case .deleteMe: "delete_me"
         }
     }
 }
@@ -126,6 +132,14 @@ extension ClientMessage {
             return .withdrawStayInTouch(with: try f.attendee("with"))
         case "leave_breakout":
             return .leaveBreakout
+        case "export_my_data":
+            return .exportMyData
+        case "delete_me":
+            // The page asks for confirmation first; the message says it did, so a stray click cannot delete.
+            guard object["confirm"] as? Bool == true else {
+                throw .badField("confirm", "must be true (the attendee confirmed)", request: type)
+            }
+            return .deleteMe
         case "report":
             return .report(about: try f.attendee("about"), reason: try f.string("reason", Limits.reportReason))
         case "block":

@@ -70,7 +70,7 @@ extension JournalCodec {
         case "attendee_blocked": return .attendeeBlocked(from: try r.id("from"), whom: try r.id("whom"), at: try r.t())
         case "joining_paused": return .joiningPaused(at: try r.t())
         case "joining_resumed": return .joiningResumed(at: try r.t())
-        case "plan_replaced", "chat_delivered", "signal_relayed", "admin_action": return nil
+        case "plan_replaced", "chat_delivered", "signal_relayed", "admin_action", "journal_resumed": return nil
         default: throw DecodeError(description: "unknown event \"\(name)\"")
         }
     }

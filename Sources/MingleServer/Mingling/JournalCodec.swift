@@ -89,6 +89,17 @@ enum JournalCodec {
         return w.text
     }
 
+    /// The journal takes writes again after failing (for the record; replay skips it).
+    static func journalResumed(at now: Timestamp, after reason: String) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("at", now.millisecondsSinceEpoch)
+        w.field("e", "journal_resumed")
+        w.field("after", reason)
+        w.endObject()
+        return w.text
+    }
+
     /// An organiser's action, for the record (replay skips it): `{"at","e":"admin_action","by","action",...}`.
     static func adminAction(_ action: String, by actor: String, at now: Timestamp, extra: [String: String?] = [:]) -> String {
         var w = JSONWriter()

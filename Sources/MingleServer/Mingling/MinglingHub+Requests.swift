@@ -17,22 +17,30 @@ extension MinglingHub {
                 log.error("join_without_registration", [:])
                 return refuse(link, .internalError, "registration failed", request)
             }
-            journal(output.events, now: now)
+            guard persist(output.events, now: now) else { return refuse(link, .unavailable, Durability.refusal, request) }
             bind(id, to: link)
             greet(id, link: link, now: now)
             deliver(output.notices)
 
         case .resume(let token):
             guard attendeeByLink[link] == nil else { return refuse(link, .alreadyJoined, "this connection already joined", request) }
-            guard let id = tokens.verify(token), let state = engine.attendee(id), !state.removed else {
-                return refuse(link, .resumeInvalid, "unknown or expired token", request)
+            let id: AttendeeID
+            switch tokens.verify(token, now: now, validUntil: resumeTokensValidUntil) {
+            case .valid(let named): id = named
+            case .expired: return refuse(link, .resumeInvalid, "the token expired: the event is over", request)
+            case .invalid: return refuse(link, .resumeInvalid, "not a token of this server", request)
+            }
+            guard let state = engine.attendee(id), !state.removed else {
+                return refuse(link, .resumeInvalid, "the attendee was removed or deleted", request)
             }
             if let old = links[id], old != link {
                 // The same attendee in another tab or an old socket: the newest one wins.
                 attendeeByLink[old] = nil
                 enqueue(old, .close(code: .continuedElsewhere, reason: "continued in another window"))
                 links[id] = nil
-                if let output = try? engine.handle(.disconnect(id), now: now) { commit(output, now: now) }
+                if let output = try? engine.handle(.disconnect(id), now: now), !commit(output, now: now) {
+                    return refuse(link, .unavailable, Durability.refusal, request)
+                }
             }
             let output: EngineOutput
             do {
@@ -40,21 +48,21 @@ extension MinglingHub {
             } catch {
                 return refuse(link, .resumeInvalid, error.description, request)
             }
-            journal(output.events, now: now)
+            guard persist(output.events, now: now) else { return refuse(link, .unavailable, Durability.refusal, request) }
             bind(id, to: link)
             greet(id, link: link, now: now)
             deliver(output.notices)
 
         default:
             guard let id = attendeeByLink[link] else { return refuse(link, .notJoined, "join or resume first", request) }
+            if case .exportMyData = message {
+                return enqueue(link, .text(myData(id), droppable: false))
+            }
             guard let command = command(for: message, from: id) else { return }
             run(command, now: now, replyTo: link, request: request)
         }
     }
 
-    private func refuse(_ link: AttendeeLink, _ code: ErrorCode, _ message: String, _ request: String) {
-        enqueue(link, .text(ServerMessage.error(ProtocolError(code: code, message: message, request: request)), droppable: false))
-    }
 
     private func command(for message: ClientMessage, from id: AttendeeID) -> Command? {
         switch message {
@@ -66,7 +74,8 @@ extension MinglingHub {
         case .leaveBreakout: .leaveBreakout(id)
         case .report(let about, let reason): .report(from: id, about: about, reason: reason)
         case .block(let whom): .block(from: id, whom: whom)
-        case .join, .resume, .sync: nil
+        case .deleteMe: .eraseAttendee(id)
+        case .join, .resume, .sync, .exportMyData: nil
         }
     }
 

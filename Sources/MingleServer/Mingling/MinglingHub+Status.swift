@@ -9,6 +9,13 @@ extension MinglingHub {
         w.field("serverTime", now.millisecondsSinceEpoch)
         w.field("event", engine.plan.event.name)
         w.field("joiningPaused", engine.isJoiningPaused)
+        w.field("personalDataDeleted", engine.personalDataExpired)
+        w.key("journal"); w.beginObject()
+        w.field("ok", durability.failure == nil)
+        w.field("error", optional: durability.failure)
+        if let since = durability.failedAt { w.field("failingSince", since.millisecondsSinceEpoch) }
+        w.field("failures", durability.failures)
+        w.endObject()
         let census = AttendeeCensus(engine)
         w.key("attendees"); w.beginObject()
         w.field("registered", engine.allAttendees.count)
@@ -134,5 +141,51 @@ extension MinglingHub {
         w.endArray()
         w.endObject()
         return w.text
+    }
+}
+
+extension MinglingHub {
+    /// `my_data`: everything the server holds about the attendee (PersonalData), as JSON.
+    func myData(_ id: AttendeeID) -> [UInt8] {
+        JSONWriter.message("my_data") { w in
+            w.field("exportedAt", wallClock().millisecondsSinceEpoch)
+            w.key("data"); personalDataJSON(&w, id)
+        }
+    }
+
+    /// `GET /api/attendees/<id>/export`.
+    func exportJSON(_ id: AttendeeID) -> String? {
+        guard engine.personalData(of: id) != nil else { return nil }
+        var w = JSONWriter()
+        personalDataJSON(&w, id)
+        return w.text
+    }
+
+    private func personalDataJSON(_ w: inout JSONWriter, _ id: AttendeeID) {
+        guard let d = engine.personalData(of: id) else { w.null(); return }
+        w.beginObject()
+        w.field("event", engine.plan.event.name)
+        w.key("attendee"); ServerMessage.attendee(&w, id, d.profile)
+        w.key("contactCard")
+        if let card = d.profile.contactCard { ServerMessage.contactCard(&w, id, card) } else { w.null() }
+        w.field("registeredAt", d.registeredAt.millisecondsSinceEpoch)
+        w.field("room", optional: d.room?.rawValue)
+        w.field("removed", d.removed)
+        w.key("met"); w.beginArray()
+        for (other, name) in d.met { w.beginObject(); w.field("id", Int(other.rawValue)); w.field("name", name); w.endObject() }
+        w.endArray()
+        w.key("cardsReceived"); w.beginArray()
+        for r in d.cardsReceived { ServerMessage.contactCard(&w, r.from, r.card) }
+        w.endArray()
+        w.key("cardGivenTo"); w.beginArray(); for other in d.cardGivenTo { w.int(Int(other.rawValue)) }; w.endArray()
+        w.key("stayInTouchRequests"); w.beginArray(); for other in d.pendingRequests { w.int(Int(other.rawValue)) }; w.endArray()
+        w.key("blocked"); w.beginArray(); for other in d.blocked { w.int(Int(other.rawValue)) }; w.endArray()
+        w.key("reportsFiled"); w.beginArray()
+        for r in d.reportsFiled {
+            w.beginObject(); w.field("about", Int(r.about.rawValue)); w.field("reason", r.reason); w.field("at", r.at.millisecondsSinceEpoch); w.endObject()
+        }
+        w.endArray()
+        w.field("retentionDays", engine.plan.privacy.retentionDays)
+        w.endObject()
     }
 }

@@ -15,10 +15,20 @@ struct AttendeeLink: Hashable, Sendable {
 enum HubInput: Sendable {
     case message(ClientMessage, from: AttendeeLink)
     case disconnected(AttendeeLink)
-    case admin(AdminCommand, by: String, reply: @Sendable (MinglingError?) -> Void)
+    case admin(AdminCommand, by: String, reply: @Sendable (HubRefusal?) -> Void)
     /// To everyone, to everyone in breakouts, or to everyone in one room.
-    case announce(text: String, scope: AnnouncementScope, room: RoomID?, by: String)
-    case replacePlan(EventPlan, reply: @Sendable (MinglingError?) -> Void)
+    case announce(text: String, scope: AnnouncementScope, room: RoomID?, by: String, reply: @Sendable (HubRefusal?) -> Void)
+    case replacePlan(EventPlan, reply: @Sendable (HubRefusal?) -> Void)
+}
+
+/// Why the hub did not do what an admin (or a reload) asked: the engine refused, or the journal cannot take
+/// writes right now (`unavailable`).
+struct HubRefusal: Error, Sendable, CustomStringConvertible {
+    var code: ErrorCode
+    var message: String
+    init(_ error: MinglingError) { code = error.code; message = error.description }
+    init(unavailable reason: String) { code = .unavailable; message = reason }
+    var description: String { "\(code.rawValue): \(message)" }
 }
 
 enum AnnouncementScope: String, Sendable { case everyone, breakouts }
@@ -68,6 +78,13 @@ final class MinglingHub {
     var dashboard = DashboardHistory()
     /// Periodic work that runs only while attendees are connected.
     var busyTimers: [WhileBusyTimer] = []
+    /// Resume tokens are refused after the event's last session plus this (ServerSettings).
+    var resumeTokensValidAfterEventSeconds = 86_400
+    var resumeTokensValidUntil: Timestamp? {
+        engine.plan.lastSessionEnd?.adding(seconds: resumeTokensValidAfterEventSeconds)
+    }
+    /// The journal's state: healthy, or failing since a write or fsync failed (MinglingHub+Durability.swift).
+    var durability = Durability()
 
     init(engine: MinglingEngine, journal: Journal, tokens: ResumeTokens, log: Log, connectionLoops: LoopHandlesBox,
          loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {
@@ -84,6 +101,11 @@ final class MinglingHub {
 
     func receive(_ input: HubInput) {
         let now = wallClock()
+        if let reason = durability.failure {
+            refuseWhileFailing(input, reason: reason, now: now)
+            afterInput(now: now)
+            return
+        }
         // The engine runs due timers only when asked: do it first so the input sees current state.
         if let due = engine.nextDeadline, due <= now { commit(engine.tick(now: now), now: now) }
         switch input {
@@ -96,58 +118,80 @@ final class MinglingHub {
             run(.disconnect(id), now: now, replyTo: nil, request: "disconnect")
         case .admin(let command, let by, let reply):
             reply(run(.admin(command), now: now, replyTo: nil, request: "admin", actor: by))
-        case .announce(let text, let scope, let room, let by):
-            announce(text, scope: scope, room: room, by: by, now: now)
+        case .announce(let text, let scope, let room, let by, let reply):
+            reply(announce(text, scope: scope, room: room, by: by, now: now))
         case .replacePlan(let plan, let reply):
-            let error = run(.replacePlan(plan), now: now, replyTo: nil, request: "reload")
-            if error == nil { greeting?.update(plan); roomsDirty = true }
-            reply(error)
+            let refusal = run(.replacePlan(plan), now: now, replyTo: nil, request: "reload")
+            if refusal == nil { greeting?.update(plan); roomsDirty = true }
+            reply(refusal)
         }
         afterInput(now: now)
     }
 
-    /// Runs a command through the engine, journals its events and delivers its notices. Returns the refusal.
+    /// Runs a command through the engine, journals its events and delivers its notices. Returns the refusal:
+    /// the engine's, or `unavailable` when the journal did not take the events (then nothing of the command
+    /// happened: the engine is back at what the journal holds, and nobody was told anything).
     @discardableResult
     func run(_ command: Command, now: Timestamp, replyTo link: AttendeeLink?, request: String,
-             actor: String? = nil) -> MinglingError? {
+             actor: String? = nil) -> HubRefusal? {
         let output: EngineOutput
         do {
             output = try engine.handle(command, now: now)
         } catch {
             if let link { enqueue(link, .text(ServerMessage.error(error, request: request), droppable: false)) }
-            return error
+            return HubRefusal(error)
         }
+        var record: [String] = []
         if let actor, case .admin(let admin) = command {
-            appendJournal([JournalCodec.adminAction(String(describing: admin), by: actor, at: now)])
+            record.append(JournalCodec.adminAction(String(describing: admin), by: actor, at: now))
         }
-        commit(output, now: now)
+        guard commit(output, now: now, record: record) else {
+            if let link { refuse(link, .unavailable, Durability.refusal, request) }
+            return HubRefusal(unavailable: Durability.refusal)
+        }
         return nil
     }
 
-    /// Journal first, then tell.
-    func commit(_ output: EngineOutput, now: Timestamp) {
-        journal(output.events, now: now)
+    /// Journal first, then tell; nothing is told when the journal fails.
+    @discardableResult
+    func commit(_ output: EngineOutput, now: Timestamp, record: [String] = []) -> Bool {
+        guard persist(output.events, now: now, record: record) else { return false }
         deliver(output.notices)
+        return true
     }
 
-    /// Writes the journaled events (before anything is told) and notes what the periodic updates must show.
-    func journal(_ events: [DomainEvent], now: Timestamp) {
-        guard !events.isEmpty else { return }
-        appendJournal(events.filter(\.isJournaled).map { JournalCodec.encode($0, at: now) })
+    /// Writes `record` and the journaled events (before anything is told) and notes what the periodic updates
+    /// must show. On a failure the engine is rebuilt from the journal and the hub refuses changes until the
+    /// journal takes writes again (MinglingHub+Durability.swift).
+    func persist(_ events: [DomainEvent], now: Timestamp, record: [String] = []) -> Bool {
+        let lines = record + events.filter(\.isJournaled).map { JournalCodec.encode($0, at: now) }
+        guard !lines.isEmpty else { return true }
+        do {
+            try journal.append(lines)
+        } catch {
+            journalFailed(error, now: now)
+            return false
+        }
         if events.contains(where: \.isJournaled) {
             presenceDirty = true
             roomsDirty = true
         }
-    }
-
-    func appendJournal(_ lines: [String]) {
-        do { try journal.append(lines) } catch {
-            log.error("journal_write_failed", ["reason": "\(error)"])
+        if events.contains(where: { if case .attendeeErased = $0 { true } else if case .personalDataExpired = $0 { true } else { false } }) {
+            // Deleting personal data means deleting it from the disk too: the journal is rewritten now, before
+            // anyone is told it is done.
+            durability.compactionDue = true
+            compactIfDue(now: now)
         }
+        return true
     }
 
-    func announce(_ text: String, scope: AnnouncementScope, room: RoomID?, by: String, now: Timestamp) {
-        appendJournal([JournalCodec.adminAction("announce", by: by, at: now, extra: ["scope": scope.rawValue, "room": room?.rawValue])])
+    func refuse(_ link: AttendeeLink, _ code: ErrorCode, _ message: String, _ request: String) {
+        enqueue(link, .text(ServerMessage.error(ProtocolError(code: code, message: message, request: request)), droppable: false))
+    }
+
+    func announce(_ text: String, scope: AnnouncementScope, room: RoomID?, by: String, now: Timestamp) -> HubRefusal? {
+        let record = JournalCodec.adminAction("announce", by: by, at: now, extra: ["scope": scope.rawValue, "room": room?.rawValue])
+        guard persist([], now: now, record: [record]) else { return HubRefusal(unavailable: Durability.refusal) }
         let bytes = ServerMessage.announcement(text: text, at: now, scope: scope.rawValue, room: room)
         for (id, link) in links {
             guard let attendee = engine.attendee(id) else { continue }
@@ -155,21 +199,24 @@ final class MinglingHub {
             if scope == .breakouts && attendee.breakout == nil { continue }
             enqueue(link, .text(bytes, droppable: false))
         }
+        return nil
     }
 
     func timerFired() {
         let now = wallClock()
-        commit(engine.tick(now: now), now: now)
+        // While the journal fails the engine stands still; its deadlines catch up once it recovers.
+        if durability.failure == nil { commit(engine.tick(now: now), now: now) }
         afterInput(now: now)
     }
 
     /// Sends what the input produced, arms the engine's next deadline, and schedules an fsync.
     func afterInput(now: Timestamp) {
         flushOutgoing()
+        compactIfDue(now: now)
         if let due = syncJournalIfDue() {
             loop.schedule(at: due) { [unowned self] in self.syncJournalIfDue() }
         }
-        let next = engine.nextDeadline
+        let next = durability.failure == nil ? engine.nextDeadline : nil
         if next != scheduledDeadline {
             if let t = deadlineTask { loop.cancel(t) }
             deadlineTask = nil

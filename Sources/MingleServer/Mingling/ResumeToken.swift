@@ -14,10 +14,22 @@ struct ResumeTokens: Sendable {
         scheme.sign(subject: "\(attendee.rawValue)", issuedAtSeconds: now.millisecondsSinceEpoch / 1000)
     }
 
-    /// The attendee a token names, if its signature is ours.
-    func verify(_ token: String) -> AttendeeID? {
-        guard let claims = scheme.verify(token), let id = UInt32(claims.subject), id > 0 else { return nil }
-        return AttendeeID(id)
+    enum Verdict: Equatable {
+        case valid(AttendeeID)
+        /// Ours, but past `validUntil` (or issued after it).
+        case expired
+        /// Not ours: forged, altered, malformed.
+        case invalid
+    }
+
+    /// The attendee a token names, if its signature is ours and `now` is not past `validUntil` (the end of the
+    /// event plus the settings' grace; nil: no end, as for an event without sessions).
+    func verify(_ token: String, now: Timestamp, validUntil: Timestamp?) -> Verdict {
+        guard let claims = scheme.verify(token), let id = UInt32(claims.subject), id > 0 else { return .invalid }
+        if let validUntil, now > validUntil || claims.issuedAtSeconds * 1000 > validUntil.millisecondsSinceEpoch {
+            return .expired
+        }
+        return .valid(AttendeeID(id))
     }
 
     /// Loads the secret from `path`, creating it (32 random bytes, mode 0600) the first time.

@@ -4,6 +4,18 @@ import Mingling
 extension SnapshotCodec {
     typealias DecodeError = JournalCodec.DecodeError
 
+    /// The snapshot in a journal's first line.
+    static func decode(line: Substring) throws(DecodeError) -> EngineSnapshot {
+        guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              o["e"] as? String == "snapshot", let state = o["state"] as? [String: Any] else {
+            throw DecodeError(description: "not a snapshot line")
+        }
+        guard (o["version"] as? NSNumber)?.intValue == version else {
+            throw DecodeError(description: "snapshot version \(o["version"] ?? "none"), this server reads \(version)")
+        }
+        return try decode(state: state)
+    }
+
     /// The snapshot in a `"e":"snapshot"` line (its `state` object, already parsed).
     static func decode(state o: [String: Any]) throws(DecodeError) -> EngineSnapshot {
         func ints(_ any: Any?) throws(DecodeError) -> [Int] {
@@ -107,7 +119,8 @@ extension SnapshotCodec {
             openBreakouts: breakouts, nextBreakoutNumber: next.uint64Value, grace: grace,
             startedSessions: try sessions("startedSessions"), endedSessions: try sessions("endedSessions"),
             mingledSessions: try sessions("mingledSessions"), missedSessions: try sessions("missedSessions"),
-            joiningPaused: o["joiningPaused"] as? Bool ?? false, reports: reports, totals: totals)
+            joiningPaused: o["joiningPaused"] as? Bool ?? false, personalDataExpired: o["personalDataExpired"] as? Bool ?? false,
+            reports: reports, totals: totals)
     }
 
     private static func phase(_ any: Any?) throws(DecodeError) -> Phase {

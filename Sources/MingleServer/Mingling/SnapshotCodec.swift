@@ -6,6 +6,8 @@ import Mingling
 /// `[a, b]` arrays; times are milliseconds since the epoch.
 enum SnapshotCodec {
     static let version = 1
+    /// Whether a journal line is a snapshot (the encoder writes `at`, then `e`, first).
+    static func isSnapshot(_ line: Substring) -> Bool { line.prefix(64).contains("\"e\":\"snapshot\"") }
 
     static func encode(_ s: EngineSnapshot, at now: Timestamp) -> String {
         var w = JSONWriter()
@@ -46,6 +48,7 @@ enum SnapshotCodec {
         sessions(&w, "mingledSessions", s.mingledSessions)
         sessions(&w, "missedSessions", s.missedSessions)
         w.field("joiningPaused", s.joiningPaused)
+        w.field("personalDataExpired", s.personalDataExpired)
         w.key("reports"); w.beginArray()
         for r in s.reports {
             w.beginObject()

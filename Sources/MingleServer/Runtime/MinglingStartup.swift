@@ -6,7 +6,7 @@ import TLS
 /// Loads the event, replays the journal and starts the hub on its own loop thread.
 struct MinglingStartup {
     let plan: EventPlan
-    let replayed: [DomainEvent]
+    let replayed: Journal.Contents
     let journalPath: String
     let secret: [UInt8]
 
@@ -18,13 +18,16 @@ struct MinglingStartup {
             throw Server.StartError(description: "the event file is invalid:\n" + errors.description)
         }
         let journalPath = settings.stateDirectory + "/journal.jsonl"
-        let replayed: [DomainEvent]
+        let replayed: Journal.Contents
         do {
-            let read = try Journal.read(path: journalPath)
-            if read.tornTail { log.warning("journal_torn_tail", ["path": journalPath, "note": "the last, incomplete line was dropped"]) }
-            replayed = read.events
+            replayed = try Journal.read(path: journalPath)
+            if replayed.tornTail { log.warning("journal_torn_tail", ["path": journalPath, "note": "the last, incomplete line was dropped"]) }
         } catch {
             throw Server.StartError(description: "\(error)")
+        }
+        // The journal must take writes before the server promises anything (a read-only disk, a full one).
+        do { try Journal(path: journalPath).close() } catch {
+            throw Server.StartError(description: "the journal cannot be written: \(error)")
         }
         let secret: [UInt8]
         do { secret = try ResumeTokens.loadOrCreateSecret(at: settings.stateDirectory + "/secret") } catch {
@@ -48,7 +51,7 @@ struct MinglingStartup {
         let group: LoopGroup<MinglingHub>
         do {
             group = try LoopGroup(configuration: config) { loop, _ in
-                let engine = MinglingEngine(plan: plan, settings: engineSettings, seed: seed, replaying: replayed)
+                let engine = replayed.engine(plan: plan, settings: engineSettings, seed: seed)
                 let journal: Journal
                 do { journal = try Journal(path: journalPath) } catch {
                     preconditionFailure("\(error)")
@@ -56,9 +59,10 @@ struct MinglingStartup {
                 let hub = MinglingHub(engine: engine, journal: journal, tokens: tokens, log: log,
                                       connectionLoops: connectionLoops, loop: loop, wallClock: WallClock.now)
                 hub.greeting = greeting
-                if !replayed.isEmpty {
-                    log.info("journal_replayed", ["events": "\(replayed.count)", "attendees": "\(engine.allAttendees.count)",
-                                                  "pairs_met": "\(engine.metPairCount)"])
+                hub.resumeTokensValidAfterEventSeconds = settings.resumeTokensValidAfterEventSeconds
+                if !replayed.events.isEmpty || replayed.snapshot != nil {
+                    log.info("journal_replayed", ["events": "\(replayed.events.count)", "snapshot": replayed.snapshot == nil ? "no" : "yes",
+                                                  "attendees": "\(engine.allAttendees.count)", "pairs_met": "\(engine.metPairCount)"])
                     hub.run(.recoverAfterRestart, now: WallClock.now(), replyTo: nil, request: "recover")
                 }
                 hub.afterInput(now: WallClock.now())

@@ -28,6 +28,8 @@ public struct ServerSettings: Sendable {
     public var randomSeed: UInt64?
     /// Engine timings (`mingling.*` in server.json).
     public var engine = EngineSettings()
+    /// Resume tokens work until the event's last session ended this long ago (`mingling.resumeTokensValidAfterEventSeconds`).
+    public var resumeTokensValidAfterEventSeconds = 86_400
 
     /// Admin token; when nil, `MINGLE_ADMIN_TOKEN`, else one is generated into the state directory.
     public var adminToken: String?

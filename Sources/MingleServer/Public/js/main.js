@@ -203,6 +203,13 @@ function handleError(msg) {
     if (msg.request !== 'join') { announce(t('roomUnknownTitle', { room: asked })); return; }
   }
   if (msg.request === 'enter_room') pendingRoom = null;
+  if (msg.code === 'unavailable' && msg.request === 'resume') {
+    // The server is up but cannot record the return yet (its journal is failing): say so and try again.
+    update({ joining: false });
+    flash(t('actionError_unavailable'), 10_000);
+    setTimeout(() => { if (!state.joined && storedToken()) conn.send({ type: 'resume', token: storedToken() }); }, 3000);
+    return;
+  }
   if (msg.code === 'resume_invalid' || (msg.code === 'not_joined' && msg.request !== 'join')) {
     storeToken(null);
     update({ joined: false, joining: false, breakout: null, me: null });
