@@ -12,7 +12,8 @@ import { renderJoin, showServerError } from './views/join.js';
 import { renderLobby, stopLobby } from './views/lobby.js';
 import { renderBreakout, leaveBreakoutView } from './views/breakout.js';
 import { renderConnections } from './views/connections.js';
-import { closeDialog } from './views/dialog.js';
+import { closeDialog, openDialog } from './views/dialog.js';
+import { download } from './export.js';
 import { eventRooms, isMultiRoom, roomInfo, linkRoom, setLinkRoom } from './rooms.js';
 
 const SYNC_INTERVAL_MS = 30_000;
@@ -177,6 +178,16 @@ function handle(msg) {
       flash(`${from}: ${msg.text}`, 15_000);
       break;
     }
+    case 'my_data':
+      download(`${String(state.event?.id || 'mingle').replace(/[^A-Za-z0-9._-]+/g, '-')}-my-data.json`,
+        JSON.stringify(msg.data, null, 2), 'application/json;charset=utf-8');
+      announce(t('myDataDownloaded'));
+      break;
+    case 'deleted':
+      storeToken(null);
+      mesh.setRoom(state.me ?? { id: -1 }, null);
+      announce(t('deletedTitle'));
+      break;
     case 'removed':
       storeToken(null);
       mesh.setRoom(state.me ?? { id: -1 }, null);
@@ -267,6 +278,12 @@ const actions = {
     const shared = state.breakout?.members.some((m) => m.id === id);
     if (send({ type: 'block', whom: id }) && shared) leftLocally('liveYouBlocked');
   },
+  exportMyData: () => send({ type: 'export_my_data' }),
+  deleteMe: () => openDialog({
+    titleKey: 'deleteMeTitle', confirmKey: 'deleteMeConfirm', danger: true,
+    body: [h('p', { text: t('deleteMeBody') }), h('p', { text: t('deleteMeKept') }), h('p', { class: 'muted', text: t('deleteMeFinal') })],
+    onConfirm: () => { send({ type: 'delete_me', confirm: true }); },
+  }),
   milestone: (s) => {
     if (s === 60) announce(t('liveOneMinute'));
     else if (s === 10) announce(t('liveTenSeconds'));
@@ -278,7 +295,7 @@ const actions = {
 const views = ['loading', 'join', 'lobby', 'breakout', 'connections'];
 
 function chooseView() {
-  if (state.removed || (state.conn.state === 'closed' && state.conn.code === 4002)) return 'loading';
+  if (state.removed || state.deleted || (state.conn.state === 'closed' && state.conn.code === 4002)) return 'loading';
   if (!state.joined) return storedToken() && state.conn.state !== 'closed' && (state.joining || state.conn.state !== 'open') ? 'loading' : 'join';
   if (state.tab === 'connections') return 'connections';
   return state.breakout ? 'breakout' : 'lobby';
@@ -320,6 +337,10 @@ function renderLoading() {
       h('h1', { id: 'loading-title', class: 'h2', text: t('replacedTitle') }),
       h('p', { class: 'muted', text: t('replacedBody') }),
       h('p', { class: 'center-actions' }, h('button', { type: 'button', class: 'btn btn-primary', text: t('reloadHere'), on: { click: () => location.reload() } }))));
+  } else if (state.deleted) {
+    replaceChildren(root, h('div', { class: 'card center', testid: 'deleted' },
+      h('h1', { id: 'loading-title', class: 'h2', text: t('deletedTitle') }),
+      h('p', { class: 'muted', text: t('deletedBody') })));
   } else if (state.removed) {
     replaceChildren(root, h('div', { class: 'card center' },
       h('h1', { id: 'loading-title', class: 'h2', text: t('removedTitle') }),
@@ -337,7 +358,7 @@ function render() {
   if (next === 'join') renderJoin(root, state, { join: actions.join, lang: language() });
   else if (next === 'lobby') renderLobby(root, state, actions);
   else if (next === 'breakout') renderBreakout(root, state, actions, mesh, language());
-  else if (next === 'connections') renderConnections(root, state);
+  else if (next === 'connections') renderConnections(root, state, actions);
   else renderLoading();
   if (focused && !root.contains(document.activeElement)) root.querySelector(`[data-testid="${focused}"]`)?.focus({ preventScroll: true });
   if (focusRoom && next === 'lobby') {

@@ -41,6 +41,8 @@ export const state = {
   joinError: null,
   notice: null,
   removed: null,
+  /** Set once this attendee's data were deleted at their request (`deleted`). */
+  deleted: false,
   tab: 'event',
 };
 
@@ -92,9 +94,38 @@ function setBreakout(b) {
   if (b) for (const m of b.members) if (!state.partners[m.id]) state.partners[m.id] = { status: 'here' };
 }
 
+// Cards received stay with their receiver: a copy lives on this device (the server deletes its own copy
+// when the giver asks it to delete their data, and at the end of the retention period).
+function cardsKey() {
+  return state.event && state.me ? `mingle.cards.${state.event.id}.${state.me.id}` : null;
+}
+
+function localCards() {
+  const key = cardsKey();
+  if (!key) return [];
+  try {
+    const list = JSON.parse(localStorage.getItem(key) ?? '[]');
+    return Array.isArray(list) ? list.filter((c) => c && typeof c.attendee === 'number') : [];
+  } catch {
+    return [];
+  }
+}
+
+function keepCardsLocally() {
+  const key = cardsKey();
+  if (!key) return;
+  try { localStorage.setItem(key, JSON.stringify(state.contacts)); } catch { /* storage full or off: the list is still shown */ }
+}
+
+export function forgetLocalCards() {
+  const key = cardsKey();
+  if (key) try { localStorage.removeItem(key); } catch { /* nothing to forget */ }
+}
+
 function addContact(card) {
   if (!card || typeof card.attendee !== 'number') return;
   state.contacts = state.contacts.filter((c) => c.attendee !== card.attendee).concat([card]);
+  keepCardsLocally();
 }
 
 /**
@@ -136,6 +167,10 @@ export function receive(msg) {
       state.info = { event: msg.event, privacy: msg.privacy ?? null };
       if (msg.phase) state.phase = { ...state.phase, ...msg.phase };
       state.contacts = Array.isArray(msg.contacts) ? msg.contacts.slice() : [];
+      for (const card of localCards()) {
+        if (!state.contacts.some((c) => c.attendee === card.attendee)) state.contacts.push(card);
+      }
+      keepCardsLocally();
       state.stayInTouch = new Set(Array.isArray(msg.stayInTouch) ? msg.stayInTouch : []);
       state.round = msg.phase && msg.phase.phase === 'mingling' && msg.phase.endsAt
         ? { session: msg.phase.session, round: msg.phase.round, rounds: msg.phase.rounds, endsAt: msg.phase.endsAt }
@@ -238,6 +273,10 @@ export function receive(msg) {
       break;
     case 'removed':
       state.removed = { reason: msg.reason };
+      break;
+    case 'deleted':
+      forgetLocalCards();
+      state.deleted = true;
       break;
     default:
       return;

@@ -89,6 +89,10 @@ function update() {
   roughServerTime(s.serverTime);
   setText($('[data-testid="event-name"]'), s.event);
   setText($('[data-testid="clock"]'), clockFormat().format(new Date(serverNow())));
+  const failing = $('[data-testid="journal-failing"]');
+  const journal = s.journal || { ok: true };
+  failing.hidden = journal.ok !== false;
+  setText(failing, journal.ok === false ? t('journalFailingNotice', { error: journal.error || '' }) : '');
   const paused = $('[data-testid="joining-paused"]');
   paused.hidden = !s.joiningPaused;
   setText(paused, s.joiningPaused ? t('joiningPausedNotice') : '');

@@ -23,7 +23,18 @@ function contactCard(c) {
     rows.length ? h('ul', { class: 'contact-rows' }, rows) : h('p', { class: 'muted small', text: t('contactNoDetails') }));
 }
 
-export function renderConnections(root, state) {
+function yourData(state, actions) {
+  return h('section', { class: 'card your-data', attrs: { 'aria-labelledby': 'your-data-title' } },
+    h('h2', { id: 'your-data-title', class: 'h3', text: t('yourDataTitle') }),
+    h('p', { class: 'muted', text: t('yourDataLead', { days: state.privacy?.retentionDays ?? '' }) }),
+    h('div', { class: 'downloads' },
+      h('button', { type: 'button', class: 'btn btn-secondary', testid: 'download-my-data', text: t('downloadMyData'),
+        on: { click: () => actions.exportMyData() } }),
+      h('button', { type: 'button', class: 'btn btn-danger', testid: 'delete-me', text: t('deleteMe'),
+        on: { click: () => actions.deleteMe() } })));
+}
+
+export function renderConnections(root, state, actions) {
   const cards = state.contacts;
   const stem = fileStem(state);
   const header = [t('csvName'), t('csvOrganisation'), t('csvEmail'), t('csvLink')];
@@ -37,5 +48,6 @@ export function renderConnections(root, state) {
           on: { click: () => download(`${stem}.vcf`, toVCards(cards), 'text/vcard;charset=utf-8') } }),
         h('button', { type: 'button', class: 'btn btn-secondary', testid: 'download-csv', disabled: !cards.length, text: t('downloadCsv'),
           on: { click: () => download(`${stem}.csv`, toCSV(cards, header), 'text/csv;charset=utf-8') } }))),
-    cards.length ? h('ul', { class: 'contacts', testid: 'contacts' }, cards.map(contactCard)) : null);
+    cards.length ? h('ul', { class: 'contacts', testid: 'contacts' }, cards.map(contactCard)) : null,
+    yourData(state, actions));
 }
