@@ -103,8 +103,10 @@ def results():
 
 
 def set_color_scheme(driver, scheme):
-    """Emulates prefers-color-scheme: 'light' or 'dark' (through the DevTools protocol)."""
-    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+    """Emulates prefers-color-scheme: 'light' or 'dark' (through the DevTools protocol), with reduced motion so
+    that no colour is measured halfway through a transition."""
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [
+        {"name": "prefers-color-scheme", "value": scheme}, {"name": "prefers-reduced-motion", "value": "reduce"}]})
 
 
 def dump(path):

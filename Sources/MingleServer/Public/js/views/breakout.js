@@ -83,7 +83,9 @@ function build(root, state, actions, media) {
   const list = h('ul', { class: 'partners', attrs: { 'aria-label': t('partnersLabel') } },
     people.map((p) => { const v = partnerCard(state, p, actions); partnerViews.set(p.id, v); return v.el; }));
 
-  const chatLog = h('ol', { class: 'chat-log', testid: 'chat-log', attrs: { role: 'log', 'aria-live': 'polite', 'aria-label': t('chatTitle'), tabindex: '0' } });
+  // The messages are a list; the live region (role log) is around it, so the items keep their list role.
+  const chatLog = h('ol', { class: 'chat-log', testid: 'chat-log', attrs: { 'aria-label': t('chatTitle'), tabindex: '0' } });
+  const chatLive = h('div', { class: 'chat-live', attrs: { role: 'log', 'aria-live': 'polite' } }, chatLog);
   const chatEmpty = h('p', { class: 'chat-empty muted', text: t('chatEmpty') });
   const input = h('input', { type: 'text', id: 'chat-input', maxLength: MAX_CHAT_CHARS, autocomplete: 'off', testid: 'chat-input', attrs: { 'aria-label': t('chatPlaceholder'), placeholder: t('chatPlaceholder') } });
   const chatForm = h('form', { class: 'chat-form', testid: 'chat-form' }, input,
@@ -110,7 +112,7 @@ function build(root, state, actions, media) {
       h('section', { class: 'card chat', attrs: { 'aria-labelledby': 'chat-title' } },
         h('h2', { class: 'h3', id: 'chat-title', text: t('chatTitle') }),
         h('p', { class: 'muted small', text: t('chatPrivacy') }),
-        chatEmpty, chatLog, chatForm)),
+        chatEmpty, chatLive, chatForm)),
     h('div', { class: 'breakout-footer' },
       h('button', { type: 'button', class: 'btn btn-ghost', testid: 'leave-breakout', text: t('leaveBreakout'), on: { click: () => actions.leave() } }),
       isMultiRoom(state.event)
