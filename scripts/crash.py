@@ -19,10 +19,11 @@ import signal
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import mingle_proc  # noqa: E402
-from e2e_clients import Admin, Attendee, check  # noqa: E402
+from e2e_clients import CTX, Admin, Attendee, check  # noqa: E402
 
 ROOMS = ["r1", "r2", "r3"]
 REGIONS = ["viken", "innlandet", "madrid", "lombardia", "dublin"]
@@ -264,6 +265,14 @@ class Crash:
                   len(self.people), self.figures["resume_s"][-1]), flush=True)
         status = self.admin.call("/api/status")
         check(status["attendees"]["registered"] == self.n, "all %d registrations survived %d kills" % (self.n, self.kills))
+        # The power-loss window as this server measured it since its last start (the kills show nothing about
+        # fsync: the kernel keeps what was written; a power loss would lose what waited for its fsync).
+        req = urllib.request.Request(self.admin.base + "/metrics", headers={"Authorization": "Bearer " + self.admin.token})
+        metrics = urllib.request.urlopen(req, context=CTX, timeout=10).read().decode()
+        for line in metrics.splitlines():
+            if line.startswith(("mingle_journal_unsynced_wait_max_seconds", "mingle_journal_fsync_max_seconds")):
+                name, value = line.split()
+                self.figures[name] = float(value)
         for p in self.people:
             await p.close()
         self.server.stop()
@@ -293,6 +302,8 @@ def main():
           "every announced breakout (ids up to %d) in the journal"
           % (time.monotonic() - started, f["restarts"], max(f["restart_s"]), a.attendees, sorted(f["resume_s"])[len(f["resume_s"]) // 2],
              max(f["resume_s"]), f["checked"], f["acked_requests"], f["acked_contacts"], f["acked_moves"], f.get("highest_breakout", 0)))
+    print("power-loss window since the last restart: longest wait for fsync %.0f ms, longest fsync %.1f ms"
+          % (1000 * f.get("mingle_journal_unsynced_wait_max_seconds", 0), 1000 * f.get("mingle_journal_fsync_max_seconds", 0)))
     shutil.rmtree(workdir, ignore_errors=True)
     return 0
 

@@ -41,6 +41,10 @@ enum Metrics {
 extension MinglingHub {
     /// Server metrics plus the event's, read on the hub thread. Per-room series carry a `room` label
     /// (at most 200 rooms, the event file's limit, so the label set stays bounded).
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
     func metricsText(stats: ServerStats) -> String {
         var p = PrometheusText()
         Metrics.server(&p, stats: stats)
@@ -91,6 +95,10 @@ extension MinglingHub {
         p.single("mingle_reconnects_total", .counter, "Attendees who came back with their resume token.", engine.totals.reconnects)
         p.single("mingle_journal_writable", .gauge, "1 when the journal takes writes (0 while it fails and changes are refused).",
                  durability.failure == nil && journal.isWritable ? 1 : 0)
+        p.single("mingle_journal_unsynced_wait_max_seconds", .gauge,
+                 "Longest a journal line waited for its fsync to complete since the start: what a power loss could lose.",
+                 Self.seconds(journal.longestUnsyncedWait))
+        p.single("mingle_journal_fsync_max_seconds", .gauge, "Longest journal fsync since the start.", Self.seconds(journal.longestFsync))
         p.single("mingle_journal_failures_total", .counter, "Times the journal failed (a write or fsync refused) since the start.",
                  durability.failures)
         return p.text

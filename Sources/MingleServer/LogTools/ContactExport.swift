@@ -3,8 +3,9 @@ import Mingling
 
 /// `mingle logs export-contacts`: for each attendee, the contact cards they received through a
 /// mutual "stay in touch" (both pressed it), as CSV, so the organiser can send everyone their
-/// list after the event. Only `contacts_exchanged` journal events are used: a one-sided request,
-/// a withdrawn one, or a card nobody asked for never appears.
+/// list after the event. Only mutual exchanges are used (`contacts_exchanged` events, and the cards a
+/// compacted journal's snapshot holds): a one-sided request, a withdrawn one, a card nobody asked for, or a
+/// card whose giver had their data deleted never appears.
 ///
 /// Columns: `attendee_id, attendee_name, attendee_email, contact_id, contact_name,
 /// contact_organisation, contact_email, contact_link`. `attendee_email` is the recipient's own
@@ -13,19 +14,25 @@ public enum ContactExport {
     public static let header = "attendee_id,attendee_name,attendee_email,contact_id,contact_name,contact_organisation,contact_email,contact_link"
 
     public static func csv(journal path: String) throws -> String {
-        let events: [DomainEvent]
-        do { events = try Journal.read(path: path, repairTornTail: false).events } catch {
+        let contents: Journal.Contents
+        do { contents = try Journal.read(path: path, repairTornTail: false) } catch {
             throw ExportError(description: error.description)
         }
-        return csv(events: events)
+        return csv(snapshot: contents.snapshot, events: contents.events)
     }
 
     public struct ExportError: Error, CustomStringConvertible { public let description: String }
 
-    static func csv(events: [DomainEvent]) -> String {
+    static func csv(snapshot: EngineSnapshot? = nil, events: [DomainEvent]) -> String {
         var profiles: [AttendeeID: Profile] = [:]
         var rows: [(AttendeeID, AttendeeID, ContactCard)] = []
         var seen: Set<[UInt32]> = []
+        for a in snapshot?.attendees ?? [] { profiles[a.id] = a.profile }
+        for received in snapshot?.receivedCards ?? [] {
+            for r in received.cards where seen.insert([received.receiver.rawValue, r.from.rawValue]).inserted {
+                rows.append((received.receiver, r.from, r.card))
+            }
+        }
         for e in events {
             switch e {
             case .attendeeRegistered(let id, let profile, _):
@@ -34,6 +41,12 @@ public enum ContactExport {
                 // Each side receives the other's card, once.
                 if seen.insert([a.rawValue, b.rawValue]).inserted { rows.append((a, b, bCard)) }
                 if seen.insert([b.rawValue, a.rawValue]).inserted { rows.append((b, a, aCard)) }
+            case .attendeeErased(let id, _):
+                profiles[id] = Profile(displayName: "")
+                rows.removeAll { $0.0 == id || $0.1 == id }
+            case .personalDataExpired:
+                profiles = [:]
+                rows = []
             default: break
             }
         }

@@ -18,6 +18,12 @@ final class Journal {
     private(set) var sizeBytes: Int
     /// Lines appended since the file was last compacted (or opened).
     private(set) var linesSinceCompaction = 0
+    /// When the oldest write not yet fsynced was made: what a power loss now would lose starts there.
+    private var oldestUnsynced: ContinuousClock.Instant?
+    /// The power-loss window as measured: the longest a written line waited for its fsync to complete, and
+    /// the longest fsync, since the start (in /metrics).
+    private(set) var longestUnsyncedWait: Duration = .zero
+    private(set) var longestFsync: Duration = .zero
     private var unsynced = false
     private var lastSync: ContinuousClock.Instant = .now
     let syncInterval: Duration
@@ -43,6 +49,7 @@ final class Journal {
         for l in lines { bytes += l.utf8; bytes.append(10) }
         // Unsynced from the first byte on: a failed write may have left some of them in the file.
         unsynced = true
+        if oldestUnsynced == nil { oldestUnsynced = .now }
         do {
             try file.write(bytes)
         } catch {
@@ -62,6 +69,7 @@ final class Journal {
         file = try AppendFile(path: path, permissions: 0o600)
         sizeBytes = try file.size()
         unsynced = false
+        oldestUnsynced = nil
         lastSync = .now
         linesSinceCompaction = 0
     }
@@ -71,16 +79,25 @@ final class Journal {
     func syncIfDue(now: ContinuousClock.Instant) throws(FileError) -> ContinuousClock.Instant? {
         guard unsynced else { return nil }
         if now - lastSync >= syncInterval {
-            try file.sync()
-            unsynced = false
-            lastSync = now
+            try syncNow()
             return nil
         }
         return lastSync + syncInterval
     }
 
     func sync() throws(FileError) {
-        if unsynced { try file.sync(); unsynced = false; lastSync = .now }
+        if unsynced { try syncNow() }
+    }
+
+    private func syncNow() throws(FileError) {
+        let started = ContinuousClock.now
+        try file.sync()
+        let done = ContinuousClock.now
+        longestFsync = max(longestFsync, done - started)
+        if let oldest = oldestUnsynced { longestUnsyncedWait = max(longestUnsyncedWait, done - oldest) }
+        oldestUnsynced = nil
+        unsynced = false
+        lastSync = done
     }
 
     /// Whether the journal can be written (for /readyz).
