@@ -182,8 +182,8 @@ extension ClientMessage {
         /// A room id (an identifier of the event file), or nil when absent or null.
         func optionalRoom(_ name: String) throws(ProtocolError) -> RoomID? {
             guard let v = object[name], !(v is NSNull) else { return nil }
-            guard let s = v as? String, Limits.roomIdentifier.allows(text: s) else {
-                throw .badField(prefix + name, "must be a room id (\(Limits.roomIdentifier))", request: request)
+            guard let s = v as? String, Limits.roomIdentifier.allows(text: s), ObjectReader.isIdentifier(s) else {
+                throw .badField(prefix + name, "must be a room id (\(Limits.roomIdentifier) of a-z, 0-9, - and _)", request: request)
             }
             return RoomID(s)
         }
