@@ -6,17 +6,14 @@ keeps everything (resume token, contacts, no repeated pairs).
 
 Run inside the test venv (scripts/test does): python scripts/e2e_mingling.py
 """
-import asyncio
 import json
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import mingle_proc  # noqa: E402
 import test_event  # noqa: E402
-from e2e_clients import Admin, Attendee, check  # noqa: E402
+from e2e_clients import run_main, Admin, Attendee, check  # noqa: E402
 
 REGIONS = ["viken", "innlandet", "madrid", "lombardia", "dublin"]
 N = 30
@@ -144,16 +141,7 @@ async def main_async(binary, workdir):
 
 
 def main():
-    binary = mingle_proc.build()
-    workdir = tempfile.mkdtemp(prefix="mingle-e2e-")
-    try:
-        asyncio.run(main_async(binary, workdir))
-    except Exception as e:
-        print("e2e mingling FAILED: %r (logs in %s)" % (e, workdir))
-        return 1
-    shutil.rmtree(workdir, ignore_errors=True)
-    print("e2e mingling: passed")
-    return 0
+    return run_main("e2e mingling", main_async, "mingle-e2e-")
 
 
 if __name__ == "__main__":

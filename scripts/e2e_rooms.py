@@ -10,18 +10,15 @@ the event.
 
 Run inside the test venv (scripts/test does): python scripts/e2e_rooms.py
 """
-import asyncio
 import datetime
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import mingle_proc  # noqa: E402
-from e2e_clients import CTX, Admin, Attendee, check  # noqa: E402
+from e2e_clients import run_main, Admin, Attendee, check  # noqa: E402
 
 ROOMS = ["r1", "r2", "r3"]
 PER_ROOM = 30
@@ -267,16 +264,7 @@ async def main_async(binary, root):
 
 
 def main():
-    binary = mingle_proc.build()
-    root = tempfile.mkdtemp(prefix="mingle-rooms-")
-    try:
-        asyncio.run(main_async(binary, root))
-    except Exception as e:
-        print("e2e rooms FAILED: %r (logs in %s)" % (e, root))
-        return 1
-    shutil.rmtree(root, ignore_errors=True)
-    print("e2e rooms: passed")
-    return 0
+    return run_main("e2e rooms", main_async, "mingle-rooms-")
 
 
 if __name__ == "__main__":

@@ -83,6 +83,24 @@ class Admin:
             return json.loads(r.read())
 
 
+def run_main(name, scenario, prefix):
+    """Builds mingle, runs `scenario(binary, workdir)` (a coroutine function) in a fresh temporary folder,
+    prints `<name>: passed` or what failed (keeping the folder's logs), and returns the exit status."""
+    import shutil
+    import tempfile
+    import mingle_proc
+    binary = mingle_proc.build()
+    workdir = tempfile.mkdtemp(prefix=prefix)
+    try:
+        asyncio.run(scenario(binary, workdir))
+    except Exception as e:
+        print("%s FAILED: %r (logs in %s)" % (name, e, workdir))
+        return 1
+    shutil.rmtree(workdir, ignore_errors=True)
+    print("%s: passed" % name)
+    return 0
+
+
 def check(cond, what, quiet=False):
     if not cond:
         raise AssertionError(what)

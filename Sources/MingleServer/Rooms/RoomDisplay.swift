@@ -19,17 +19,7 @@ extension MinglingHub {
         } else {
             w.null()
         }
-        w.key("nextMingling")
-        if let next = summary.nextMingling {
-            w.beginObject()
-            w.field("session", next.session.id.rawValue)
-            w.field("title", next.session.title)
-            if let at = next.startsAt { w.field("startsAt", at.millisecondsSinceEpoch) } else { w.key("startsAt"); w.null() }
-            w.endObject()
-        } else {
-            w.null()
-        }
-        w.field("minglingDone", summary.isDone)
+        summary.writeNextMingling(&w)
         w.field("present", summary.present)
         w.field("inBreakouts", summary.inBreakouts)
         // Hybrid events: an attribute `attendance` (e.g. onsite/remote) is counted for the room's screen.

@@ -79,6 +79,21 @@ struct RoomSummary {
         }
     }
 
+    /// `nextMingling` (`{"session","title","startsAt"}` or null) and `minglingDone`.
+    func writeNextMingling(_ w: inout JSONWriter) {
+        w.key("nextMingling")
+        if let next = nextMingling {
+            w.beginObject()
+            w.field("session", next.session.id.rawValue)
+            w.field("title", next.session.title)
+            if let at = next.startsAt { w.field("startsAt", at.millisecondsSinceEpoch) } else { w.key("startsAt"); w.null() }
+            w.endObject()
+        } else {
+            w.null()
+        }
+        w.field("minglingDone", isDone)
+    }
+
     static func all(_ engine: MinglingEngine) -> [RoomSummary] {
         engine.plan.rooms.map { RoomSummary($0, engine) }
     }
@@ -91,17 +106,7 @@ struct RoomSummary {
         ServerMessage.phaseBody(&w, phase)
         w.key("sessionTitle")
         w.optionalString(currentSession.flatMap { id in room.sessions.first { $0.id == id }?.title })
-        w.key("nextMingling")
-        if let next = nextMingling {
-            w.beginObject()
-            w.field("session", next.session.id.rawValue)
-            w.field("title", next.session.title)
-            if let at = next.startsAt { w.field("startsAt", at.millisecondsSinceEpoch) } else { w.key("startsAt"); w.null() }
-            w.endObject()
-        } else {
-            w.null()
-        }
-        w.field("minglingDone", isDone)
+        writeNextMingling(&w)
         w.field("present", present)
         w.field("inBreakouts", inBreakouts)
         w.field("waiting", waiting)
