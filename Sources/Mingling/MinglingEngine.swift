@@ -157,7 +157,9 @@ public struct MinglingEngine: Sendable, Equatable {
     /// Open breakouts in the order they were formed (every room's).
     public var breakouts: [Breakout] { openBreakouts.values.sorted { $0.id < $1.id } }
 
-    public func breakouts(in room: RoomID) -> [Breakout] { breakouts.filter { $0.room == room } }
+    public func breakouts(in room: RoomID) -> [Breakout] {
+        openBreakouts.values.filter { $0.room == room }.sorted { $0.id < $1.id }
+    }
 
     public func haveMet(_ a: AttendeeID, _ b: AttendeeID) -> Bool { met.contains(pairKey(a, b)) }
     public func isBlocked(_ a: AttendeeID, _ b: AttendeeID) -> Bool { blocked.contains(pairKey(a, b)) }
