@@ -84,11 +84,15 @@ public struct AttributeDefinition: Sendable, Equatable {
     public var values: [AttributeValue]
     /// Whether registration must give a value.
     public var required: Bool
-    public init(id: String, label: String, values: [AttributeValue], required: Bool = false) {
+    /// Whether an attendee may give several values ("Languages you can talk in"), up to
+    /// `Limits.attributeChoices`; otherwise exactly one.
+    public var multiple: Bool
+    public init(id: String, label: String, values: [AttributeValue], required: Bool = false, multiple: Bool = false) {
         self.id = id
         self.label = label
         self.values = values
         self.required = required
+        self.multiple = multiple
     }
     public func index(of valueID: String) -> Int? { values.firstIndex { $0.id == valueID } }
 }

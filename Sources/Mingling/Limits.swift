@@ -50,6 +50,8 @@ public enum Limits {
     public static let attributesPerProfile = Limit("join.attributes", 0...32, .entries, .message)
     /// An attribute id or value id in a message.
     public static let attributeIdentifier = Limit("join.attributes.*", 1...64, .characters, .message)
+    /// Values given for one `multiple` attribute: a person speaks a handful of languages, not fifty.
+    public static let attributeChoices = Limit("join.attributes.*[]", 0...20, .entries, .message)
     public static let contactName = Limit("join.contact.name", 0...60, .characters, .message)
     public static let contactOrganisation = Limit("join.contact.organisation", 0...100, .characters, .message)
     public static let email = Limit("join.contact.email", 0...254, .characters, .message)
@@ -92,7 +94,7 @@ public enum Limits {
 
     /// Every limit above, for the documentation check.
     public static let all: [Limit] = [
-        clientMessage, displayName, organisation, attributesPerProfile, attributeIdentifier, contactName,
+        clientMessage, displayName, organisation, attributesPerProfile, attributeIdentifier, attributeChoices, contactName,
         contactOrganisation, email, link, accessCode, resumeToken, roomIdentifier, chatText, signalPayload,
         reportReason, announcement, removalReason, extendRound, identifier, label, rooms, sessionsPerRoom,
         location, attributes, attributeValues, rounds, roundSeconds, groupSize, prompts, promptText,

@@ -1,8 +1,10 @@
 extension MinglingEngine {
-    mutating func register(_ profile: Profile, accessCode: String?, room: RoomID?, now: Timestamp) throws(MinglingError) {
+    mutating func register(_ given: Profile, accessCode: String?, room: RoomID?, now: Timestamp) throws(MinglingError) {
         guard !personalDataExpired else { throw .eventOver }
         guard !isJoiningPaused else { throw .joiningPaused }
         if case .accessCode(let expected) = plan.access, accessCode != expected { throw .invalidAccessCode }
+        var profile = given
+        profile.attributes = profile.attributes.filter { !$0.value.isEmpty }
         try validate(profile)
         if let room, plan.room(room) == nil { throw .unknownRoom }
         let id = AttendeeID(UInt32(attendees.count + 1))
@@ -100,13 +102,18 @@ extension MinglingEngine {
         guard Limits.attributesPerProfile.allows(profile.attributes.count) else {
             throw .invalidProfile(field: "attributes")
         }
-        for (key, value) in profile.attributes.sorted(by: { $0.key < $1.key }) {
+        for (key, values) in profile.attributes.sorted(by: { $0.key < $1.key }) {
             guard let definition = plan.attribute(key) else { throw .unknownAttribute(key) }
-            guard definition.index(of: value) != nil else {
+            for value in values where definition.index(of: value) == nil {
                 throw .unknownAttributeValue(attribute: key, value: value)
             }
+            // One value, or for a `multiple` attribute up to `attributeChoices`, each once.
+            let count = definition.multiple ? Limits.attributeChoices.maximum : 1
+            guard values.count <= count, Set(values).count == values.count else {
+                throw .invalidProfile(field: "attributes.\(key)")
+            }
         }
-        for definition in plan.attributes where definition.required && profile.attributes[definition.id] == nil {
+        for definition in plan.attributes where definition.required && profile.values(of: definition.id).isEmpty {
             throw .missingAttribute(definition.id)
         }
         if let organisation = profile.organisation, !Limits.organisation.allows(text: organisation) {

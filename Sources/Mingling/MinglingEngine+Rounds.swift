@@ -110,7 +110,7 @@ extension MinglingEngine {
             valueIndex[value.id] = position
         }
         let values = candidates.map { id in
-            attendees[index(id)].profile.attributes[mingle.pairBy].flatMap { valueIndex[$0] } ?? -1
+            attendees[index(id)].profile.values(of: mingle.pairBy).first.flatMap { valueIndex[$0] } ?? -1
         }
         let pairing = Pairing(groupSize: mingle.groupSize, policy: mingle.policy, met: met, blocked: blocked)
         return pairing.makeGroups(candidates: candidates, values: values, random: &random)

@@ -1,14 +1,16 @@
 /// What an attendee tells the event at registration.
 public struct Profile: Sendable, Equatable {
     public var displayName: String
-    /// Attribute id -> value id, e.g. `["region": "viken", "attendance": "remote"]`.
-    public var attributes: [String: String]
+    /// Attribute id -> the value ids given: one for an attribute, one or more for a `multiple` one, e.g.
+    /// `["region": ["viken"], "languages": ["no", "en"]]`. An attribute left unanswered is absent (never an
+    /// empty list: registration drops those).
+    public var attributes: [String: [String]]
     public var organisation: String?
     /// Revealed to a partner only after both pressed "stay in touch".
     public var contactCard: ContactCard?
 
     public init(
-        displayName: String, attributes: [String: String] = [:], organisation: String? = nil,
+        displayName: String, attributes: [String: [String]] = [:], organisation: String? = nil,
         contactCard: ContactCard? = nil
     ) {
         self.displayName = displayName
@@ -16,6 +18,17 @@ public struct Profile: Sendable, Equatable {
         self.organisation = organisation
         self.contactCard = contactCard
     }
+
+    /// One value per attribute (`["region": "viken"]`), as most attributes are answered.
+    public init(
+        displayName: String, attributes: [String: String], organisation: String? = nil, contactCard: ContactCard? = nil
+    ) {
+        self.init(displayName: displayName, attributes: attributes.mapValues { [$0] }, organisation: organisation,
+                  contactCard: contactCard)
+    }
+
+    /// The value ids given for `attribute` (empty when unanswered).
+    public func values(of attribute: String) -> [String] { attributes[attribute] ?? [] }
 }
 
 /// Every field is optional: attendees share what they choose.

@@ -10,7 +10,7 @@ import Testing
             try h.handle(.register(profile("a", "mars"), accessCode: "ESCO26"), at: at(-9))
         }
         var odd = profile("a", "viken")
-        odd.attributes["sector"] = "health"
+        odd.attributes["sector"] = ["health"]
         #expect(throws: MinglingError.unknownAttribute("sector")) { try h.handle(.register(odd, accessCode: "ESCO26"), at: at(-9)) }
         #expect(throws: MinglingError.missingAttribute("region")) {
             try h.handle(.register(Profile(displayName: "a"), accessCode: "ESCO26"), at: at(-9))
@@ -183,5 +183,58 @@ import Testing
         #expect(throws: MinglingError.attendeeRemoved) {
             try h.handle(.admin(.removeAttendee(people[0], reason: "again")), at: at(3620))
         }
+    }
+}
+
+/// Attributes with several values ("Languages you can talk in"): validated like single values, bounded.
+@Suite struct MultipleAttributeTests {
+    func speaker(_ name: String, _ spoken: [String], region: String = "viken") -> Profile {
+        Profile(displayName: name, attributes: ["region": [region], "languages": spoken])
+    }
+
+    @Test func severalValuesAreKeptAsGiven() throws {
+        var h = Harness()
+        let events = try h.handle(.register(speaker("Kari", ["no", "en"]), accessCode: nil), at: at(-9))
+        #expect(events.first == .attendeeRegistered(AttendeeID(1), speaker("Kari", ["no", "en"]), at: at(-9)))
+        #expect(h.engine.attendee(AttendeeID(1))?.profile.values(of: "languages") == ["no", "en"])
+    }
+
+    @Test func anEmptyListIsNoAnswer() throws {
+        var h = Harness()
+        try h.handle(.register(speaker("Kari", []), accessCode: nil), at: at(-9))
+        #expect(h.engine.attendee(AttendeeID(1))?.profile.attributes["languages"] == nil)
+    }
+
+    @Test func valuesAreCheckedCountedAndListedOnce() {
+        var h = Harness()
+        #expect(throws: MinglingError.unknownAttributeValue(attribute: "languages", value: "tlh")) {
+            try h.handle(.register(speaker("a", ["en", "tlh"]), accessCode: nil), at: at(-9))
+        }
+        #expect(throws: MinglingError.invalidProfile(field: "attributes.languages")) {
+            try h.handle(.register(speaker("a", ["en", "en"]), accessCode: nil), at: at(-9))
+        }
+        var twoRegions = speaker("a", ["en"])
+        twoRegions.attributes["region"] = ["viken", "madrid"]
+        #expect(throws: MinglingError.invalidProfile(field: "attributes.region")) {
+            try h.handle(.register(twoRegions, accessCode: nil), at: at(-9))
+        }
+        var plan = makePlan()
+        let many = (0...Limits.attributeChoices.maximum).map { "v\($0)" }
+        plan.attributes[2].values = many.map { AttributeValue(id: $0, label: $0) }
+        var big = Harness(plan: plan)
+        #expect(throws: MinglingError.invalidProfile(field: "attributes.languages")) {
+            try big.handle(.register(speaker("a", many), accessCode: nil), at: at(-9))
+        }
+        #expect(throws: Never.self) { try big.handle(.register(speaker("a", Array(many.dropLast())), accessCode: nil), at: at(-9)) }
+    }
+
+    @Test func aRequiredMultipleAttributeNeedsOneValue() {
+        var plan = makePlan()
+        plan.attributes[2].required = true
+        var h = Harness(plan: plan)
+        #expect(throws: MinglingError.missingAttribute("languages")) {
+            try h.handle(.register(speaker("a", []), accessCode: nil), at: at(-9))
+        }
+        #expect(throws: Never.self) { try h.handle(.register(speaker("a", ["it"]), accessCode: nil), at: at(-9)) }
     }
 }

@@ -5,6 +5,7 @@ let t0 = Timestamp(secondsSinceEpoch: 1_800_000_000)
 func at(_ seconds: Int) -> Timestamp { t0.adding(seconds: seconds) }
 
 let regions = ["viken", "innlandet", "madrid", "lombardia", "noord-brabant", "ile-de-france", "dublin"]
+let languages = ["en", "no", "es", "it", "nl", "fr"]
 
 func makePlan(
     rounds: Int = 3, roundSeconds: Int = 300, groupSize: Int = 2, policy: PairingPolicy = .mix,
@@ -22,6 +23,9 @@ func makePlan(
             AttributeDefinition(
                 id: "attendance", label: "Attendance",
                 values: [AttributeValue(id: "onsite", label: "On site"), AttributeValue(id: "remote", label: "Remote")]),
+            AttributeDefinition(
+                id: "languages", label: "Languages you can talk in", values: languages.map { AttributeValue(id: $0, label: $0) },
+                multiple: true),
         ],
         sessions: [
             Session(id: "s1", title: "Opening", start: at(0), end: at(3600), mingle: mingle),

@@ -79,13 +79,10 @@ extension ClientMessage {
             guard let attrs = attributesAny as? [String: Any], Limits.attributesPerProfile.allows(attrs.count) else {
                 throw .badField("attributes", "must be an object of at most \(Limits.attributesPerProfile.maximum) entries", request: type)
             }
-            var attributes: [String: String] = [:]
+            var attributes: [String: [String]] = [:]
             for (k, v) in attrs.sorted(by: { $0.key < $1.key }) {
-                let limit = Limits.attributeIdentifier
-                guard let s = v as? String, limit.allows(text: s), limit.allows(text: k) else {
-                    throw .badField("attributes.\(k.prefix(64))", "must be a value id (\(limit))", request: type)
-                }
-                attributes[k] = s
+                let values = try f.attributeValues(k, v)
+                if !values.isEmpty { attributes[k] = values }
             }
             let organisation = try f.optionalString("organisation", Limits.organisation)
             var card: ContactCard?
@@ -186,6 +183,33 @@ extension ClientMessage {
                 throw .badField(prefix + name, "must be a room id (\(Limits.roomIdentifier) of a-z, 0-9, - and _)", request: request)
             }
             return RoomID(s)
+        }
+
+        /// One attribute's answer: a value id, or an array of distinct value ids (a `multiple` attribute; the
+        /// engine refuses more than one value for any other). An empty array is no answer.
+        func attributeValues(_ key: String, _ value: Any) throws(ProtocolError) -> [String] {
+            let limit = Limits.attributeIdentifier
+            let field = "attributes.\(key.prefix(64))"
+            guard limit.allows(text: key) else { throw .badField(field, "must be an attribute id (\(limit))", request: request) }
+            if let s = value as? String {
+                guard limit.allows(text: s) else { throw .badField(field, "must be a value id (\(limit))", request: request) }
+                return [s]
+            }
+            guard let list = value as? [Any] else {
+                throw .badField(field, "must be a value id or an array of value ids", request: request)
+            }
+            guard Limits.attributeChoices.allows(list.count) else {
+                throw .badField(field, "must have at most \(Limits.attributeChoices.maximum) values, got \(list.count)", request: request)
+            }
+            var values: [String] = []
+            for item in list {
+                guard let s = item as? String, limit.allows(text: s) else {
+                    throw .badField(field, "must be an array of value ids (\(limit))", request: request)
+                }
+                guard !values.contains(s) else { throw .badField(field, "lists \"\(s)\" twice", request: request) }
+                values.append(s)
+            }
+            return values
         }
 
         func attendee(_ name: String) throws(ProtocolError) -> AttendeeID {

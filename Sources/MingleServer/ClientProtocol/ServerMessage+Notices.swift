@@ -31,7 +31,7 @@ extension ServerMessage {
                 w.field("room", room.rawValue)
                 w.field("round", round)
                 w.key("met"); w.beginArray()
-                for m in met { if let a = engine.attendee(m) { attendee(&w, m, a.profile) } }
+                for m in met { if let a = engine.attendee(m) { attendee(&w, m, a.profile, engine.plan) } }
                 w.endArray()
             }
         case .leftBreakout(let b, let reason):

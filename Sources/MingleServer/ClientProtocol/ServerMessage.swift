@@ -15,15 +15,27 @@ enum ServerMessage {
         error(ProtocolError(code: e.code, message: e.description, request: request))
     }
 
-    static func attendee(_ w: inout JSONWriter, _ id: AttendeeID, _ profile: Profile) {
+    static func attendee(_ w: inout JSONWriter, _ id: AttendeeID, _ profile: Profile, _ plan: EventPlan) {
         w.beginObject()
         w.field("id", Int(id.rawValue))
         w.field("name", profile.displayName)
         w.fieldIfPresent("organisation", profile.organisation)
         w.key("attributes")
-        w.beginObject()
-        for (k, v) in profile.attributes.sorted(by: { $0.key < $1.key }) { w.field(k, v) }
+        attributes(&w, profile, plan)
         w.endObject()
+    }
+
+    /// `{"region": "viken", "languages": ["no", "en"]}`: a `multiple` attribute's answer is always an array, any
+    /// other a string (an answer the plan no longer describes keeps the shape it has).
+    static func attributes(_ w: inout JSONWriter, _ profile: Profile, _ plan: EventPlan) {
+        w.beginObject()
+        for (k, values) in profile.attributes.sorted(by: { $0.key < $1.key }) {
+            if plan.attribute(k)?.multiple != true && values.count == 1 {
+                w.field(k, values[0])
+            } else {
+                w.key(k); w.beginArray(); for v in values { w.string(v) }; w.endArray()
+            }
+        }
         w.endObject()
     }
 
@@ -95,7 +107,7 @@ enum ServerMessage {
         w.key("members")
         w.beginArray()
         for m in b.members {
-            if let a = engine.attendee(m) { attendee(&w, m, a.profile) }
+            if let a = engine.attendee(m) { attendee(&w, m, a.profile, engine.plan) }
         }
         w.endArray()
         w.field("prompt", optional: b.prompt)
@@ -113,6 +125,7 @@ enum ServerMessage {
             w.beginObject()
             w.field("id", a.id)
             w.field("label", a.label)
+            w.field("multiple", a.multiple)
             w.key("values")
             w.beginArray()
             for v in a.values {

@@ -11,7 +11,8 @@ extension EventConfigLoader {
         lines.append("Attributes:")
         for attribute in plan.attributes {
             let values = attribute.values.map(\.id).joined(separator: ", ")
-            lines.append("  \(attribute.id)\(attribute.required ? " (required)" : ""): \(attribute.values.count) values: \(values)")
+            let flags = [attribute.required ? "required" : nil, attribute.multiple ? "several values" : nil].compactMap { $0 }
+            lines.append("  \(attribute.id)\(flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"): \(attribute.values.count) values: \(values)")
         }
         lines.append("Rooms (\(plan.rooms.count), attendees' links /r/<room id>):")
         for room in plan.rooms {

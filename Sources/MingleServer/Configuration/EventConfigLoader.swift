@@ -94,6 +94,7 @@ public enum EventConfigLoader {
             let id = object.identifier("id", &d)
             let label = object.string("label", Limits.label, &d)
             let required = object.bool("required", default: false, &d)
+            let multiple = object.bool("multiple", default: false, &d)
             var values: [AttributeValue] = []
             var seenValues: [String: String] = [:]
             if let entries = object.array("values", required: true, Limits.attributeValues, &d) {
@@ -113,9 +114,10 @@ public enum EventConfigLoader {
             object.reportUnknownKeys(&d)
             if let id, let earlier = seen[id] {
                 d.fail("\(path).id", "duplicate of \(earlier).id (\"\(id)\")")
-            } else if let id, let label, let required {
+            } else if let id, let label, let required, let multiple {
                 seen[id] = path
-                definitions.append(AttributeDefinition(id: id, label: label, values: values, required: required))
+                definitions.append(AttributeDefinition(id: id, label: label, values: values, required: required,
+                                                       multiple: multiple))
             }
         }
         return definitions

@@ -80,7 +80,7 @@ public struct LogSummary: Sendable, Equatable {
         for e in events {
             switch e {
             case .attendeeRegistered(let id, let profile, _):
-                let r = profile.attributes[regionAttribute] ?? "(none)"
+                let r = profile.values(of: regionAttribute).first ?? "(none)"
                 region[id] = r
                 attendeesByRegion[r, default: 0] += 1
             case .attendeeResumed:

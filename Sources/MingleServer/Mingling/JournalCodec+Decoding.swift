@@ -109,7 +109,16 @@ extension JournalCodec {
 
     static func profile(_ any: Any?) throws(DecodeError) -> Profile {
         guard let o = any as? [String: Any], let name = o["name"] as? String else { throw DecodeError(description: "bad profile") }
-        let attributes = (o["attributes"] as? [String: String]) ?? [:]
+        var attributes: [String: [String]] = [:]
+        for (k, v) in (o["attributes"] as? [String: Any]) ?? [:] {
+            if let one = v as? String {
+                attributes[k] = [one]
+            } else if let many = v as? [String] {
+                attributes[k] = many
+            } else {
+                throw DecodeError(description: "bad attribute \"\(k)\"")
+            }
+        }
         return Profile(displayName: name, attributes: attributes, organisation: o["organisation"] as? String,
                        contactCard: o["card"].map { card($0) })
     }

@@ -126,7 +126,14 @@ enum JournalCodec {
         w.beginObject()
         w.field("name", p.displayName)
         w.key("attributes"); w.beginObject()
-        for (k, v) in p.attributes.sorted(by: { $0.key < $1.key }) { w.field(k, v) }
+        // One value as a string (every line written before `multiple` existed reads the same), several as an array.
+        for (k, values) in p.attributes.sorted(by: { $0.key < $1.key }) {
+            if values.count == 1 {
+                w.field(k, values[0])
+            } else {
+                w.key(k); w.beginArray(); for v in values { w.string(v) }; w.endArray()
+            }
+        }
         w.endObject()
         w.fieldIfPresent("organisation", p.organisation)
         if let card = p.contactCard { w.key("card"); encodeCard(&w, card) }

@@ -156,6 +156,7 @@ extension MinglingHub {
             w.beginObject()
             w.field("id", a.id)
             w.field("label", a.label)
+            w.field("multiple", a.multiple)
             w.key("values"); w.beginArray()
             for v in a.values {
                 w.beginObject(); w.field("id", v.id); w.field("label", v.label); w.endObject()

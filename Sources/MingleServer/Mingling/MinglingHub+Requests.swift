@@ -97,7 +97,7 @@ extension MinglingHub {
     func welcome(_ id: AttendeeID, now: Timestamp) -> [UInt8] {
         let state = engine.attendee(id)!
         return JSONWriter.message("welcome") { w in
-            w.key("attendee"); ServerMessage.attendee(&w, id, state.profile)
+            w.key("attendee"); ServerMessage.attendee(&w, id, state.profile, engine.plan)
             w.field("resumeToken", tokens.issue(for: id, at: now))
             w.field("serverTime", now.millisecondsSinceEpoch)
             w.key("event"); ServerMessage.event(&w, engine.plan)

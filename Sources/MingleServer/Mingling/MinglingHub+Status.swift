@@ -120,7 +120,7 @@ struct AttendeeCensus {
             if a.connection == .connected { connected += 1 } else { reconnecting += 1 }
             if a.breakout != nil { inBreakout += 1 }
             if a.room == nil { inNoRoom += 1 }
-            for (k, v) in a.profile.attributes { byAttribute[k, default: [:]][v, default: 0] += 1 }
+            for (k, values) in a.profile.attributes { for v in values { byAttribute[k, default: [:]][v, default: 0] += 1 } }
         }
         waiting = engine.waitingAttendees.count
     }
@@ -165,7 +165,7 @@ extension MinglingHub {
         guard let d = engine.personalData(of: id) else { w.null(); return }
         w.beginObject()
         w.field("event", engine.plan.event.name)
-        w.key("attendee"); ServerMessage.attendee(&w, id, d.profile)
+        w.key("attendee"); ServerMessage.attendee(&w, id, d.profile, engine.plan)
         w.key("contactCard")
         if let card = d.profile.contactCard { ServerMessage.contactCard(&w, id, card) } else { w.null() }
         w.field("registeredAt", d.registeredAt.millisecondsSinceEpoch)

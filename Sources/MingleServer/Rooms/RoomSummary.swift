@@ -28,7 +28,7 @@ struct RoomSummary {
             guard let a = engine.attendee(id), a.isPresent else { continue }
             if a.connection == .connected { connected += 1 } else { reconnecting += 1 }
             if a.breakout != nil { inBreakouts += 1 }
-            for (k, v) in a.profile.attributes { byAttribute[k, default: [:]][v, default: 0] += 1 }
+            for (k, values) in a.profile.attributes { for v in values { byAttribute[k, default: [:]][v, default: 0] += 1 } }
         }
         waiting = state?.waitingAttendees.count ?? 0
         breakouts = engine.breakouts(in: room.id).count
