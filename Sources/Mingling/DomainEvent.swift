@@ -1,3 +1,24 @@
+/// How the groups of one round fare against one rule of its plan, at the moment they were formed.
+public struct RuleQuality: Sendable, Equatable {
+    public var attribute: String
+    public var policy: PairingPolicy
+    /// Groups that satisfy the rule.
+    public var satisfied: Int
+    /// Groups formed when the round started (late groups are not counted).
+    public var groups: Int
+    /// An upper bound on the groups that could satisfy it: the same people in groups of the same sizes,
+    /// without giving up what the rules before it achieved (see `Pairing+Quality.swift`; `satisfied` can reach
+    /// it, but need not be able to).
+    public var best: Int
+    /// `share` only: people present who share a value with nobody else present (placed all the same).
+    public var alone: Int?
+
+    public init(attribute: String, policy: PairingPolicy, satisfied: Int, groups: Int, best: Int, alone: Int? = nil) {
+        self.attribute = attribute; self.policy = policy; self.satisfied = satisfied; self.groups = groups
+        self.best = best; self.alone = alone
+    }
+}
+
 /// A breakout as formed: its room, its members and the icebreaker they were given.
 public struct Breakout: Sendable, Equatable {
     public var id: BreakoutID
@@ -50,10 +71,11 @@ public enum DomainEvent: Sendable, Equatable {
     /// starting it late has passed; an admin may still start it.
     case minglingMissed(RoomID, SessionID, at: Timestamp)
     /// `unplaced` were available but could not be put in a group (a single attendee, or blocks); they wait
-    /// for late arrivals, as after `attendeeWaiting`.
+    /// for late arrivals, as after `attendeeWaiting`. `quality`: how the groups fare against each rule of the
+    /// plan, in its order (empty in journals written before it was reported).
     case roundStarted(
         RoomID, SessionID, round: Int, startedAt: Timestamp, endsAt: Timestamp, breakouts: [Breakout],
-        unplaced: [AttendeeID])
+        unplaced: [AttendeeID], quality: [RuleQuality] = [])
     /// A breakout formed mid-round from waiting attendees.
     case breakoutFormed(Breakout)
     case roundEndingSoon(RoomID, SessionID, round: Int, endsAt: Timestamp)

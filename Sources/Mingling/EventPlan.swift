@@ -122,14 +122,28 @@ public struct Session: Sendable, Equatable {
     }
 }
 
-/// How groups are composed with respect to the `pairBy` attribute.
+/// How groups are composed with respect to one attribute (a `PairingRule`).
 public enum PairingPolicy: String, Sendable, Equatable, CaseIterable {
-    /// Groups span different values wherever the population allows (Norway meets Madrid).
+    /// Groups span different answers wherever the population allows (Norway meets Madrid). A group satisfies it
+    /// when its members' answers are not all the same (an unanswered attribute counts as an answer of its own).
     case mix
-    /// Groups share one value wherever the population allows.
+    /// Groups share one answer wherever the population allows: every member answered the same.
     case same
+    /// Every group has at least one value in common (a language everyone in it speaks): a hard constraint
+    /// wherever the population allows, above "no repeats". Made for `multiple` attributes.
+    case share
     /// The attribute is ignored.
     case any
+}
+
+/// One rule of a mingling plan: the attribute it looks at and how.
+public struct PairingRule: Sendable, Equatable {
+    public var attribute: String
+    public var policy: PairingPolicy
+    public init(attribute: String, policy: PairingPolicy) {
+        self.attribute = attribute
+        self.policy = policy
+    }
 }
 
 public enum MingleStart: String, Sendable, Equatable, CaseIterable {
@@ -145,9 +159,9 @@ public struct MinglePlan: Sendable, Equatable {
     /// Target group size, 2...6. Sizes are balanced, so some groups may be one smaller; with 2 an odd
     /// attendee makes one trio.
     public var groupSize: Int
-    /// Attribute id the policy looks at.
-    public var pairBy: String
-    public var policy: PairingPolicy
+    /// In priority order: a `share` rule (at most one) is hard wherever the population allows, then no repeated
+    /// pairs, then the `mix` and `same` rules as preferences, the first one weighing most. Never empty.
+    public var rules: [PairingRule]
     /// One is picked at random for each breakout.
     public var prompts: [String]
     public var warningSeconds: Int
@@ -157,19 +171,26 @@ public struct MinglePlan: Sendable, Equatable {
 
     public init(
         rounds: Int = 3, roundSeconds: Int = 300, groupSize: Int = 2, pairBy: String = "region",
-        policy: PairingPolicy = .mix, prompts: [String] = [], warningSeconds: Int = 30,
+        policy: PairingPolicy = .mix, rules: [PairingRule]? = nil, prompts: [String] = [], warningSeconds: Int = 30,
         start: MingleStart = .automatic, lateJoinWindowSeconds: Int = 30
     ) {
         self.rounds = rounds
         self.roundSeconds = roundSeconds
         self.groupSize = groupSize
-        self.pairBy = pairBy
-        self.policy = policy
+        self.rules = rules ?? [PairingRule(attribute: pairBy, policy: policy)]
         self.prompts = prompts
         self.warningSeconds = warningSeconds
         self.start = start
         self.lateJoinWindowSeconds = lateJoinWindowSeconds
     }
+}
+
+extension MinglePlan {
+    /// The first rule's attribute (a plan written with `pairBy` has one rule).
+    public var pairBy: String { rules.first?.attribute ?? "" }
+    public var policy: PairingPolicy { rules.first?.policy ?? .any }
+    /// The attribute whose spread `RoomTotals.breakoutsSpanning` counts: the first `mix` rule's, else the first rule's.
+    public var spanningAttribute: String { (rules.first { $0.policy == .mix } ?? rules.first)?.attribute ?? "" }
 }
 
 public enum Access: Sendable, Equatable {

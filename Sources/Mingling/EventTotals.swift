@@ -2,7 +2,8 @@
 public struct RoomTotals: Sendable, Equatable {
     public var roundsRun = 0
     public var breakoutsFormed = 0
-    /// Breakouts whose members span more than one value of the round's pairing attribute.
+    /// Breakouts whose members gave more than one answer to the round's first `mix` rule's attribute (its
+    /// first rule's when none mixes).
     public var breakoutsSpanning = 0
     public init() {}
 

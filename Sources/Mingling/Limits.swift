@@ -82,6 +82,9 @@ public enum Limits {
     public static let rounds = Limit("sessions[].mingle.rounds", 1...20, .rounds, .eventFile)
     public static let roundSeconds = Limit("sessions[].mingle.roundSeconds", 30...1_800, .seconds, .eventFile)
     public static let groupSize = Limit("sessions[].mingle.groupSize", 2...6, .people, .eventFile)
+    /// Rules of one plan, in priority order: past a few, later rules cannot change a grouping any more (and each
+    /// costs pairing time for every round).
+    public static let pairingRules = Limit("sessions[].mingle.pairing", 1...5, .entries, .eventFile)
     public static let prompts = Limit("sessions[].mingle.prompts", 0...50, .entries, .eventFile)
     public static let promptText = Limit("sessions[].mingle.prompts[]", 1...280, .characters, .eventFile)
     public static let warningSeconds = Limit("sessions[].mingle.warningSeconds", 0...300, .seconds, .eventFile)
@@ -97,7 +100,7 @@ public enum Limits {
         clientMessage, displayName, organisation, attributesPerProfile, attributeIdentifier, attributeChoices, contactName,
         contactOrganisation, email, link, accessCode, resumeToken, roomIdentifier, chatText, signalPayload,
         reportReason, announcement, removalReason, extendRound, identifier, label, rooms, sessionsPerRoom,
-        location, attributes, attributeValues, rounds, roundSeconds, groupSize, prompts, promptText,
+        location, attributes, attributeValues, rounds, roundSeconds, groupSize, pairingRules, prompts, promptText,
         warningSeconds, lateJoinWindowSeconds, accessCodeSetting, iceServers, iceServerURLs, iceServerURL,
         retentionDays,
     ]

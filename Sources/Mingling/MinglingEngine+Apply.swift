@@ -78,7 +78,7 @@ extension MinglingEngine {
             }
         case .minglingMissed(_, let session, _):
             missedSessions.insert(session)
-        case .roundStarted(let room, let session, let round, let startedAt, let endsAt, let formed, let unplaced):
+        case .roundStarted(let room, let session, let round, let startedAt, let endsAt, let formed, let unplaced, let quality):
             closeAllBreakouts(in: room)
             let mingle = plan.session(session)?.mingle ?? minglingState(room)?.plan ?? MinglePlan()
             updateRoom(room) { state in
@@ -87,6 +87,7 @@ extension MinglingEngine {
                     status: .running(startedAt: startedAt, endsAt: endsAt, warned: false)))
                 state.roundMet = [:]
                 state.totals.roundsRun += 1
+                state.quality = quality
             }
             for breakout in formed { open(breakout) }
             // Whoever could not be placed waits, so the first late arrival is grouped with them.
@@ -169,8 +170,8 @@ extension MinglingEngine {
             attendees[index(member)].breakout = breakout.id
             for other in members[(position + 1)...] { met.insert(pairKey(member, other)) }
         }
-        let pairBy = minglingState(breakout.room)?.plan.pairBy ?? ""
-        let values = Set(members.map { attendees[index($0)].profile.attributes[pairBy] })
+        let attribute = minglingState(breakout.room)?.plan.spanningAttribute ?? ""
+        let values = Set(members.map { attendees[index($0)].profile.values(of: attribute).sorted() })
         updateRoom(breakout.room) { state in
             state.waiting.removeAll { entry in members.contains(entry.id) }
             for member in members { state.roundMet[member, default: []] += members.filter { $0 != member } }

@@ -25,7 +25,7 @@ extension MinglingEngine {
             phaseChanged(room)
         case .joiningPaused, .joiningResumed:
             for room in plan.rooms { phaseChanged(room.id) }
-        case .roundStarted(let room, let session, let round, let startedAt, let endsAt, let breakouts, let unplaced):
+        case .roundStarted(let room, let session, let round, let startedAt, let endsAt, let breakouts, let unplaced, _):
             phaseChanged(room)
             let mingle = minglingState(room)?.plan
             tell(presentMembers(of: room), .roundStarted(

@@ -77,8 +77,12 @@ extension MinglingEngine {
                 id: BreakoutID(nextBreakoutNumber + UInt64(offset)), room: room, members: members.sorted(),
                 prompt: mingle.prompts.randomElement(using: &random), endsAt: endsAt)
         }
+        let quality = zip(mingle.rules, result.quality).map { rule, outcome in
+            RuleQuality(attribute: rule.attribute, policy: rule.policy, satisfied: outcome.satisfied,
+                        groups: result.groups.count, best: outcome.best, alone: outcome.alone)
+        }
         emit(.roundStarted(room, id, round: round, startedAt: now, endsAt: endsAt, breakouts: formed,
-                           unplaced: result.unplaced))
+                           unplaced: result.unplaced, quality: quality))
     }
 
     mutating func endRound(_ room: RoomID, now: Timestamp, last: Bool = false) {
@@ -105,14 +109,28 @@ extension MinglingEngine {
     func group<R: RandomNumberGenerator>(
         _ candidates: [AttendeeID], mingle: MinglePlan, random: inout R
     ) -> Pairing.Result {
+        let pairing = Pairing(
+            groupSize: mingle.groupSize, rules: mingle.rules.map { ruleInput($0, candidates) }, met: met, blocked: blocked)
+        return pairing.makeGroups(candidates: candidates, random: &random)
+    }
+
+    /// Each candidate's answer to the rule's attribute as value indices (an attribute the plan no longer
+    /// declares is unanswered by everyone).
+    func ruleInput(_ rule: PairingRule, _ candidates: [AttendeeID]) -> PairingRuleInput {
+        guard rule.policy != .any else { return PairingRuleInput(ignoring: .any) }
+        let definition = plan.attribute(rule.attribute)
         var valueIndex: [String: Int] = [:]
-        for (position, value) in (plan.attribute(mingle.pairBy)?.values ?? []).enumerated() {
-            valueIndex[value.id] = position
+        for (position, value) in (definition?.values ?? []).enumerated() { valueIndex[value.id] = position }
+        let valueCount = definition?.values.count ?? 0
+        if definition?.multiple == true {
+            let answers = candidates.map { id in
+                attendees[index(id)].profile.values(of: rule.attribute).compactMap { valueIndex[$0] }
+            }
+            return PairingRuleInput(policy: rule.policy, answers: answers, valueCount: valueCount)
         }
         let values = candidates.map { id in
-            attendees[index(id)].profile.values(of: mingle.pairBy).first.flatMap { valueIndex[$0] } ?? -1
+            attendees[index(id)].profile.values(of: rule.attribute).first.flatMap { valueIndex[$0] } ?? -1
         }
-        let pairing = Pairing(groupSize: mingle.groupSize, policy: mingle.policy, met: met, blocked: blocked)
-        return pairing.makeGroups(candidates: candidates, values: values, random: &random)
+        return PairingRuleInput(policy: rule.policy, single: values, valueCount: valueCount)
     }
 }

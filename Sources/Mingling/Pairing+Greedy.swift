@@ -1,7 +1,13 @@
-/// The working state of one grouping attempt. Candidates are referred to by their index in `candidates`.
+/// The working state of one grouping attempt over some of the candidates (all of them, or one home value's
+/// people). They are referred to by their local index in `candidates`.
 struct GroupingState {
     let candidates: [AttendeeID]
+    /// Each candidate's answer to the first preference rule (its bucket).
     let values: [Int]
+    /// The first preference rule's policy (`any` when there is none).
+    let policy: PairingPolicy
+    /// The later preference rules, in order: their policy and each candidate's answer key.
+    let secondary: [(policy: PairingPolicy, keys: [Int])]
     let pairing: Pairing
     /// Bucket per value (last bucket: no value); for `any` a single bucket.
     var buckets: [[Int]]
@@ -11,16 +17,20 @@ struct GroupingState {
     var order: [Int] = []
     var positionInOrder: [Int] = []
 
-    init(candidates: [AttendeeID], values: [Int], pairing: Pairing) {
-        self.candidates = candidates
-        self.values = values
+    /// - Parameter members: indices into `candidates` (and into every rule's answers).
+    init(members: [Int], candidates: [AttendeeID], pairing: Pairing) {
+        self.candidates = members.map { candidates[$0] }
         self.pairing = pairing
-        if pairing.policy == .any {
-            buckets = [Array(candidates.indices)]
+        let rules = pairing.preferenceRules
+        policy = rules.first?.policy ?? .any
+        values = rules.first.map { rule in members.map { rule.keys[$0] } } ?? Array(repeating: 0, count: members.count)
+        secondary = rules.dropFirst().map { rule in (rule.policy, members.map { rule.keys[$0] }) }
+        if policy == .any {
+            buckets = [Array(members.indices)]
         } else {
             let valueCount = (values.max() ?? -1) + 2
             var buckets = Array(repeating: [Int](), count: valueCount)
-            for index in candidates.indices {
+            for index in members.indices {
                 let value = values[index]
                 buckets[value >= 0 ? value : valueCount - 1].append(index)
             }
@@ -30,7 +40,7 @@ struct GroupingState {
 
     /// The bucket a candidate belongs to: its value, or the last bucket when it has none.
     func bucketValue(of index: Int) -> Int {
-        if pairing.policy == .any { return 0 }
+        if policy == .any { return 0 }
         return values[index] >= 0 ? values[index] : buckets.count - 1
     }
 
@@ -48,13 +58,13 @@ struct GroupingState {
         for (groupNumber, size) in sizes.enumerated() {
             let groupsAfterThis = sizes.count - groupNumber - 1
             while drainCursor < order.count && buckets[order[drainCursor]].isEmpty { drainCursor += 1 }
-            let seedBucket = pairing.policy == .mix ? order[0] : order[min(drainCursor, order.count - 1)]
+            let seedBucket = policy == .mix ? order[0] : order[min(drainCursor, order.count - 1)]
             guard !buckets[seedBucket].isEmpty else { break }
             var group = [take(from: seedBucket, at: buckets[seedBucket].count - 1)]
             group.reserveCapacity(size)
             remainingPeople -= 1
             while group.count < size {
-                let spare = pairing.policy == .mix && spansValues(group)
+                let spare = policy == .mix && spansValues(group)
                     && remainingPeople - buckets[order[0]].count <= groupsAfterThis
                 guard let member = takeMember(for: group, preferLargest: spare) else { break }
                 group.append(member)
@@ -72,7 +82,7 @@ struct GroupingState {
     /// that now hold more (usually a step or two, never a full sort).
     mutating func take(from bucket: Int, at position: Int) -> Int {
         let person = buckets[bucket].swapRemove(at: position)
-        guard pairing.policy == .mix else { return person }
+        guard policy == .mix else { return person }
         var slot = positionInOrder[bucket]
         let count = buckets[bucket].count
         while slot + 1 < order.count && buckets[order[slot + 1]].count > count {
@@ -105,13 +115,13 @@ struct GroupingState {
                 for slot in order.indices {
                     let bucket = order[slot]
                     if buckets[bucket].isEmpty {
-                        if pairing.policy == .mix { break } else { continue }
+                        if policy == .mix { break } else { continue }
                     }
                     let fits: Bool
-                    switch pairing.policy {
+                    switch policy {
                     case .mix: fits = !groupBuckets.contains(bucket)
                     case .same: fits = bucket == groupBuckets[0]
-                    case .any: fits = true
+                    case .any, .share: fits = true
                     }
                     guard fits == wantFit else { continue }
                     if let found = scan(bucket: bucket, group: group, allowMet: allowMet) {
@@ -128,11 +138,15 @@ struct GroupingState {
     }
 
     /// Position in `buckets[bucket]` of a fitting candidate, looking at most `scanDepth` from the end
-    /// (the bucket is shuffled, so the end is as random as anywhere).
+    /// (the bucket is shuffled, so the end is as random as anywhere). With later preference rules, the first
+    /// `tieDepth` that fit are compared on them and the best is taken.
     func scan(bucket: Int, group: [Int], allowMet: Bool) -> Int? {
         let members = buckets[bucket]
         var position = members.count - 1
         let lowest = allowMet ? 0 : max(0, members.count - Pairing.scanDepth)
+        var best: (position: Int, gain: Int)?
+        var fitting = 0
+        let perfect = (1 << secondary.count) - 1
         while position >= lowest {
             let candidate = candidates[members[position]]
             var fits = true
@@ -140,10 +154,32 @@ struct GroupingState {
                 let conflict = pairing.conflicts(candidate, candidates[other])
                 if conflict.blocked || (conflict.met && !allowMet) { fits = false; break }
             }
-            if fits { return position }
+            if fits {
+                if secondary.isEmpty { return position }
+                let gain = secondaryGain(members[position], joining: group)
+                if best == nil || gain > best!.gain { best = (position, gain) }
+                fitting += 1
+                if gain == perfect || fitting >= Pairing.tieDepth { break }
+            }
             position -= 1
         }
-        return nil
+        return best?.position
+    }
+
+    /// How well `person` serves the later preference rules in `group`: one bit per rule it would leave
+    /// satisfied, the earliest rule the highest bit.
+    func secondaryGain(_ person: Int, joining group: [Int]) -> Int {
+        var gain = 0
+        for rule in secondary {
+            let key = rule.keys[person]
+            let satisfied = switch rule.policy {
+            case .mix: group.contains { rule.keys[$0] != key }
+            case .same: group.allSatisfy { rule.keys[$0] == key }
+            case .share, .any: true
+            }
+            gain = gain << 1 | (satisfied ? 1 : 0)
+        }
+        return gain
     }
 
     /// Attendees left over because of blocks join any group with room and no block; else stay unplaced.
@@ -179,12 +215,6 @@ struct GroupingState {
             }
         }
         return false
-    }
-
-    func result() -> Pairing.Result {
-        Pairing.Result(
-            groups: groups.map { $0.map { candidates[$0] } },
-            unplaced: leftovers.map { candidates[$0] }.sorted())
     }
 }
 

@@ -37,10 +37,32 @@ extension GroupingState {
         return true
     }
 
-    /// Repeats weigh more than any policy miss, mirroring `Score`.
+    /// Repeats weigh more than any preference miss, mirroring `Score`: six bits per count (a count never
+    /// reaches 64 in two groups of at most six), repeats highest, then each preference rule in order.
     private func groupCost(_ group: [Int]) -> Int {
-        let cost = groupScore(group)
-        return cost.repeats * 1_000_000 + cost.monochrome * 1_000 + cost.policyMisses
+        var cost = repeats(in: group)
+        // The first rule: a coarse and a fine count (`mix`: single-valued, then people who repeat an answer
+        // already in the group; `same`: 0, then answers beyond the first).
+        var distinct = 0
+        for i in group.indices where !group[..<i].contains(where: { bucketValue(of: $0) == bucketValue(of: group[i]) }) {
+            distinct += 1
+        }
+        switch policy {
+        case .mix: cost = (cost << 6 | (distinct == 1 ? 1 : 0)) << 6 | (group.count - distinct)
+        case .same: cost = (cost << 6) << 6 | (distinct - 1)
+        case .share, .any: cost = cost << 12
+        }
+        // Each later rule: missed or not.
+        for rule in secondary {
+            let first = rule.keys[group[0]]
+            let satisfied = switch rule.policy {
+            case .mix: group.contains { rule.keys[$0] != first }
+            case .same: group.allSatisfy { rule.keys[$0] == first }
+            case .share, .any: true
+            }
+            cost = cost << 6 | (satisfied ? 0 : 1)
+        }
+        return cost
     }
 
     private func repeats(in group: [Int], involving member: Int) -> Int {
@@ -52,7 +74,7 @@ extension GroupingState {
         return count
     }
 
-    func groupScore(_ group: [Int]) -> Score {
+    func repeats(in group: [Int]) -> Int {
         var repeats = 0
         for i in group.indices {
             for j in group.indices where j > i
@@ -60,29 +82,6 @@ extension GroupingState {
                 repeats += 1
             }
         }
-        var distinct: [Int] = []
-        for person in group where !distinct.contains(bucketValue(of: person)) {
-            distinct.append(bucketValue(of: person))
-        }
-        switch pairing.policy {
-        case .mix:
-            return Score(unplaced: 0, repeats: repeats, monochrome: distinct.count == 1 ? 1 : 0,
-                         policyMisses: group.count - distinct.count)
-        case .same:
-            return Score(unplaced: 0, repeats: repeats, monochrome: 0, policyMisses: distinct.count - 1)
-        case .any:
-            return Score(unplaced: 0, repeats: repeats, monochrome: 0, policyMisses: 0)
-        }
-    }
-
-    func score() -> Score {
-        var total = Score(unplaced: leftovers.count, repeats: 0, monochrome: 0, policyMisses: 0)
-        for group in groups {
-            let score = groupScore(group)
-            total.repeats += score.repeats
-            total.monochrome += score.monochrome
-            total.policyMisses += score.policyMisses
-        }
-        return total
+        return repeats
     }
 }

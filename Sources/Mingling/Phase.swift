@@ -69,6 +69,8 @@ public struct RoomState: Sendable, Equatable {
     /// Attendees whose room this is, whatever their connection.
     public internal(set) var members: Set<AttendeeID> = []
     public internal(set) var totals = RoomTotals()
+    /// How the groups of the room's last round fared against each rule of its plan (empty before a round).
+    public internal(set) var quality: [RuleQuality] = []
 
     init(id: RoomID) { self.id = id }
 

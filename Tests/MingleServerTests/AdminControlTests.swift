@@ -29,6 +29,12 @@ import Testing
         let phase = try #require((st["rooms"] as? [[String: Any]])?.first)
         #expect(phase["id"] as? String == "main" && phase["phase"] as? String == "mingling" && phase["round"] as? Int == 1)
         #expect((phase["breakouts"] as? [Any])?.count == 2)
+        // Two from Viken, two from Madrid: both pairs mix, as many as possible.
+        let quality = try #require(phase["quality"] as? [[String: Any]])
+        #expect(quality.count == 1 && quality[0]["attribute"] as? String == "region" && quality[0]["policy"] as? String == "mix"
+            && quality[0]["satisfied"] as? Int == 2 && quality[0]["groups"] as? Int == 2 && quality[0]["best"] as? Int == 2
+            && quality[0]["alone"] == nil)
+        #expect((phase["pairing"] as? [[String: Any]])?.map { $0["attribute"] as? String } == ["region"])
         #expect((st["attendees"] as? [String: Any])?["inBreakout"] as? Int == 4)
         #expect((st["shares"] as? [String: Any])?["breakoutsSpanningRegions"] as? Int == 1)
         let endsAt = try #require(phase["endsAt"] as? Int)

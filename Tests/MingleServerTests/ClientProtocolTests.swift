@@ -77,4 +77,20 @@ import Testing
         #expect(line.contains(#""languages":["es","en"]"#))
         #expect(try JournalCodec.decode(Substring(line)) == many)
     }
+
+    @Test func aRoundsQualityIsJournaledAndOldLinesHaveNone() throws {
+        let t = Timestamp(millisecondsSinceEpoch: 5)
+        let old = #"{"at":5,"e":"round_started","room":"main","session":"s1","round":1,"startedAt":5,"endsAt":9,"breakouts":[],"unplaced":[]}"#
+        let event = try JournalCodec.decode(Substring(old))
+        #expect(event == .roundStarted(.single, "s1", round: 1, startedAt: t, endsAt: Timestamp(millisecondsSinceEpoch: 9),
+                                       breakouts: [], unplaced: []))
+        #expect(JournalCodec.encode(event!, at: t) == old)
+        let quality = [RuleQuality(attribute: "languages", policy: .share, satisfied: 14, groups: 15, best: 15, alone: 1),
+                       RuleQuality(attribute: "region", policy: .mix, satisfied: 12, groups: 15, best: 13)]
+        let rated = DomainEvent.roundStarted(.single, "s1", round: 1, startedAt: t, endsAt: t, breakouts: [], unplaced: [],
+                                             quality: quality)
+        let line = JournalCodec.encode(rated, at: t)
+        #expect(line.hasSuffix(#""quality":[{"attribute":"languages","policy":"share","satisfied":14,"groups":15,"best":15,"alone":1},{"attribute":"region","policy":"mix","satisfied":12,"groups":15,"best":13}]}"#))
+        #expect(try JournalCodec.decode(Substring(line)) == rated)
+    }
 }

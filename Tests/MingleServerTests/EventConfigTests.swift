@@ -86,7 +86,7 @@ import Mingling
             "event.json: sessions[0].mingle.rounds: must be 1...20, got 0",
             "event.json: sessions[0].mingle.roundSeconds: must be 30...1800, got 5",
             "event.json: sessions[0].mingle.groupSize: must be 2...6, got 7",
-            #"event.json: sessions[0].mingle.policy: must be one of "mix", "same", "any", got "mixed""#,
+            #"event.json: sessions[0].mingle.policy: must be one of "mix", "same", "share", "any", got "mixed""#,
             #"event.json: sessions[0].mingle.pairBy: must name a declared attribute (region), got "country""#,
             "event.json: sessions[0].titel: unknown key (allowed: id, title, start, end, mingle)",
             #"event.json: privacy.retentionDays: must be an integer, got "30""#,

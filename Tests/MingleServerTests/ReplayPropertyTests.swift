@@ -10,18 +10,25 @@ import MingleTestSupport
 @Suite struct ReplayPropertyTests {
     static let plan: EventPlan = {
         let t = Timestamp(secondsSinceEpoch: 1_800_000_000)
-        func s(_ id: String, _ start: Int, _ end: Int, _ mingleStart: MingleStart = .automatic) -> Session {
+        // Room "a" pairs by several rules (a shared language first), the others by region alone.
+        let rules = [PairingRule(attribute: "languages", policy: .share), PairingRule(attribute: "region", policy: .mix),
+                     PairingRule(attribute: "attendance", policy: .mix)]
+        func s(_ id: String, _ start: Int, _ end: Int, _ mingleStart: MingleStart = .automatic, rules: [PairingRule]? = nil) -> Session {
             Session(id: SessionID(id), title: id, start: t.adding(seconds: start), end: t.adding(seconds: end),
-                    mingle: MinglePlan(rounds: 3, roundSeconds: 120, groupSize: 2, prompts: ["Hello?", "Why?"],
+                    mingle: MinglePlan(rounds: 3, roundSeconds: 120, groupSize: 2, rules: rules, prompts: ["Hello?", "Why?"],
                                        warningSeconds: 20, start: mingleStart, lateJoinWindowSeconds: 20))
         }
         return EventPlan(
             event: EventInfo(id: "p", name: "Property", timeZone: "UTC"),
             attributes: [AttributeDefinition(id: "region", label: "Region",
-                                             values: ["viken", "madrid", "dublin"].map { AttributeValue(id: $0, label: $0) })],
+                                             values: ["viken", "madrid", "dublin"].map { AttributeValue(id: $0, label: $0) }),
+                         AttributeDefinition(id: "languages", label: "Languages",
+                                             values: ["en", "no", "es", "ga"].map { AttributeValue(id: $0, label: $0) }, multiple: true),
+                         AttributeDefinition(id: "attendance", label: "Attendance",
+                                             values: ["onsite", "remote"].map { AttributeValue(id: $0, label: $0) })],
             rooms: [
                 Room(id: "plenary", title: "Plenary", sessions: [s("opening", 0, 300)]),
-                Room(id: "a", title: "A", sessions: [s("a1", 200, 500), s("a2", 1400, 1500)]),
+                Room(id: "a", title: "A", sessions: [s("a1", 200, 500, rules: rules), s("a2", 1400, 1500, rules: rules)]),
                 Room(id: "b", title: "B", sessions: [s("b1", 250, 450, .manual)]),
             ])
     }()
@@ -46,7 +53,12 @@ import MingleTestSupport
             case 0...3:
                 registered += 1
                 let region = ["viken", "madrid", "dublin"].randomElement(using: &dice)!
-                command = .register(Profile(displayName: "P\(registered)", attributes: ["region": region],
+                // Their region's language, often English too; now and then only a language nobody else speaks.
+                let own = ["viken": "no", "madrid": "es", "dublin": "ga"][region]!
+                let spoken = Int.random(in: 0..<12, using: &dice) == 0 ? ["ga"] : (Bool.random(using: &dice) ? [own, "en"] : [own])
+                let attendance = Bool.random(using: &dice) ? "onsite" : "remote"
+                command = .register(Profile(displayName: "P\(registered)",
+                                            attributes: ["region": [region], "languages": spoken, "attendance": [attendance]],
                                             contactCard: ContactCard(email: "p\(registered)@example.org")),
                                     accessCode: nil, room: room)
             case 4, 5: command = .enterRoom(someone, room)
@@ -105,6 +117,7 @@ import MingleTestSupport
             sent.append(messages)
         }
         #expect(live.rooms.contains { $0.totals.roundsRun > 0 }, "the run mingled")
+        if let a = live.room("a"), a.totals.roundsRun > 0 { #expect(a.quality.map(\.policy) == [.share, .mix, .mix]) }
         for (cut, snapshot) in snapshots.sorted(by: { $0.key < $1.key }) {
             let (engineThen, linesThen, timeThen) = snapshot
             let events = try linesThen.compactMap { line in try JournalCodec.decode(Substring(line)) }

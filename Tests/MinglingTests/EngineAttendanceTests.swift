@@ -76,7 +76,8 @@ import Testing
         var h = Harness()
         let alone = h.register(["viken"])[0]
         let started = h.tick(at(3600))
-        #expect(started.contains(.roundStarted(.single, "s1", round: 1, startedAt: at(3600), endsAt: at(3900), breakouts: [], unplaced: [alone])))
+        #expect(started.contains(.roundStarted(.single, "s1", round: 1, startedAt: at(3600), endsAt: at(3900), breakouts: [], unplaced: [alone],
+                                                   quality: [RuleQuality(attribute: "region", policy: .mix, satisfied: 0, groups: 0, best: 0)])))
         #expect(h.engine.waitingAttendees == [alone])
         let late = h.register(["madrid"], at: at(3650))[0]
         guard case .breakoutFormed(let breakout) = h.journal.last else { Issue.record("not grouped"); return }

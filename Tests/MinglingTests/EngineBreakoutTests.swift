@@ -110,6 +110,6 @@ import Testing
         ])
         h.tick(at(3900))
         let round2 = h.tick(at(3910))
-        #expect(round2.contains { if case .roundStarted(_, _, 2, _, _, [], [people[0], people[1]]) = $0 { true } else { false } })
+        #expect(round2.contains { if case .roundStarted(_, _, 2, _, _, [], [people[0], people[1]], _) = $0 { true } else { false } })
     }
 }

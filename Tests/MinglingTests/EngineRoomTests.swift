@@ -29,7 +29,7 @@ import Testing
         #expect(h.engine.breakouts.isEmpty)
         let ended = h.tick(at(9000))
         let starts = ended.compactMap { event -> (RoomID, [Breakout])? in
-            if case .roundStarted(let room, _, 1, _, _, let b, _) = event { (room, b) } else { nil }
+            if case .roundStarted(let room, _, 1, _, _, let b, _, _) = event { (room, b) } else { nil }
         }
         #expect(starts.map(\.0) == ["workshop-a", "workshop-b"], "both rooms start round 1 in the same tick; C is manual")
         #expect(Set(starts[0].1.flatMap(\.members)) == Set(a))
@@ -98,7 +98,7 @@ import Testing
         // Without a pause between rounds, the next round starts in the tick that ends this one.
         let events = h.tick(at(9320))
         #expect(events.contains(.roundEnded("workshop-a", "a1", round: 1, at: at(9320))))
-        #expect(events.contains { if case .roundStarted(_, _, 2, _, _, _, _) = $0 { true } else { false } })
+        #expect(events.contains { if case .roundStarted(_, _, 2, _, _, _, _, _) = $0 { true } else { false } })
         let told = h.told(people[0])
         #expect(told.contains(.roundEnded("workshop-a", round: 1, met: [partner])))
         let ended = try #require(told.firstIndex(of: .roundEnded("workshop-a", round: 1, met: [partner])))
@@ -133,7 +133,7 @@ import Testing
         for event in before.journal where event.isJournaled { h.engine.apply(event) }
         try h.handle(.recoverAfterRestart, at: at(9310))
         let round2 = try #require(h.journal.compactMap { event -> [Breakout]? in
-            if case .roundStarted("workshop-a", _, 2, _, _, let b, _) = event { b } else { nil }
+            if case .roundStarted("workshop-a", _, 2, _, _, let b, _, _) = event { b } else { nil }
         }.first)
         #expect(Set(round2.flatMap(\.members)) == Set(people), "reconnecting attendees count as present")
         // They come back within the grace period: straight into their breakout, partners told.

@@ -65,7 +65,7 @@ import MingleTestSupport
             }
             checkInvariants(h.engine)
         }
-        let rounds = h.journal.filter { if case .roundStarted(_, _, _, _, _, let b, _) = $0 { !b.isEmpty } else { false } }
+        let rounds = h.journal.filter { if case .roundStarted(_, _, _, _, _, let b, _, _) = $0 { !b.isEmpty } else { false } }
         #expect(initial < 4 || rounds.count >= 3, "the simulation ran rounds")
         var replayed = MinglingEngine(plan: h.engine.plan)
         for event in h.journal where event.isJournaled { replayed.apply(event) }

@@ -81,7 +81,7 @@ struct Harness {
     }
 
     func roundStarts(in events: [DomainEvent]) -> [[Breakout]] {
-        events.compactMap { if case .roundStarted(_, _, _, _, _, let b, _) = $0 { b } else { nil } }
+        events.compactMap { if case .roundStarted(_, _, _, _, _, let b, _, _) = $0 { b } else { nil } }
     }
 }
 

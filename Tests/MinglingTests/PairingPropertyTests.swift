@@ -4,6 +4,10 @@ import MingleTestSupport
 
 /// Invariants over many random populations: sizes 0...2,000, skewed region mixes, several rounds of history.
 @Suite struct PairingPropertyTests {
+    /// The policies of a one-rule plan written before `share` existed (the properties below are theirs; `share`
+    /// has its own in ShareRuleTests).
+    static let onePolicyForms: [PairingPolicy] = [.mix, .same, .any]
+
     struct Population {
         var candidates: [AttendeeID]
         var values: [Int]
@@ -35,7 +39,7 @@ import MingleTestSupport
         for seed in 0..<(size > 500 ? 3 : 12) as Range<UInt64> {
             var random = SplitMix64(seed: seed &* 7919 &+ UInt64(size))
             let groupSize = Int.random(in: 2...6, using: &random)
-            let policy = PairingPolicy.allCases.randomElement(using: &random)!
+            let policy = Self.onePolicyForms.randomElement(using: &random)!
             let skew = [1.0, 2.0, 5.0, 50.0].randomElement(using: &random)!
             let people = population(size: size, regions: Int.random(in: 1...7, using: &random), skew: skew, random: &random)
             var met: Set<UInt64> = []
@@ -90,7 +94,7 @@ import MingleTestSupport
             let size = Bool.random(using: &dice) ? Int.random(in: 0...40, using: &dice)
                 : Int.random(in: 0...(Int.random(in: 0...9, using: &dice) == 0 ? 2_000 : 300), using: &dice)
             let groupSize = Int.random(in: 2...6, using: &dice)
-            let policy = PairingPolicy.allCases.randomElement(using: &dice)!
+            let policy = Self.onePolicyForms.randomElement(using: &dice)!
             let skew = [1.0, 2.0, 4.0, 30.0].randomElement(using: &dice)!
             let people = population(size: size, regions: Int.random(in: 1...8, using: &dice), skew: skew, random: &dice)
             var met: Set<UInt64> = []

@@ -102,9 +102,19 @@ extension EventConfigLoader {
         let rounds = object.integer("rounds", Limits.rounds, default: defaults.rounds, &d)
         let roundSeconds = object.integer("roundSeconds", Limits.roundSeconds, default: defaults.roundSeconds, &d)
         let groupSize = object.integer("groupSize", Limits.groupSize, default: defaults.groupSize, &d)
+        let fields = object.fields
+        let given = { (key: String) in fields[key].map { $0 != .null } ?? false }
+        let oneRule = given("pairBy") || given("policy")
         let givenPairBy = object.string("pairBy", required: false, maxLength: 64, &d)
         var pairBy = givenPairBy ?? defaults.pairBy
         let policy: PairingPolicy? = object.choice("policy", default: defaults.policy, &d)
+        var rules: [PairingRule]?
+        if let items = object.array("pairing", required: false, Limits.pairingRules, &d) {
+            if oneRule {
+                d.fail(object.keyPath("pairing"), "not allowed together with pairBy and policy (write that rule as the first entry of pairing)")
+            }
+            rules = readPairing(items, attributes: attributes, &d)
+        }
         var prompts: [String]? = []
         if let items = object.array("prompts", required: false, Limits.prompts, &d) {
             for (promptPath, item) in items {
@@ -120,7 +130,7 @@ extension EventConfigLoader {
         let start: MingleStart? = object.choice("start", default: defaults.start, &d)
         let lateJoin = object.integer("lateJoinWindowSeconds", Limits.lateJoinWindowSeconds, default: defaults.lateJoinWindowSeconds, &d)
         object.reportUnknownKeys(&d)
-        if !attributes.contains(where: { $0.id == pairBy }) {
+        if rules == nil, !attributes.contains(where: { $0.id == pairBy }) {
             let declared = attributes.map(\.id).joined(separator: ", ")
             if givenPairBy == nil {
                 d.fail(object.keyPath("pairBy"), "is required when no attribute \"\(pairBy)\" is declared (declared: \(declared))")
@@ -133,12 +143,46 @@ extension EventConfigLoader {
             d.fail(object.keyPath("warningSeconds"), "must be less than roundSeconds (\(roundSeconds)), got \(warningSeconds)")
             return nil
         }
-        guard let rounds, let roundSeconds, let groupSize, !pairBy.isEmpty, let policy, let prompts,
-              let warningSeconds, let start, let lateJoin
+        guard let rounds, let roundSeconds, let groupSize, let policy, let prompts, let warningSeconds, let start,
+              let lateJoin, rules.map({ !$0.isEmpty }) ?? !pairBy.isEmpty
         else { return nil }
         return .some(MinglePlan(
             rounds: rounds, roundSeconds: roundSeconds, groupSize: groupSize, pairBy: pairBy, policy: policy,
-            prompts: prompts, warningSeconds: warningSeconds, start: start, lateJoinWindowSeconds: lateJoin))
+            rules: rules, prompts: prompts, warningSeconds: warningSeconds, start: start, lateJoinWindowSeconds: lateJoin))
+    }
+
+    /// `pairing`: rules in priority order, each `{"attribute", "policy"}`; each attribute once, at most one
+    /// `share`. Returns an empty list when any entry is invalid.
+    static func readPairing(
+        _ items: [(path: String, value: ConfigValue)], attributes: [AttributeDefinition], _ d: inout ConfigDiagnostics
+    ) -> [PairingRule] {
+        var rules: [PairingRule] = []
+        var valid = !items.isEmpty
+        var seen: [String: String] = [:]
+        var sharing: String?
+        for (path, value) in items {
+            guard var object = ObjectReader(value, path: path, &d) else { valid = false; continue }
+            let attribute = object.string("attribute", maxLength: 64, &d)
+            let policy: PairingPolicy? = object.choice("policy", default: nil, &d)
+            object.reportUnknownKeys(&d)
+            guard let attribute, let policy else { valid = false; continue }
+            if !attributes.contains(where: { $0.id == attribute }) {
+                let declared = attributes.map(\.id).joined(separator: ", ")
+                d.fail(object.keyPath("attribute"), "must name a declared attribute (\(declared)), got \"\(attribute)\"")
+                valid = false
+            } else if let earlier = seen[attribute] {
+                d.fail(object.keyPath("attribute"), "\"\(attribute)\" has a rule already (\(earlier)); one rule per attribute")
+                valid = false
+            }
+            if policy == .share, let earlier = sharing {
+                d.fail(object.keyPath("policy"), "only one rule may be \"share\" (\(earlier) is)")
+                valid = false
+            }
+            seen[attribute] = seen[attribute] ?? path
+            if policy == .share { sharing = sharing ?? path }
+            rules.append(PairingRule(attribute: attribute, policy: policy))
+        }
+        return valid ? rules : []
     }
 
     static func readAccess(_ value: ConfigValue, _ d: inout ConfigDiagnostics) -> Access? {

@@ -24,7 +24,8 @@ extension EventConfigLoader {
                     let minutes = (mingle.rounds * mingle.roundSeconds + 59) / 60
                     lines.append(
                         "      mingling (\(mingle.start.rawValue)): \(mingle.rounds) x \(mingle.roundSeconds) s (~\(minutes) min), "
-                            + "groups of \(mingle.groupSize), \(mingle.policy.rawValue) by \(mingle.pairBy), "
+                            + "groups of \(mingle.groupSize), "
+                            + mingle.rules.map { "\($0.policy.rawValue) by \($0.attribute)" }.joined(separator: ", then ") + ", "
                             + "\(mingle.prompts.count) prompts, warning \(mingle.warningSeconds) s, late join window \(mingle.lateJoinWindowSeconds) s")
                 } else {
                     lines.append("      no mingling")

@@ -85,7 +85,7 @@ public struct LogSummary: Sendable, Equatable {
                 attendeesByRegion[r, default: 0] += 1
             case .attendeeResumed:
                 resumes += 1
-            case .roundStarted(_, _, _, _, _, let breakouts, _):
+            case .roundStarted(_, _, _, _, _, let breakouts, _, _):
                 for b in breakouts { addMeeting(b, region) }
             case .breakoutFormed(let b):
                 addMeeting(b, region)

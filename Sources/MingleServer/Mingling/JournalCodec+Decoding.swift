@@ -45,7 +45,8 @@ extension JournalCodec {
             var bs: [Breakout] = []
             for b in list { bs.append(try breakout(b)) }
             return .roundStarted(r.room(), try r.session(), round: try r.int("round"), startedAt: try r.time("startedAt"),
-                                 endsAt: try r.time("endsAt"), breakouts: bs, unplaced: try r.ids("unplaced"))
+                                 endsAt: try r.time("endsAt"), breakouts: bs, unplaced: try r.ids("unplaced"),
+                                 quality: try quality(o["quality"]))
         case "breakout_formed": return .breakoutFormed(try breakout(o["breakout"] as Any))
         case "round_ending_soon":
             return .roundEndingSoon(r.room(), try r.session(), round: try r.int("round"), endsAt: try r.time("endsAt"))
@@ -98,6 +99,21 @@ extension JournalCodec {
             guard let a = o[k] as? [NSNumber] else { throw DecodeError(description: "missing \"\(k)\"") }
             return a.map { AttendeeID(UInt32(clamping: $0.intValue)) }
         }
+    }
+
+    /// A round's quality; absent (lines written before it was reported) is none.
+    static func quality(_ any: Any?) throws(DecodeError) -> [RuleQuality] {
+        guard let any else { return [] }
+        guard let list = any as? [[String: Any]] else { throw DecodeError(description: "bad quality") }
+        var quality: [RuleQuality] = []
+        for o in list {
+            let r = Reader(o: o)
+            guard let policy = PairingPolicy(rawValue: try r.string("policy")) else { throw DecodeError(description: "bad policy") }
+            quality.append(RuleQuality(
+                attribute: try r.string("attribute"), policy: policy, satisfied: try r.int("satisfied"),
+                groups: try r.int("groups"), best: try r.int("best"), alone: (o["alone"] as? NSNumber)?.intValue))
+        }
+        return quality
     }
 
     static func breakout(_ any: Any) throws(DecodeError) -> Breakout {

@@ -38,11 +38,12 @@ enum JournalCodec {
             w.field("e", "mingling_started"); place(&w, r, s); w.field("rounds", rounds); time(&w, at)
         case .minglingMissed(let r, let s, let at):
             w.field("e", "mingling_missed"); place(&w, r, s); time(&w, at)
-        case .roundStarted(let r, let s, let round, let startedAt, let endsAt, let breakouts, let unplaced):
+        case .roundStarted(let r, let s, let round, let startedAt, let endsAt, let breakouts, let unplaced, let quality):
             w.field("e", "round_started"); place(&w, r, s); w.field("round", round)
             w.field("startedAt", startedAt.millisecondsSinceEpoch); w.field("endsAt", endsAt.millisecondsSinceEpoch)
             w.key("breakouts"); w.beginArray(); for b in breakouts { encodeBreakout(&w, b) }; w.endArray()
             w.key("unplaced"); ids(&w, unplaced)
+            if !quality.isEmpty { w.key("quality"); encodeQuality(&w, quality) }
         case .breakoutFormed(let b):
             w.field("e", "breakout_formed"); w.key("breakout"); encodeBreakout(&w, b)
         case .roundEndingSoon(let r, let s, let round, let endsAt):
@@ -147,6 +148,20 @@ enum JournalCodec {
         w.fieldIfPresent("email", c.email)
         w.fieldIfPresent("link", c.link)
         w.endObject()
+    }
+
+    /// `[{"attribute","policy","satisfied","groups","best","alone"?}]`: the journal's, the snapshot's and the
+    /// status API's form.
+    static func encodeQuality(_ w: inout JSONWriter, _ quality: [RuleQuality]) {
+        w.beginArray()
+        for q in quality {
+            w.beginObject()
+            w.field("attribute", q.attribute); w.field("policy", q.policy.rawValue)
+            w.field("satisfied", q.satisfied); w.field("groups", q.groups); w.field("best", q.best)
+            if let alone = q.alone { w.field("alone", alone) }
+            w.endObject()
+        }
+        w.endArray()
     }
 
     static func encodeBreakout(_ w: inout JSONWriter, _ b: Breakout) {

@@ -63,8 +63,15 @@ extension MinglingHub {
         w.field("inLobby", summary.inLobby)
         w.field("breakoutCount", summary.breakouts)
         if let left = summary.secondsLeft(now: now) { w.field("secondsLeft", left) } else { w.key("secondsLeft"); w.null() }
+        let plan = summary.mingling?.plan ?? summary.nextMingling?.session.mingle
         w.key("pairBy")
-        w.optionalString(summary.mingling?.plan.pairBy ?? summary.nextMingling?.session.mingle?.pairBy)
+        w.optionalString(plan?.pairBy)
+        w.key("pairing"); w.beginArray()
+        for rule in plan?.rules ?? [] {
+            w.beginObject(); w.field("attribute", rule.attribute); w.field("policy", rule.policy.rawValue); w.endObject()
+        }
+        w.endArray()
+        w.key("quality"); JournalCodec.encodeQuality(&w, engine.room(summary.room.id)?.quality ?? [])
         w.key("byAttribute"); ServerMessage.counts(&w, summary.byAttribute)
         w.key("breakouts"); w.beginArray()
         for b in engine.breakouts(in: summary.room.id) {

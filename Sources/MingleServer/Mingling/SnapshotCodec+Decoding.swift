@@ -84,7 +84,8 @@ extension SnapshotCodec {
             totals.breakoutsSpanning = (t["breakoutsSpanning"] as? NSNumber)?.intValue ?? 0
             rooms.append(EngineSnapshot.RoomSnapshot(
                 id: RoomID(roomID), phase: try phase(r["phase"]), waiting: waiting, roundMet: roundMet,
-                members: try ints(r["members"]).map { AttendeeID(UInt32(clamping: $0)) }, totals: totals))
+                members: try ints(r["members"]).map { AttendeeID(UInt32(clamping: $0)) }, totals: totals,
+                quality: try JournalCodec.quality(r["quality"])))
         }
         var received: [EngineSnapshot.ReceivedCards] = []
         for item in try list("receivedCards") {
@@ -135,9 +136,15 @@ extension SnapshotCodec {
                   let plan = p["plan"] as? [String: Any] else { throw DecodeError(description: "snapshot: bad mingling") }
             func int(_ k: String) -> Int { (plan[k] as? NSNumber)?.intValue ?? 0 }
             func ms(_ k: String) -> Timestamp { Timestamp(millisecondsSinceEpoch: (p[k] as? NSNumber)?.int64Value ?? 0) }
+            // Snapshots written before plans had several rules name one: `pairBy` and `policy`.
+            let rules = (plan["pairing"] as? [[String: Any]])?.map { rule in
+                PairingRule(attribute: rule["attribute"] as? String ?? "",
+                            policy: PairingPolicy(rawValue: rule["policy"] as? String ?? "") ?? .any)
+            }
             let mingle = MinglePlan(
                 rounds: int("rounds"), roundSeconds: int("roundSeconds"), groupSize: int("groupSize"),
                 pairBy: plan["pairBy"] as? String ?? "", policy: PairingPolicy(rawValue: plan["policy"] as? String ?? "") ?? .mix,
+                rules: rules,
                 prompts: plan["prompts"] as? [String] ?? [], warningSeconds: int("warningSeconds"),
                 start: MingleStart(rawValue: plan["start"] as? String ?? "") ?? .automatic,
                 lateJoinWindowSeconds: int("lateJoinWindowSeconds"))

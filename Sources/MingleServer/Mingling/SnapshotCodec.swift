@@ -101,6 +101,7 @@ enum SnapshotCodec {
         w.field("roundsRun", r.totals.roundsRun); w.field("breakoutsFormed", r.totals.breakoutsFormed)
         w.field("breakoutsSpanning", r.totals.breakoutsSpanning)
         w.endObject()
+        w.key("quality"); JournalCodec.encodeQuality(&w, r.quality)
         w.endObject()
     }
 
@@ -113,7 +114,11 @@ enum SnapshotCodec {
             w.field("kind", "mingling"); w.field("session", m.session.rawValue); w.field("round", m.round)
             w.key("plan"); w.beginObject()
             w.field("rounds", m.plan.rounds); w.field("roundSeconds", m.plan.roundSeconds); w.field("groupSize", m.plan.groupSize)
-            w.field("pairBy", m.plan.pairBy); w.field("policy", m.plan.policy.rawValue)
+            w.key("pairing"); w.beginArray()
+            for rule in m.plan.rules {
+                w.beginObject(); w.field("attribute", rule.attribute); w.field("policy", rule.policy.rawValue); w.endObject()
+            }
+            w.endArray()
             w.key("prompts"); w.beginArray(); for p in m.plan.prompts { w.string(p) }; w.endArray()
             w.field("warningSeconds", m.plan.warningSeconds); w.field("start", m.plan.start.rawValue)
             w.field("lateJoinWindowSeconds", m.plan.lateJoinWindowSeconds)

@@ -1,0 +1,376 @@
+/// Grouping under a `share` rule: every group is made of people who all gave one value (their "home"), so it
+/// shares at least that value.
+///
+/// Homes are chosen in steps, each keeping what the earlier ones achieved:
+///   1. a value only one person present gave is useless (nobody to share it with); someone with no other value
+///      shares nothing with anyone ("alone") and waits in the pool;
+///   2. someone with one useful value has that home; the others ("flexible"), in random order, take the value
+///      where they rescue someone who would be alone in a home, else where they give someone a partner they have
+///      not met yet (in a small home, where everyone may have met everyone), else the most widely given one
+///      (English, say: the largest homes leave the most choice);
+///   3. passes move flexible people to another of their values when that gives fresh partners or more mixing
+///      (a home of n people with at most L giving the same answer to the next rule can mix min(n / size, n - L)
+///      groups): a Dutch speaker from Madrid moves from English to Dutch, where they can pair with a Dutch
+///      speaker who has no other language;
+///   4. a home left with a single person is repaired: the person moves to another home, or someone moves in
+///      from a home that can spare them, following chains of moves (a breadth-first search over homes); in a
+///      small population whatever is left is settled by trying every choice of the flexible people.
+/// Each home is then grouped on its own (`Pairing.groupTogether`), and the pool is placed last.
+extension Pairing {
+    func groupByHome<R: RandomNumberGenerator>(candidates: [AttendeeID], random: inout R) -> Draft {
+        let first = preferenceRules.first
+        var homes = HomeAssignment(
+            share: shareRule!, mix: first?.policy == .mix ? first : nil, groupSize: groupSize, candidates: candidates, met: met)
+        homes.assign(random: &random)
+        var draft = Draft(groups: [], unplaced: [])
+        var pool = homes.pool
+        for members in homes.homeMembers() {
+            guard members.count >= 2 else { pool += members; continue }
+            let part = groupTogether(members, candidates: candidates, random: &random)
+            draft.groups += part.groups
+            pool += part.unplaced
+        }
+        placePool(pool.sorted(), into: &draft, homes: homes, candidates: candidates, random: &random)
+        return draft
+    }
+
+    /// Everyone without a place yet. Someone who shares a value with a group that has room joins it (it still
+    /// shares); the rest are grouped among themselves in groups as large as allowed (their groups share nothing,
+    /// but nobody is left out);
+    /// one left over joins any group with room, or pairs with someone taken from a group of three or more.
+    private func placePool<R: RandomNumberGenerator>(
+        _ pool: [Int], into draft: inout Draft, homes: HomeAssignment, candidates: [AttendeeID], random: inout R
+    ) {
+        guard !pool.isEmpty else { return }
+        let limit = Pairing.maximumGroupSize(target: groupSize)
+        let share = shareRule!
+        var rest: [Int] = []
+        for person in pool {
+            let target = homes.isAlone(person) ? nil : draft.groups.indices.first { index in
+                draft.groups[index].count < limit && share.sharesValue(draft.groups[index] + [person])
+                    && fits(person, draft.groups[index], candidates: candidates, allowMet: false)
+            }
+            if let target { draft.groups[target].append(person) } else { rest.append(person) }
+        }
+        if rest.count >= 2 {
+            // Groups as large as allowed: each of these shares nothing, so the fewer the better.
+            var largeGroups = self
+            largeGroups.groupSize = Pairing.maximumGroupSize(target: groupSize)
+            let part = largeGroups.groupTogether(rest, candidates: candidates, random: &random)
+            draft.groups += part.groups
+            rest = part.unplaced
+        }
+        guard !rest.isEmpty else { return }
+        let start = draft.groups.isEmpty ? 0 : Int.random(in: 0..<draft.groups.count, using: &random)
+        let order = Array(draft.groups.indices[start...]) + Array(draft.groups.indices[..<start])
+        for person in rest {
+            var placed = false
+            for allowMet in [false, true] where !placed {
+                if let target = order.first(where: { draft.groups[$0].count < limit
+                    && fits(person, draft.groups[$0], candidates: candidates, allowMet: allowMet) }) {
+                    draft.groups[target].append(person)
+                    placed = true
+                } else if let target = order.first(where: { draft.groups[$0].count >= 3 }),
+                          let taken = draft.groups[target].lastIndex(where: {
+                              fits(person, [$0], candidates: candidates, allowMet: allowMet) }) {
+                    let partner = draft.groups[target].remove(at: taken)
+                    draft.groups.append([partner, person])
+                    placed = true
+                }
+            }
+            if !placed { draft.unplaced.append(person) }
+        }
+    }
+
+    private func fits(_ person: Int, _ group: [Int], candidates: [AttendeeID], allowMet: Bool) -> Bool {
+        group.allSatisfy { other in
+            let conflict = conflicts(candidates[person], candidates[other])
+            return !conflict.blocked && (allowMet || !conflict.met)
+        }
+    }
+}
+
+/// The home value of each candidate under a `share` rule (see `Pairing+Share.swift`).
+struct HomeAssignment {
+    let share: PairingRuleInput
+    /// The first preference rule when it is `mix`: homes are chosen to leave its groups mixed.
+    let mix: PairingRuleInput?
+    let groupSize: Int
+    let candidates: [AttendeeID]
+    let met: Set<UInt64>
+    /// Per value: how many candidates gave it.
+    var speakers: [Int]
+    /// Per value: the candidates who gave it (useful values only).
+    var byValue: [[Int]]
+    /// Per candidate: its home value, or -1 (in the pool).
+    var home: [Int]
+    /// Per value: how many have it as their home, and who (`slot`: each one's position in that list).
+    var size: [Int]
+    var members: [[Int]]
+    var slot: [Int]
+    var flexible: [Int] = []
+    /// Candidates who share no value with anyone.
+    var pool: [Int] = []
+    /// Per value: how many of its home people gave each answer to the `mix` rule (at `value * keyCount +
+    /// key`), the largest of those counts and how many answers have it.
+    var answerCounts: [Int]
+    let keyCount: Int
+    var largest: [Int]
+    var atLargest: [Int]
+
+    /// Beyond this many flexible people the exhaustive last step is not tried.
+    static let exhaustiveLimit = 14
+    /// Homes up to this size are checked for people who met everyone else in them.
+    static let staleCheckLimit = 12
+
+    init(share: PairingRuleInput, mix: PairingRuleInput?, groupSize: Int, candidates: [AttendeeID], met: Set<UInt64>) {
+        self.share = share
+        // Mixing is weighed only while its counts fit a table of a few million entries (a mix rule on a
+        // `multiple` attribute may have as many distinct answers as people).
+        self.mix = mix.flatMap { $0.keyCount * share.valueCount <= 4_000_000 ? $0 : nil }
+        keyCount = self.mix?.keyCount ?? 0
+        self.groupSize = groupSize
+        self.candidates = candidates
+        self.met = met
+        let count = share.starts.count - 1
+        members = Array(repeating: [], count: share.valueCount)
+        slot = Array(repeating: -1, count: count)
+        speakers = Array(repeating: 0, count: share.valueCount)
+        for person in 0..<count { for value in share.answer(person) { speakers[value] += 1 } }
+        byValue = Array(repeating: [], count: share.valueCount)
+        home = Array(repeating: -1, count: count)
+        size = Array(repeating: 0, count: share.valueCount)
+        answerCounts = Array(repeating: 0, count: keyCount * share.valueCount)
+        largest = Array(repeating: 0, count: share.valueCount)
+        atLargest = Array(repeating: 0, count: share.valueCount)
+        for person in 0..<count {
+            let useful = usefulValues(of: person)
+            for value in useful { byValue[value].append(person) }
+            switch useful.count {
+            case 0: pool.append(person)
+            case 1: add(person, to: useful[0])
+            default: flexible.append(person)
+            }
+        }
+    }
+
+    func usefulValues(of person: Int) -> [Int] { share.answer(person).filter { speakers[$0] >= 2 } }
+
+    func isAlone(_ person: Int) -> Bool { !share.answer(person).contains { speakers[$0] >= 2 } }
+
+    mutating func assign<R: RandomNumberGenerator>(random: inout R) {
+        flexible.shuffle(using: &random)
+        for person in flexible {
+            var best: (value: Int, rank: (Int, Int, Int))?
+            for value in share.answer(person) where speakers[value] >= 2 {
+                let r = (size[value] == 1 ? 1 : 0, freshness(adding: person, to: value), speakers[value])
+                if best == nil || r > best!.rank { best = (value, r) }
+            }
+            add(person, to: best!.value)
+        }
+        improveMixing(passes: 3)
+        repairSingleHomes()
+        if size.contains(1) && flexible.count <= Self.exhaustiveLimit { settleExhaustively() }
+        improveMixing(passes: 1)
+    }
+
+    // MARK: Repeats
+
+    /// In a small home: how many met everyone else in it (they cannot avoid a repeat there). Larger homes
+    /// always have fresh partners; 0.
+    private func stale(_ home: [Int]) -> Int {
+        guard home.count >= 2, home.count <= Self.staleCheckLimit else { return 0 }
+        return home.count { person in
+            home.allSatisfy { $0 == person || met.contains(pairKey(candidates[$0], candidates[person])) }
+        }
+    }
+
+    /// How many fewer people of a small home would have met everyone in it with `person` there too.
+    private func freshness(adding person: Int, to value: Int) -> Int {
+        guard size[value] < Self.staleCheckLimit, !met.isEmpty else { return 0 }
+        return stale(members[value]) - stale(members[value] + [person])
+    }
+
+    /// How many more people of a small home would have met everyone in it without `person`.
+    private func staleness(removing person: Int, from value: Int) -> Int {
+        guard size[value] <= Self.staleCheckLimit, !met.isEmpty else { return 0 }
+        return stale(members[value].filter { $0 != person }) - stale(members[value])
+    }
+
+    // MARK: Mixing potential
+
+    /// Mixed groups a home could hold, in people: min(n, size * (n - L)).
+    private func potential(size n: Int, largest l: Int) -> Int { min(n, groupSize * (n - l)) }
+
+    private func mixingGain(adding person: Int, to value: Int) -> Int {
+        guard let mix else { return 0 }
+        let count = answerCounts[value * keyCount + mix.keys[person]] + 1
+        return potential(size: size[value] + 1, largest: max(largest[value], count))
+            - potential(size: size[value], largest: largest[value])
+    }
+
+    private func mixingLoss(removing person: Int, from value: Int) -> Int {
+        guard let mix else { return 0 }
+        let count = answerCounts[value * keyCount + mix.keys[person]]
+        let newLargest = count == largest[value] && atLargest[value] == 1 ? largest[value] - 1 : largest[value]
+        return potential(size: size[value], largest: largest[value]) - potential(size: size[value] - 1, largest: newLargest)
+    }
+
+    private mutating func improveMixing(passes: Int) {
+        guard mix != nil else { return }
+        for _ in 0..<passes {
+            var moved = false
+            for person in flexible where home[person] >= 0 && size[home[person]] >= 3 {
+                let current = home[person]
+                let loss = mixingLoss(removing: person, from: current)
+                let staleLoss = staleness(removing: person, from: current)
+                var best: (value: Int, delta: (Int, Int))?
+                for value in share.answer(person) where speakers[value] >= 2 && value != current && size[value] >= 1 {
+                    let fresh = freshness(adding: person, to: value) - staleLoss
+                    let delta = (fresh, mixingGain(adding: person, to: value) - loss)
+                    if delta > (best?.delta ?? (0, 0)) { best = (value, delta) }
+                }
+                if let best {
+                    remove(person)
+                    add(person, to: best.value)
+                    moved = true
+                }
+            }
+            if !moved { return }
+        }
+    }
+
+    // MARK: Bookkeeping
+
+    mutating func add(_ person: Int, to value: Int) {
+        home[person] = value
+        size[value] += 1
+        slot[person] = members[value].count
+        members[value].append(person)
+        guard let mix else { return }
+        let key = mix.keys[person]
+        answerCounts[value * keyCount + key] += 1
+        let count = answerCounts[value * keyCount + key]
+        if count > largest[value] {
+            largest[value] = count
+            atLargest[value] = 1
+        } else if count == largest[value] {
+            atLargest[value] += 1
+        }
+    }
+
+    mutating func remove(_ person: Int) {
+        let value = home[person]
+        home[person] = -1
+        size[value] -= 1
+        let position = slot[person]
+        _ = members[value].swapRemove(at: position)
+        if position < members[value].count { slot[members[value][position]] = position }
+        slot[person] = -1
+        guard let mix else { return }
+        let key = mix.keys[person]
+        answerCounts[value * keyCount + key] -= 1
+        let count = answerCounts[value * keyCount + key]
+        if count + 1 == largest[value] {
+            if atLargest[value] > 1 {
+                atLargest[value] -= 1
+            } else {
+                largest[value] -= 1
+                atLargest[value] = answerCounts[(value * keyCount)..<((value + 1) * keyCount)].count { $0 == largest[value] }
+            }
+        }
+    }
+
+    /// Each home's people, by value; a home of one is returned too (its person goes to the pool).
+    func homeMembers() -> [[Int]] { members.filter { !$0.isEmpty }.map { $0.sorted() } }
+
+    // MARK: Homes of one
+
+    private mutating func repairSingleHomes() {
+        for value in size.indices where size[value] == 1 { _ = repair(value) }
+    }
+
+    /// Gives the lone person of `start` company, or moves them away: a breadth-first search over homes that
+    /// need one more person. Reaching a home that can spare someone (three or more, or one alone) ends a chain
+    /// of moves; a home of two that gives someone away needs one more person itself, unless its remaining
+    /// person can move to a home of two or more.
+    private mutating func repair(_ start: Int) -> Bool {
+        guard size[start] == 1, let lone = members[start].first else { return size[start] != 1 }
+        if let other = usefulValues(of: lone).first(where: { $0 != start && size[$0] >= 1 }) {
+            remove(lone)
+            add(lone, to: other)
+            return true
+        }
+        // parent[home] = (who moves from `home` into the home that needed them, that home)
+        var parent: [Int: (person: Int, into: Int)] = [:]
+        var visited: Set<Int> = [start]
+        var queue = [start]
+        var cursor = 0
+        while cursor < queue.count {
+            let needy = queue[cursor]
+            cursor += 1
+            for person in byValue[needy] where home[person] >= 0 && home[person] != needy {
+                let from = home[person]
+                guard !visited.contains(from) else { continue }
+                if size[from] >= 3 || size[from] == 1 {
+                    apply(person, from: from, into: needy, parent: parent)
+                    return true
+                }
+                // `from` has two: its other person would be left alone...
+                let remaining = members[from].first { $0 != person }!
+                if let elsewhere = usefulValues(of: remaining).first(where: { $0 != from && !visited.contains($0) && size[$0] >= 2 }) {
+                    // ...unless they can move to another home.
+                    remove(remaining)
+                    add(remaining, to: elsewhere)
+                    apply(person, from: from, into: needy, parent: parent)
+                    return true
+                }
+                visited.insert(from)
+                parent[from] = (person, needy)
+                queue.append(from)
+            }
+        }
+        return false
+    }
+
+    /// Moves `person` from `from` into `into`, then each earlier move of the chain back to the start.
+    private mutating func apply(_ person: Int, from: Int, into: Int, parent: [Int: (person: Int, into: Int)]) {
+        remove(person)
+        add(person, to: into)
+        var needy = into
+        while let step = parent[needy] {
+            remove(step.person)
+            add(step.person, to: step.into)
+            needy = step.into
+        }
+    }
+
+    /// Tries every home for the flexible people (in a small population) until no home holds one person.
+    private mutating func settleExhaustively() {
+        let people = flexible.sorted { usefulValues(of: $0).count < usefulValues(of: $1).count }
+        let saved = (home, size, members, slot, answerCounts, largest, atLargest)
+        for person in people { remove(person) }
+        var budget = 200_000
+        if !search(people, 0, budget: &budget) {
+            (home, size, members, slot, answerCounts, largest, atLargest) = saved
+        }
+    }
+
+    private mutating func search(_ people: [Int], _ next: Int, budget: inout Int) -> Bool {
+        budget -= 1
+        guard budget > 0 else { return false }
+        if next == people.count { return !size.contains(1) }
+        // A home of one nobody still to place can join is settled for good: prune.
+        for value in size.indices where size[value] == 1
+        && !people[next...].contains(where: { usefulValues(of: $0).contains(value) }) {
+            return false
+        }
+        let person = people[next]
+        for value in usefulValues(of: person).sorted(by: { size[$0] == 1 && size[$1] != 1 }) {
+            add(person, to: value)
+            if search(people, next + 1, budget: &budget) { return true }
+            remove(person)
+        }
+        return false
+    }
+}
