@@ -15,6 +15,8 @@ public enum Command: Sendable, Equatable {
     case stayInTouch(from: AttendeeID, with: AttendeeID)
     case withdrawStayInTouch(from: AttendeeID, with: AttendeeID)
     case leaveBreakout(AttendeeID)
+    /// "Good conversation?" after a breakout the attendee was in has ended for them (one answer each).
+    case giveFeedback(from: AttendeeID, breakout: BreakoutID, answer: FeedbackAnswer)
     case report(from: AttendeeID, about: AttendeeID, reason: String)
     case block(from: AttendeeID, whom: AttendeeID)
     case admin(AdminCommand)

@@ -32,6 +32,7 @@ extension DomainEvent {
         case .contactsExchanged: "contacts_exchanged"
         case .attendeeReported: "attendee_reported"
         case .attendeeBlocked: "attendee_blocked"
+        case .feedbackGiven: "feedback_given"
         case .joiningPaused: "joining_paused"
         case .joiningResumed: "joining_resumed"
         case .planReplaced: "plan_replaced"

@@ -101,6 +101,10 @@ public enum DomainEvent: Sendable, Equatable {
 
     case attendeeReported(from: AttendeeID, about: AttendeeID, reason: String, at: Timestamp)
     case attendeeBlocked(from: AttendeeID, whom: AttendeeID, at: Timestamp)
+    /// "Good conversation?" answered, counted for the round the breakout belonged to. The answer is told to
+    /// nobody; the attendee is named so that a replayed journal still accepts one answer per breakout.
+    case feedbackGiven(AttendeeID, BreakoutID, answer: FeedbackAnswer, room: RoomID, session: SessionID, round: Int,
+                       at: Timestamp)
     case joiningPaused(at: Timestamp)
     case joiningResumed(at: Timestamp)
     case planReplaced(EventPlan)

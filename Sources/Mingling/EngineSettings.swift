@@ -14,6 +14,10 @@ public struct EngineSettings: Sendable, Equatable {
     /// after it was due). A server started later, after an outage or with a past schedule, does not start
     /// yesterday's mingling with nobody there: an admin starts it by hand.
     public var automaticStartWindowSeconds: Int = 600
+    /// "Good conversation?" is answered at most this long after the breakout's end (its round's end, when
+    /// the attendee left early): the question is shown when the breakout ends and gone by the next round
+    /// but one; later answers would be about a conversation nobody remembers.
+    public var feedbackWindowSeconds: Int = 600
 
     public init() {}
 }

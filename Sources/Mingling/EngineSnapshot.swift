@@ -55,13 +55,15 @@ public struct EngineSnapshot: Sendable, Equatable {
         public var members: [AttendeeID]
         public var totals: RoomTotals
         public var quality: [RuleQuality]
+        public var feedbackByRound: [RoundFeedback]
         public init(id: RoomID, phase: Phase, waiting: [(AttendeeID, Timestamp)], roundMet: [(AttendeeID, [AttendeeID])],
-                    members: [AttendeeID], totals: RoomTotals, quality: [RuleQuality] = []) {
+                    members: [AttendeeID], totals: RoomTotals, quality: [RuleQuality] = [], feedbackByRound: [RoundFeedback] = []) {
             self.id = id; self.phase = phase; self.waiting = waiting; self.roundMet = roundMet
-            self.members = members; self.totals = totals; self.quality = quality
+            self.members = members; self.totals = totals; self.quality = quality; self.feedbackByRound = feedbackByRound
         }
         public static func == (l: RoomSnapshot, r: RoomSnapshot) -> Bool {
             l.id == r.id && l.phase == r.phase && l.members == r.members && l.totals == r.totals && l.quality == r.quality
+                && l.feedbackByRound == r.feedbackByRound
                 && l.waiting.map(\.0) == r.waiting.map(\.0) && l.waiting.map(\.1) == r.waiting.map(\.1)
                 && l.roundMet.map(\.0) == r.roundMet.map(\.0) && l.roundMet.map(\.1) == r.roundMet.map(\.1)
         }
@@ -88,7 +90,8 @@ extension MinglingEngine {
             EngineSnapshot.RoomSnapshot(
                 id: state.id, phase: state.phase, waiting: state.waiting.map { ($0.id, $0.eligibleAt) },
                 roundMet: state.roundMet.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-                members: state.members.sorted(), totals: state.totals, quality: state.quality)
+                members: state.members.sorted(), totals: state.totals, quality: state.quality,
+                feedbackByRound: state.feedbackByRound)
         }
         let requestPairs = requests.flatMap { from, to in to.map { EngineSnapshot.Pair(from, $0) } }.sorted()
         return EngineSnapshot(
@@ -117,6 +120,7 @@ extension MinglingEngine {
             state.members = Set(room.members)
             state.totals = room.totals
             state.quality = room.quality
+            state.feedbackByRound = room.feedbackByRound
             roomStates[room.id] = state
         }
         met = Set(s.met.map(\.packed))

@@ -35,6 +35,9 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case cannotTargetSelf = "cannot_target_self"
     case alreadyExchanged = "already_exchanged"
     case noPendingRequest = "no_pending_request"
+    case unknownBreakout = "unknown_breakout"
+    case feedbackAlreadyGiven = "feedback_already_given"
+    case feedbackClosed = "feedback_closed"
     // Admin refusals (the admin API answers them as `error.code` too).
     case unknownSession = "unknown_session"
     case noMinglingPlan = "no_mingling_plan"

@@ -46,6 +46,7 @@ extension MinglingEngine {
             attendees[index(id)].erased = true
             attendees[index(id)].connection = .offline
             requests[id] = nil
+            attendees[index(id)].endedBreakouts = []
             for from in requests.keys { removeRequest(from: from, to: id) }
             receivedCards[id] = nil
             // Their card goes from the server too: whoever received it has it on their own device.
@@ -58,6 +59,7 @@ extension MinglingEngine {
                 attendees[i].profile.organisation = nil
                 attendees[i].profile.contactCard = nil
                 attendees[i].erased = true
+                attendees[i].endedBreakouts = []
             }
             requests = [:]
             receivedCards = [:]
@@ -127,9 +129,13 @@ extension MinglingEngine {
             }
         case .leftBreakout(let id, let breakoutID, _):
             attendees[index(id)].breakout = nil
+            if let breakout = openBreakouts[breakoutID] { ended(breakout, for: id) }
             openBreakouts[breakoutID]?.members.removeAll { $0 == id }
         case .breakoutClosed(let breakoutID, _, _):
-            for member in openBreakouts[breakoutID]?.members ?? [] { attendees[index(member)].breakout = nil }
+            for member in openBreakouts[breakoutID]?.members ?? [] {
+                attendees[index(member)].breakout = nil
+                ended(openBreakouts[breakoutID]!, for: member)
+            }
             openBreakouts[breakoutID] = nil
         case .chatDelivered, .signalRelayed:
             break
@@ -148,6 +154,20 @@ extension MinglingEngine {
             reports.append(Report(from: from, about: about, reason: reason, at: at))
         case .attendeeBlocked(let from, let whom, _):
             blocked.insert(pairKey(from, whom))
+        case .feedbackGiven(let id, let breakoutID, let answer, let room, let session, let round, _):
+            if let position = attendees[index(id)].endedBreakouts.firstIndex(where: { $0.breakout == breakoutID }) {
+                attendees[index(id)].endedBreakouts[position].answered = true
+            }
+            updateRoom(room) { state in
+                state.totals.feedback[answer] += 1
+                if let position = state.feedbackByRound.firstIndex(where: { $0.session == session && $0.round == round }) {
+                    state.feedbackByRound[position].counts[answer] += 1
+                } else {
+                    var counts = FeedbackCounts()
+                    counts[answer] = 1
+                    state.feedbackByRound.append(RoundFeedback(session: session, round: round, counts: counts))
+                }
+            }
         case .joiningPaused:
             isJoiningPaused = true
         case .joiningResumed:
@@ -155,6 +175,17 @@ extension MinglingEngine {
         case .planReplaced(let newPlan):
             adopt(newPlan)
         }
+    }
+
+    /// `breakout` has ended for `member` (they left, it closed, its round ended): they may say whether it was a
+    /// good conversation. Only the last few are kept; the round is the room's current one.
+    private mutating func ended(_ breakout: Breakout, for member: AttendeeID) {
+        guard let mingling = minglingState(breakout.room) else { return }
+        var ended = attendees[index(member)].endedBreakouts
+        ended.append(EndedBreakout(breakout: breakout.id, room: breakout.room, session: mingling.session,
+                                   round: mingling.round, endsAt: breakout.endsAt))
+        if ended.count > MinglingEngine.feedbackMemory { ended.removeFirst(ended.count - MinglingEngine.feedbackMemory) }
+        attendees[index(member)].endedBreakouts = ended
     }
 
     /// Changes one room's state, creating it for a room the plan no longer has (an old journal).
@@ -182,7 +213,10 @@ extension MinglingEngine {
 
     private mutating func closeAllBreakouts(in room: RoomID) {
         for (id, breakout) in openBreakouts where breakout.room == room {
-            for member in breakout.members { attendees[index(member)].breakout = nil }
+            for member in breakout.members {
+                attendees[index(member)].breakout = nil
+                ended(breakout, for: member)
+            }
             openBreakouts[id] = nil
         }
         updateRoom(room) { $0.waiting.removeAll() }

@@ -67,6 +67,17 @@ extension MinglingEngine {
         depart(id, from: breakout, reason: .left, now: now)
     }
 
+    /// "Good conversation?": one answer per breakout, from someone it has ended for, within the window after its
+    /// end. Told to the attendee alone; counted for the room and round.
+    mutating func giveFeedback(from id: AttendeeID, breakout: BreakoutID, answer: FeedbackAnswer, now: Timestamp)
+    throws(MinglingError) {
+        let attendee = try existing(id)
+        guard let ended = attendee.endedBreakouts.last(where: { $0.breakout == breakout }) else { throw .unknownBreakout }
+        guard !ended.answered else { throw .feedbackAlreadyGiven }
+        guard now <= ended.endsAt.adding(seconds: settings.feedbackWindowSeconds) else { throw .feedbackClosed }
+        emit(.feedbackGiven(id, breakout, answer: answer, room: ended.room, session: ended.session, round: ended.round, at: now))
+    }
+
     /// Logged for admins. Only about someone the reporter has shared a breakout with.
     mutating func report(from: AttendeeID, about: AttendeeID, reason: String, now: Timestamp) throws(MinglingError) {
         _ = try existing(from)

@@ -63,6 +63,8 @@ extension MinglingEngine {
             tell([from], .stayInTouchPending(with: to))
         case .stayInTouchWithdrawn(let from, let to):
             tell([from], .stayInTouchWithdrawn(with: to))
+        case .feedbackGiven(let id, let breakout, let answer, _, _, _, _):
+            tell([id], .feedbackRecorded(breakout, answer))
         case .contactsExchanged(let first, let second, let firstCard, let secondCard):
             tell([first], .contact(second, secondCard))
             tell([second], .contact(first, firstCard))

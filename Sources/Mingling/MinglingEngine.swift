@@ -24,6 +24,10 @@ public struct MinglingEngine: Sendable, Equatable {
     /// Seeds every random decision (with the decision's identity).
     public let seed: UInt64
 
+    /// How many of an attendee's ended breakouts may still be answered "Good conversation?" for: the last
+    /// one is what the page asks about; a few more cover leaving and being re-grouped within one round.
+    static let feedbackMemory = 4
+
     /// Indexed by `AttendeeID.rawValue - 1`.
     var attendees: [AttendeeState] = []
     /// Every room of the plan (and any room the journal names that a reloaded plan dropped).
@@ -91,6 +95,7 @@ public struct MinglingEngine: Sendable, Equatable {
         case .stayInTouch(let from, let other): try stayInTouch(from: from, with: other)
         case .withdrawStayInTouch(let from, let other): try withdrawStayInTouch(from: from, with: other)
         case .leaveBreakout(let id): try leaveBreakout(id, now: now)
+        case .giveFeedback(let id, let breakout, let answer): try giveFeedback(from: id, breakout: breakout, answer: answer, now: now)
         case .report(let from, let about, let reason): try report(from: from, about: about, reason: reason, now: now)
         case .block(let from, let whom): try block(from: from, whom: whom, now: now)
         case .admin(let admin): try handleAdmin(admin, now: now)

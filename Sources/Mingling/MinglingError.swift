@@ -18,6 +18,11 @@ public enum MinglingError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotTargetSelf
     case alreadyExchanged
     case noPendingRequest
+    /// Feedback for a breakout the attendee was not in, or that has not ended for them yet.
+    case unknownBreakout
+    case feedbackAlreadyGiven
+    /// Feedback later than `EngineSettings.feedbackWindowSeconds` after the breakout's end.
+    case feedbackClosed
     case unknownSession
     case noMinglingPlan
     case minglingAlreadyRunning
@@ -49,6 +54,9 @@ public enum MinglingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cannotTargetSelf: .cannotTargetSelf
         case .alreadyExchanged: .alreadyExchanged
         case .noPendingRequest: .noPendingRequest
+        case .unknownBreakout: .unknownBreakout
+        case .feedbackAlreadyGiven: .feedbackAlreadyGiven
+        case .feedbackClosed: .feedbackClosed
         case .unknownSession: .unknownSession
         case .noMinglingPlan: .noMinglingPlan
         case .minglingAlreadyRunning: .minglingAlreadyRunning
@@ -69,6 +77,8 @@ public enum MinglingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .attendeeRemoved: "the attendee was removed or deleted"
         case .joiningPaused: "the organisers paused joining"
         case .invalidAccessCode: "the access code is wrong or missing"
+        case .invalidProfile(let field) where field.hasPrefix("attributes."):
+            "\(field) has more values than the attribute takes, or one twice"
         case .invalidProfile(let field): "\(field) is empty or too long"
         case .unknownAttribute(let id): "the event has no attribute \"\(id)\""
         case .unknownAttributeValue(let attribute, let value): "\"\(value)\" is not a value of \(attribute)"
@@ -82,6 +92,9 @@ public enum MinglingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cannotTargetSelf: "that is you"
         case .alreadyExchanged: "contact cards were already exchanged"
         case .noPendingRequest: "there is no request to withdraw"
+        case .unknownBreakout: "not a breakout you were in, or it has not ended for you"
+        case .feedbackAlreadyGiven: "you answered for that breakout already"
+        case .feedbackClosed: "that breakout ended too long ago to answer for"
         case .unknownSession: "no such session in that room"
         case .noMinglingPlan: "that session has no mingling"
         case .minglingAlreadyRunning: "the room is mingling already"

@@ -35,6 +35,8 @@ public struct Notice: Sendable, Equatable {
         case signal(from: AttendeeID, kind: SignalKind, payload: String)
         case stayInTouchPending(with: AttendeeID)
         case stayInTouchWithdrawn(with: AttendeeID)
+        /// Your answer to "Good conversation?" for that breakout is counted.
+        case feedbackRecorded(BreakoutID, FeedbackAnswer)
         /// Their card (the name and organisation they joined with when they gave none).
         case contact(AttendeeID, ContactCard)
         case removed(reason: String)

@@ -43,11 +43,15 @@ public struct AttendeeState: Sendable, Equatable {
     public var removed: Bool
     /// Their personal data was deleted (at their request, or at the end of the retention period).
     public var erased: Bool = false
+    /// Their last breakouts that have ended for them, oldest first (at most `MinglingEngine.feedbackMemory`):
+    /// what "Good conversation?" may be answered for.
+    public internal(set) var endedBreakouts: [EndedBreakout] = []
 
     public init(id: AttendeeID, profile: Profile, registeredAt: Timestamp, connection: ConnectionState, room: RoomID?,
-                breakout: BreakoutID?, removed: Bool, erased: Bool = false) {
+                breakout: BreakoutID?, removed: Bool, erased: Bool = false, endedBreakouts: [EndedBreakout] = []) {
         self.id = id; self.profile = profile; self.registeredAt = registeredAt; self.connection = connection
         self.room = room; self.breakout = breakout; self.removed = removed; self.erased = erased
+        self.endedBreakouts = endedBreakouts
     }
 
     /// Connected, or dropped and still within the grace period.
@@ -55,6 +59,21 @@ public struct AttendeeState: Sendable, Equatable {
         guard !removed else { return false }
         if case .offline = connection { return false }
         return true
+    }
+}
+
+/// A breakout as it ended for one attendee: its round, when it was to end, and whether they answered
+/// "Good conversation?".
+public struct EndedBreakout: Sendable, Equatable {
+    public var breakout: BreakoutID
+    public var room: RoomID
+    public var session: SessionID
+    public var round: Int
+    public var endsAt: Timestamp
+    public var answered: Bool
+    public init(breakout: BreakoutID, room: RoomID, session: SessionID, round: Int, endsAt: Timestamp, answered: Bool = false) {
+        self.breakout = breakout; self.room = room; self.session = session; self.round = round; self.endsAt = endsAt
+        self.answered = answered
     }
 }
 
@@ -71,6 +90,8 @@ public struct RoomState: Sendable, Equatable {
     public internal(set) var totals = RoomTotals()
     /// How the groups of the room's last round fared against each rule of its plan (empty before a round).
     public internal(set) var quality: [RuleQuality] = []
+    /// Answers to "Good conversation?" per round, in the order the rounds ran (totals in `totals.feedback`).
+    public internal(set) var feedbackByRound: [RoundFeedback] = []
 
     init(id: RoomID) { self.id = id }
 

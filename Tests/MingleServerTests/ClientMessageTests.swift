@@ -34,6 +34,9 @@ import Testing
             (#"{"type":"sync","clientTime":1764491312000.5}"#, .sync(clientTime: 1_764_491_312_000.5)),
             (#"{"type":"export_my_data"}"#, .exportMyData),
             (#"{"type":"delete_me","confirm":true}"#, .deleteMe),
+            (#"{"type":"feedback","breakout":12,"answer":"so_so"}"#, .feedback(breakout: BreakoutID(12), answer: .soSo)),
+            (#"{"type":"join","name":"Kari","attributes":{"languages":["no","en"]}}"#,
+             .join(Profile(displayName: "Kari", attributes: ["languages": ["no", "en"]]), accessCode: nil, room: nil)),
         ]
         for (json, expected) in cases {
             #expect(try decode(json).get() == expected, "\(json)")
@@ -90,6 +93,10 @@ import Testing
             (#"{"type":"block","whom":"3"}"#, .badField, "whom"),
             (#"{"type":"sync","clientTime":"now"}"#, .badField, "clientTime"),
             (#"{"type":"delete_me"}"#, .badField, "confirm"),
+            (#"{"type":"feedback","breakout":12,"answer":"maybe"}"#, .badField, "answer"),
+            (#"{"type":"feedback","breakout":0,"answer":"yes"}"#, .badField, "breakout"),
+            (#"{"type":"feedback","answer":"yes"}"#, .badField, "breakout"),
+            (#"{"type":"join","name":"K","attributes":{"languages":["en","en"]}}"#, .badField, "attributes.languages"),
         ]
         for (json, code, field) in refused {
             let e = refusal(json)

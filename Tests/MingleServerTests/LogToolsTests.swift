@@ -47,6 +47,12 @@ import Testing
     By room:                      joined   entered  meetings
       plenary                             2         1         2
       workshop-a                          1         0         1
+    Good conversation?:               yes     so-so        no
+      plenary                             1         1         0
+        s1 round 1                        1         0         0
+        s1 round 2                        0         1         0
+      workshop-a                          0         0         1
+        ws-a round 1                      0         0         1
     Unreadable lines skipped      1
     """
 
@@ -71,7 +77,10 @@ import Testing
                                secondCard: ContactCard(name: "Lucía", email: "lucia@example.org")),
             .stayInTouchRequested(from: c, to: a),  // one-sided: must never appear
             .attendeeResumed(a, at: t, breakout: nil),
+            .feedbackGiven(a, BreakoutID(1), answer: .yes, room: "plenary", session: "s1", round: 1, at: t),
+            .feedbackGiven(c, BreakoutID(2), answer: .no, room: "workshop-a", session: "ws-a", round: 1, at: t),
             .roundStarted(.single, SessionID("s1"), round: 2, startedAt: t, endsAt: t, breakouts: [bo(3, [b, c])], unplaced: []),
+            .feedbackGiven(b, BreakoutID(3), answer: .soSo, room: "plenary", session: "s1", round: 2, at: t),
         ]
     }
 

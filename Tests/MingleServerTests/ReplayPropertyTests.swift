@@ -38,6 +38,9 @@ import MingleTestSupport
     struct Step {
         var advanceSeconds: Int
         var command: Command?
+        /// "Good conversation?" from this attendee for the last breakout that ended for them (chosen when the
+        /// step runs, from the engine's state, so a replayed engine makes the same choice).
+        var feedback: (from: AttendeeID, answer: FeedbackAnswer)?
     }
 
     static func randomSteps(_ count: Int, seed: UInt64) -> [Step] {
@@ -49,7 +52,8 @@ import MingleTestSupport
             let other = AttendeeID(UInt32(Int.random(in: 1...max(1, registered), using: &dice)))
             let room = rooms.randomElement(using: &dice)!
             let command: Command?
-            switch Int.random(in: 0..<22, using: &dice) {
+            var feedback: (AttendeeID, FeedbackAnswer)?
+            switch Int.random(in: 0..<24, using: &dice) {
             case 0...3:
                 registered += 1
                 let region = ["viken", "madrid", "dublin"].randomElement(using: &dice)!
@@ -75,9 +79,12 @@ import MingleTestSupport
             case 18: command = room.map { .admin(.endRoundNow($0)) }
             case 19: command = room.map { .admin(.extendRound($0, seconds: 30)) }
             case 20: command = Bool.random(using: &dice) ? .admin(.pauseJoining) : .admin(.resumeJoining)
+            case 22, 23:
+                command = nil
+                feedback = (someone, FeedbackAnswer.allCases.randomElement(using: &dice)!)
             default: command = Int.random(in: 0..<8, using: &dice) == 0 ? .admin(.removeAttendee(someone, reason: "x")) : nil
             }
-            return Step(advanceSeconds: advance, command: command)
+            return Step(advanceSeconds: advance, command: command, feedback: feedback)
         }
     }
 
@@ -86,7 +93,16 @@ import MingleTestSupport
         now = now.adding(seconds: step.advanceSeconds)
         var outputs: [EngineOutput] = []
         if let due = engine.nextDeadline, due <= now { outputs.append(engine.tick(now: now)) }
-        if let command = step.command, let output = try? engine.handle(command, now: now) { outputs.append(output) }
+        var command = step.command
+        if let (someone, answer) = step.feedback {
+            // Mostly someone with a breakout to answer for (picked by the step's attendee number), the last that
+            // ended for them, answered or not; without anyone, a breakout they were never in.
+            let open = engine.allAttendees.filter { !$0.endedBreakouts.isEmpty }
+            let from = open.isEmpty ? someone : open[Int(someone.rawValue) % open.count].id
+            let ended = engine.attendee(from)?.endedBreakouts.last?.breakout ?? BreakoutID(UInt64(someone.rawValue))
+            command = .giveFeedback(from: from, breakout: ended, answer: answer)
+        }
+        if let command, let output = try? engine.handle(command, now: now) { outputs.append(output) }
         var lines: [String] = []
         var messages: [String] = []
         for output in outputs {
@@ -118,6 +134,7 @@ import MingleTestSupport
         }
         #expect(live.rooms.contains { $0.totals.roundsRun > 0 }, "the run mingled")
         if let a = live.room("a"), a.totals.roundsRun > 0 { #expect(a.quality.map(\.policy) == [.share, .mix, .mix]) }
+        #expect(live.rooms.contains { $0.totals.feedback.total > 0 }, "the run had feedback")
         for (cut, snapshot) in snapshots.sorted(by: { $0.key < $1.key }) {
             let (engineThen, linesThen, timeThen) = snapshot
             let events = try linesThen.compactMap { line in try JournalCodec.decode(Substring(line)) }

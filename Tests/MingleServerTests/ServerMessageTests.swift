@@ -55,6 +55,7 @@ import Testing
              #"{"type":"contact","card":{"attendee":2,"name":"Lucía","email":"l@madrid.es"}}"#),
             (.removed(reason: "spam"), #"{"type":"removed","reason":"spam"}"#),
             (.erased, #"{"type":"deleted"}"#),
+            (.feedbackRecorded(BreakoutID(4), .soSo), #"{"type":"feedback_recorded","breakout":4,"answer":"so_so"}"#),
         ]
         for (message, expected) in golden {
             #expect(text(ServerMessage.encode(message, engine)) == expected)

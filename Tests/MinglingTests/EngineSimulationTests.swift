@@ -55,6 +55,9 @@ import MingleTestSupport
             case 6: command = .sendChat(from: someone, text: "hello")
             case 7: command = .signal(from: someone, to: other, kind: .offer, payload: "sdp")
             case 8: command = .admin(.removeAttendee(someone, reason: "test"))
+            case 9 where Bool.random(using: &dice):
+                let ended = h.engine.attendee(someone)?.endedBreakouts.last?.breakout ?? BreakoutID(1)
+                command = .giveFeedback(from: someone, breakout: ended, answer: FeedbackAnswer.allCases.randomElement(using: &dice)!)
             default: command = .connect(someone)
             }
             do {
@@ -76,5 +79,6 @@ import MingleTestSupport
         #expect(replayed.phase == h.engine.phase)
         #expect(replayed.breakouts == h.engine.breakouts)
         #expect(replayed.waitingAttendees == h.engine.waitingAttendees)
+        #expect(replayed.rooms == h.engine.rooms, "rooms, their totals and feedback counts")
     }
 }

@@ -82,6 +82,12 @@ extension MinglingHub {
         for r in rooms { p.sample("mingle_room_rounds_run_total", ["room": r.room.id.rawValue], r.totals.roundsRun) }
         p.family("mingle_room_breakouts_formed_total", .counter, "Breakouts formed in the room.")
         for r in rooms { p.sample("mingle_room_breakouts_formed_total", ["room": r.room.id.rawValue], r.totals.breakoutsFormed) }
+        p.family("mingle_room_feedback_total", .counter, "Answers to \"Good conversation?\" after the room's breakouts, by answer.")
+        for r in rooms {
+            for answer in FeedbackAnswer.allCases {
+                p.sample("mingle_room_feedback_total", ["room": r.room.id.rawValue, "answer": answer.rawValue], r.totals.feedback[answer])
+            }
+        }
         p.single("mingle_breakouts_active", .gauge, "Breakouts running now.", engine.breakouts.count)
         p.single("mingle_joining_paused", .gauge, "1 while organisers have paused joining.", engine.isJoiningPaused ? 1 : 0)
         p.single("mingle_rounds_run_total", .counter, "Mingling rounds started.", rooms.reduce(0) { $0 + $1.totals.roundsRun })

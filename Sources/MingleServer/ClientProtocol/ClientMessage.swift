@@ -14,6 +14,8 @@ enum ClientMessage: Equatable, Sendable {
     case leaveBreakout
     case report(about: AttendeeID, reason: String)
     case block(whom: AttendeeID)
+    /// "Good conversation?" for a breakout that has ended: answered by `feedback_recorded`.
+    case feedback(breakout: BreakoutID, answer: FeedbackAnswer)
     case sync(clientTime: Double)
     /// "Download my data": answered by `my_data`.
     case exportMyData
@@ -32,6 +34,7 @@ enum ClientMessage: Equatable, Sendable {
         case .leaveBreakout: "leave_breakout"
         case .report: "report"
         case .block: "block"
+        case .feedback: "feedback"
         case .sync: "sync"
         case .exportMyData: "export_my_data"
         case .deleteMe: "delete_me"
@@ -141,6 +144,14 @@ extension ClientMessage {
             return .report(about: try f.attendee("about"), reason: try f.string("reason", Limits.reportReason))
         case "block":
             return .block(whom: try f.attendee("whom"))
+        case "feedback":
+            guard let n = JSONValues.int(object["breakout"]), let id = UInt64(exactly: n), id > 0 else {
+                throw .badField("breakout", "must be a breakout id", request: type)
+            }
+            guard let text = object["answer"] as? String, let answer = FeedbackAnswer(rawValue: text) else {
+                throw .badField("answer", "must be yes, so_so or no", request: type)
+            }
+            return .feedback(breakout: BreakoutID(id), answer: answer)
         case "sync":
             guard let t = JSONValues.double(object["clientTime"]) else {
                 throw .badField("clientTime", "must be a number", request: type)

@@ -68,6 +68,10 @@ extension ServerMessage {
             return JSONWriter.message("contact") { w in w.key("card"); contactCard(&w, from, card) }
         case .removed(let reason):
             return JSONWriter.message("removed") { $0.field("reason", reason) }
+        case .feedbackRecorded(let breakout, let answer):
+            return JSONWriter.message("feedback_recorded") { w in
+                w.field("breakout", Int64(breakout.rawValue)); w.field("answer", answer.rawValue)
+            }
         case .erased:
             return JSONWriter.message("deleted")
         }

@@ -27,6 +27,9 @@ public struct LogSummary: Sendable, Equatable {
     public var joinsByRoom: [String: Int] = [:]
     public var entriesByRoom: [String: Int] = [:]
     public var meetingsByRoom: [String: Int] = [:]
+    /// Answers to "Good conversation?" per room, and per round of each room in the order they ran (journal).
+    public var feedbackByRoom: [String: FeedbackCounts] = [:]
+    public var feedbackRounds: [String: [RoundFeedback]] = [:]
 
     public init() {}
 
@@ -83,6 +86,17 @@ public struct LogSummary: Sendable, Equatable {
                 let r = profile.values(of: regionAttribute).first ?? "(none)"
                 region[id] = r
                 attendeesByRegion[r, default: 0] += 1
+            case .feedbackGiven(_, _, let answer, let room, let session, let round, _):
+                feedbackByRoom[room.rawValue, default: FeedbackCounts()][answer] += 1
+                var rounds = feedbackRounds[room.rawValue] ?? []
+                if let i = rounds.firstIndex(where: { $0.session == session && $0.round == round }) {
+                    rounds[i].counts[answer] += 1
+                } else {
+                    var counts = FeedbackCounts()
+                    counts[answer] = 1
+                    rounds.append(RoundFeedback(session: session, round: round, counts: counts))
+                }
+                feedbackRounds[room.rawValue] = rounds
             case .attendeeResumed:
                 resumes += 1
             case .roundStarted(_, _, _, _, _, let breakouts, _, _):
@@ -140,6 +154,20 @@ public struct LogSummary: Sendable, Equatable {
                 let cells = [joinsByRoom[r] ?? 0, entriesByRoom[r] ?? 0, meetingsByRoom[r] ?? 0].map(String.init)
                 lines.append("  " + r.padding(toLength: 28, withPad: " ", startingAt: 0)
                              + cells.map { String(repeating: " ", count: max(0, 9 - $0.count)) + $0 }.joined(separator: " "))
+            }
+        }
+        if !feedbackByRoom.isEmpty {
+            // "Good conversation?" per room, then per round (session and round number) under it.
+            func cells(_ c: FeedbackCounts) -> String {
+                [c.yes, c.soSo, c.no].map { String(repeating: " ", count: max(0, 9 - String($0).count)) + String($0) }
+                    .joined(separator: " ")
+            }
+            lines.append("Good conversation?:               yes     so-so        no")
+            for room in feedbackByRoom.keys.sorted() {
+                lines.append("  " + room.padding(toLength: 28, withPad: " ", startingAt: 0) + cells(feedbackByRoom[room]!))
+                for r in feedbackRounds[room] ?? [] {
+                    lines.append("    " + "\(r.session) round \(r.round)".padding(toLength: 26, withPad: " ", startingAt: 0) + cells(r.counts))
+                }
             }
         }
         if unreadableLines > 0 { row("Unreadable lines skipped", "\(unreadableLines)") }

@@ -68,6 +68,10 @@ extension JournalCodec {
                                       firstCard: card(o["firstCard"]), secondCard: card(o["secondCard"]))
         case "attendee_reported":
             return .attendeeReported(from: try r.id("from"), about: try r.id("about"), reason: try r.string("reason"), at: try r.t())
+        case "feedback_given":
+            guard let answer = FeedbackAnswer(rawValue: try r.string("answer")) else { throw DecodeError(description: "bad answer") }
+            return .feedbackGiven(try r.id("id"), BreakoutID(UInt64(try r.int("breakout"))), answer: answer, room: r.room(),
+                                  session: try r.session(), round: try r.int("round"), at: try r.t())
         case "attendee_blocked": return .attendeeBlocked(from: try r.id("from"), whom: try r.id("whom"), at: try r.t())
         case "joining_paused": return .joiningPaused(at: try r.t())
         case "joining_resumed": return .joiningResumed(at: try r.t())
@@ -114,6 +118,24 @@ extension JournalCodec {
                 groups: try r.int("groups"), best: try r.int("best"), alone: (o["alone"] as? NSNumber)?.intValue))
         }
         return quality
+    }
+
+    static func feedback(_ any: Any?) -> FeedbackCounts {
+        let o = any as? [String: Any] ?? [:]
+        var counts = FeedbackCounts()
+        for answer in FeedbackAnswer.allCases { counts[answer] = (o[answer.rawValue] as? NSNumber)?.intValue ?? 0 }
+        return counts
+    }
+
+    static func feedbackByRound(_ any: Any?) throws(DecodeError) -> [RoundFeedback] {
+        guard let any else { return [] }
+        guard let list = any as? [[String: Any]] else { throw DecodeError(description: "bad feedbackByRound") }
+        var rounds: [RoundFeedback] = []
+        for o in list {
+            let r = Reader(o: o)
+            rounds.append(RoundFeedback(session: try r.session(), round: try r.int("round"), counts: feedback(o)))
+        }
+        return rounds
     }
 
     static func breakout(_ any: Any) throws(DecodeError) -> Breakout {

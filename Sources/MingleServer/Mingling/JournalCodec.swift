@@ -77,6 +77,9 @@ enum JournalCodec {
             w.key("secondCard"); encodeCard(&w, secondCard)
         case .attendeeReported(let from, let about, let reason, let at):
             w.field("e", "attendee_reported"); id_(&w, "from", from); id_(&w, "about", about); w.field("reason", reason); time(&w, at)
+        case .feedbackGiven(let id, let b, let answer, let r, let s, let round, let at):
+            w.field("e", "feedback_given"); id_(&w, "id", id); w.field("breakout", Int64(b.rawValue))
+            w.field("answer", answer.rawValue); place(&w, r, s); w.field("round", round); time(&w, at)
         case .attendeeBlocked(let from, let whom, let at):
             w.field("e", "attendee_blocked"); id_(&w, "from", from); id_(&w, "whom", whom); time(&w, at)
         case .joiningPaused(let at):
@@ -159,6 +162,25 @@ enum JournalCodec {
             w.field("attribute", q.attribute); w.field("policy", q.policy.rawValue)
             w.field("satisfied", q.satisfied); w.field("groups", q.groups); w.field("best", q.best)
             if let alone = q.alone { w.field("alone", alone) }
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    /// `{"yes","so_so","no"}` counts, as answers are named on the wire.
+    static func encodeFeedback(_ w: inout JSONWriter, _ counts: FeedbackCounts) {
+        w.beginObject()
+        for answer in FeedbackAnswer.allCases { w.field(answer.rawValue, counts[answer]) }
+        w.endObject()
+    }
+
+    /// `[{"session","round","yes","so_so","no"}]`, in the order the rounds ran.
+    static func encodeFeedbackByRound(_ w: inout JSONWriter, _ rounds: [RoundFeedback]) {
+        w.beginArray()
+        for r in rounds {
+            w.beginObject()
+            w.field("session", r.session.rawValue); w.field("round", r.round)
+            for answer in FeedbackAnswer.allCases { w.field(answer.rawValue, r.counts[answer]) }
             w.endObject()
         }
         w.endArray()

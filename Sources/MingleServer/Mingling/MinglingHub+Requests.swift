@@ -74,6 +74,7 @@ extension MinglingHub {
         case .leaveBreakout: .leaveBreakout(id)
         case .report(let about, let reason): .report(from: id, about: about, reason: reason)
         case .block(let whom): .block(from: id, whom: whom)
+        case .feedback(let breakout, let answer): .giveFeedback(from: id, breakout: breakout, answer: answer)
         case .deleteMe: .eraseAttendee(id)
         case .join, .resume, .sync, .exportMyData: nil
         }

@@ -37,6 +37,10 @@ extension MinglingHub {
         w.field("breakoutsFormed", roomTotals.reduce(0) { $0 + $1.breakoutsFormed })
         w.field("pairsMet", engine.metPairCount)
         w.field("breakoutsSpanningRegions", roomTotals.reduce(0) { $0 + $1.breakoutsSpanning })
+        w.key("feedback")
+        JournalCodec.encodeFeedback(&w, roomTotals.reduce(FeedbackCounts()) { total, room in
+            FeedbackCounts(yes: total.yes + room.feedback.yes, soSo: total.soSo + room.feedback.soSo, no: total.no + room.feedback.no)
+        })
         w.field("contactExchanges", engine.totals.contactExchanges)
         w.field("reports", engine.reports.count)
         w.field("reconnects", engine.totals.reconnects)
@@ -87,7 +91,9 @@ extension MinglingHub {
         w.field("roundsRun", summary.totals.roundsRun)
         w.field("breakoutsFormed", summary.totals.breakoutsFormed)
         w.field("breakoutsSpanning", summary.totals.breakoutsSpanning)
+        w.key("feedback"); JournalCodec.encodeFeedback(&w, summary.totals.feedback)
         w.endObject()
+        w.key("feedbackByRound"); JournalCodec.encodeFeedbackByRound(&w, engine.room(summary.room.id)?.feedbackByRound ?? [])
         w.endObject()
     }
 

@@ -57,11 +57,18 @@ extension SnapshotCodec {
             case "reconnecting": connection = .reconnecting(since: try time(a["since"]), graceEndsAt: try time(a["graceEndsAt"]))
             default: throw DecodeError(description: "snapshot: bad connection")
             }
+            var ended: [EndedBreakout] = []
+            for e in (a["endedBreakouts"] as? [[String: Any]]) ?? [] {
+                guard let b = e["breakout"] as? NSNumber, let room = e["room"] as? String, let session = e["session"] as? String,
+                      let round = e["round"] as? NSNumber else { throw DecodeError(description: "snapshot: bad endedBreakouts") }
+                ended.append(EndedBreakout(breakout: BreakoutID(b.uint64Value), room: RoomID(room), session: SessionID(session),
+                                           round: round.intValue, endsAt: try time(e["endsAt"]), answered: e["answered"] as? Bool ?? false))
+            }
             attendees.append(AttendeeState(
                 id: try id(a["id"]), profile: try JournalCodec.profile(a["profile"]), registeredAt: try time(a["registeredAt"]),
                 connection: connection, room: (a["room"] as? String).map { RoomID($0) },
                 breakout: (a["breakout"] as? NSNumber).map { BreakoutID($0.uint64Value) },
-                removed: a["removed"] as? Bool ?? false, erased: a["erased"] as? Bool ?? false))
+                removed: a["removed"] as? Bool ?? false, erased: a["erased"] as? Bool ?? false, endedBreakouts: ended))
         }
         var rooms: [EngineSnapshot.RoomSnapshot] = []
         for item in try list("rooms") {
@@ -82,10 +89,11 @@ extension SnapshotCodec {
             totals.roundsRun = (t["roundsRun"] as? NSNumber)?.intValue ?? 0
             totals.breakoutsFormed = (t["breakoutsFormed"] as? NSNumber)?.intValue ?? 0
             totals.breakoutsSpanning = (t["breakoutsSpanning"] as? NSNumber)?.intValue ?? 0
+            totals.feedback = JournalCodec.feedback(t["feedback"])
             rooms.append(EngineSnapshot.RoomSnapshot(
                 id: RoomID(roomID), phase: try phase(r["phase"]), waiting: waiting, roundMet: roundMet,
                 members: try ints(r["members"]).map { AttendeeID(UInt32(clamping: $0)) }, totals: totals,
-                quality: try JournalCodec.quality(r["quality"])))
+                quality: try JournalCodec.quality(r["quality"]), feedbackByRound: try JournalCodec.feedbackByRound(r["feedbackByRound"])))
         }
         var received: [EngineSnapshot.ReceivedCards] = []
         for item in try list("receivedCards") {

@@ -81,6 +81,17 @@ enum SnapshotCodec {
         if let b = a.breakout { w.field("breakout", Int64(b.rawValue)) }
         w.field("removed", a.removed)
         w.field("erased", a.erased)
+        if !a.endedBreakouts.isEmpty {
+            w.key("endedBreakouts"); w.beginArray()
+            for e in a.endedBreakouts {
+                w.beginObject()
+                w.field("breakout", Int64(e.breakout.rawValue)); w.field("room", e.room.rawValue)
+                w.field("session", e.session.rawValue); w.field("round", e.round)
+                w.field("endsAt", e.endsAt.millisecondsSinceEpoch); w.field("answered", e.answered)
+                w.endObject()
+            }
+            w.endArray()
+        }
         w.endObject()
     }
 
@@ -100,8 +111,10 @@ enum SnapshotCodec {
         w.key("totals"); w.beginObject()
         w.field("roundsRun", r.totals.roundsRun); w.field("breakoutsFormed", r.totals.breakoutsFormed)
         w.field("breakoutsSpanning", r.totals.breakoutsSpanning)
+        w.key("feedback"); JournalCodec.encodeFeedback(&w, r.totals.feedback)
         w.endObject()
         w.key("quality"); JournalCodec.encodeQuality(&w, r.quality)
+        w.key("feedbackByRound"); JournalCodec.encodeFeedbackByRound(&w, r.feedbackByRound)
         w.endObject()
     }
 

@@ -105,6 +105,7 @@ public enum ServerSettingsLoader {
             if let x = o.integer("pauseBetweenRoundsSeconds", in: 0...300, default: e.pauseBetweenRoundsSeconds, &d) { e.pauseBetweenRoundsSeconds = x }
             if let x = o.integer("minimumLateBreakoutSeconds", in: 0...1800, default: e.minimumLateBreakoutSeconds, &d) { e.minimumLateBreakoutSeconds = x }
             if let x = o.integer("automaticStartWindowSeconds", in: 0...86_400, default: e.automaticStartWindowSeconds, &d) { e.automaticStartWindowSeconds = x }
+            if let x = o.integer("feedbackWindowSeconds", in: 60...86_400, default: e.feedbackWindowSeconds, &d) { e.feedbackWindowSeconds = x }
             if let x = o.integer("resumeTokensValidAfterEventSeconds", in: 0...31_536_000, default: s.resumeTokensValidAfterEventSeconds, &d) {
                 s.resumeTokensValidAfterEventSeconds = x
             }
