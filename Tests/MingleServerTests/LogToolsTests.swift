@@ -118,4 +118,17 @@ import Testing
         #expect(ContactExport.field("Ola, \"O\"") == "\"Ola, \"\"O\"\"\"")
         #expect(ContactExport.field("=cmd()") == "'=cmd()")
     }
+
+    @Test func feedbackCountsSurviveCompaction() throws {
+        let dir = TemporaryDirectory()
+        let t = Timestamp(secondsSinceEpoch: 1_796_029_200)
+        let plan = EventPlan(event: EventInfo(id: "e", name: "E", timeZone: "UTC"), attributes: [], sessions: [])
+        let engine = MinglingEngine(plan: plan, replaying: Self.journalEvents())
+        let path = dir.path + "/journal.jsonl"
+        _ = FileManager.default.createFile(atPath: path, contents: Data((SnapshotCodec.encode(engine.snapshot(), at: t) + "\n").utf8))
+        let compacted = try LogSummary.make(logFiles: [], journal: path)
+        let full = try LogSummary.make(logFiles: [], journal: writeFixtures(dir).journal)
+        #expect(compacted.feedbackByRoom == full.feedbackByRoom && compacted.feedbackRounds == full.feedbackRounds)
+        #expect(compacted.feedbackByRoom["plenary"] == FeedbackCounts(yes: 1, soSo: 1))
+    }
 }

@@ -78,7 +78,13 @@ public struct LogSummary: Sendable, Equatable {
     }
 
     mutating func addJournal(_ path: String, regionAttribute: String) throws {
-        let events = try Journal.read(path: path, repairTornTail: false).events
+        let contents = try Journal.read(path: path, repairTornTail: false)
+        let events = contents.events
+        // A compacted journal starts from a snapshot: the answers counted before it are in its rooms.
+        for room in contents.snapshot?.rooms ?? [] where room.totals.feedback.total > 0 {
+            feedbackByRoom[room.id.rawValue] = room.totals.feedback
+            feedbackRounds[room.id.rawValue] = room.feedbackByRound
+        }
         var region: [AttendeeID: String] = [:]
         for e in events {
             switch e {
