@@ -6,7 +6,8 @@
 ///      shares nothing with anyone ("alone") and waits in the pool;
 ///   2. someone with one useful value has that home; the others ("flexible"), in random order, take the value
 ///      where they rescue someone who would be alone in a home, else where they give someone a partner they have
-///      not met yet (in a small home, where everyone may have met everyone), else the most widely given one
+///      not met yet (in a small home, where people may have met everyone they could pair with), else the most
+///      widely given one
 ///      (English, say: the largest homes leave the most choice);
 ///   3. passes move flexible people to another of their values when that gives fresh partners or more mixing
 ///      (a home of n people with at most L giving the same answer to the next rule can mix min(n / size, n - L)
@@ -120,8 +121,8 @@ struct HomeAssignment {
 
     /// Beyond this many flexible people the exhaustive last step is not tried.
     static let exhaustiveLimit = 14
-    /// Homes up to this size are checked for people who met everyone else in them.
-    static let staleCheckLimit = 12
+    /// Homes up to this size are checked for people who could get no fresh partner in them (2^10 subsets).
+    static let staleCheckLimit = 10
 
     init(share: PairingRuleInput, mix: PairingRuleInput?, groupSize: Int, candidates: [AttendeeID], met: Set<UInt64>) {
         self.share = share
@@ -176,22 +177,51 @@ struct HomeAssignment {
 
     // MARK: Repeats
 
-    /// In a small home: how many met everyone else in it (they cannot avoid a repeat there). Larger homes
-    /// always have fresh partners; 0.
+    /// In a small home: how many would be left without a partner they have not met, pairing as many fresh
+    /// pairs as possible (a maximum matching over pairs who have not met, by dynamic programming over subsets;
+    /// with an odd count one is left over anyway, and joins a pair). Larger homes always have fresh partners: 0.
     private func stale(_ home: [Int]) -> Int {
         guard home.count >= 2, home.count <= Self.staleCheckLimit else { return 0 }
-        return home.count { person in
-            home.allSatisfy { $0 == person || met.contains(pairKey(candidates[$0], candidates[person])) }
+        let n = home.count
+        let perfect = n / 2
+        var fresh = Array(repeating: 0, count: n)
+        for i in 0..<n {
+            for j in 0..<n where j != i && !met.contains(pairKey(candidates[home[i]], candidates[home[j]])) { fresh[i] |= 1 << j }
         }
+        // Usually a greedy matching already pairs everyone freshly.
+        var taken = 0, greedy = 0
+        for i in 0..<n where taken & (1 << i) == 0 {
+            let free = fresh[i] & ~taken & ~(1 << i)
+            if free != 0 {
+                taken |= 1 << i | 1 << free.trailingZeroBitCount
+                greedy += 1
+            }
+        }
+        if greedy == perfect { return 0 }
+        // pairs[mask]: the most fresh pairs among the people in `mask`.
+        var pairs = Array(repeating: 0, count: 1 << n)
+        for mask in 1..<(1 << n) {
+            let i = mask.trailingZeroBitCount
+            let rest = mask & ~(1 << i)
+            var best = pairs[rest]
+            var partners = fresh[i] & rest
+            while partners != 0 {
+                let j = partners.trailingZeroBitCount
+                partners &= partners - 1
+                best = max(best, 1 + pairs[rest & ~(1 << j)])
+            }
+            pairs[mask] = best
+        }
+        return 2 * (perfect - pairs[(1 << n) - 1])
     }
 
-    /// How many fewer people of a small home would have met everyone in it with `person` there too.
+    /// How many fewer people of a small home would be left without a fresh partner with `person` there too.
     private func freshness(adding person: Int, to value: Int) -> Int {
         guard size[value] < Self.staleCheckLimit, !met.isEmpty else { return 0 }
         return stale(members[value]) - stale(members[value] + [person])
     }
 
-    /// How many more people of a small home would have met everyone in it without `person`.
+    /// How many more people of a small home would be left without a fresh partner without `person`.
     private func staleness(removing person: Int, from value: Int) -> Int {
         guard size[value] <= Self.staleCheckLimit, !met.isEmpty else { return 0 }
         return stale(members[value].filter { $0 != person }) - stale(members[value])
