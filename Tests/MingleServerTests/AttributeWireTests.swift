@@ -3,9 +3,9 @@ import Testing
 @testable import MingleServer
 @testable import Mingling
 
-/// The wire contract of ClientProtocol/README.md for attributes with several values: what `join` accepts,
-/// what every *attendee* object shows, and that journals written before them read unchanged.
-@Suite struct ClientProtocolTests {
+/// The wire contract of ClientProtocol/README.md for attributes with several values (what `join` accepts,
+/// what every *attendee* object shows, journals written before them read unchanged) and for a round's quality.
+@Suite struct AttributeWireTests {
     func decode(_ text: String) -> Result<ClientMessage, ProtocolError> {
         Array(text.utf8).withUnsafeBytes { bytes in Result { () throws(ProtocolError) in try ClientMessage.decode(bytes) } }
     }
