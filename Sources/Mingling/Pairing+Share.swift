@@ -179,7 +179,8 @@ struct HomeAssignment {
 
     /// In a small home: how many would be left without a partner they have not met, pairing as many fresh
     /// pairs as possible (a maximum matching over pairs who have not met, by dynamic programming over subsets;
-    /// with an odd count one is left over anyway, and joins a pair). Larger homes always have fresh partners: 0.
+    /// an odd one out counts, so that the first newcomer to a home of three who all met is welcome: with a second
+    /// one nobody need repeat). Larger homes always have fresh partners: 0.
     private func stale(_ home: [Int]) -> Int {
         guard home.count >= 2, home.count <= Self.staleCheckLimit else { return 0 }
         let n = home.count
@@ -197,7 +198,7 @@ struct HomeAssignment {
                 greedy += 1
             }
         }
-        if greedy == perfect { return 0 }
+        if greedy == perfect { return n - 2 * greedy }
         // pairs[mask]: the most fresh pairs among the people in `mask`.
         var pairs = Array(repeating: 0, count: 1 << n)
         for mask in 1..<(1 << n) {
@@ -212,7 +213,7 @@ struct HomeAssignment {
             }
             pairs[mask] = best
         }
-        return 2 * (perfect - pairs[(1 << n) - 1])
+        return n - 2 * pairs[(1 << n) - 1]
     }
 
     /// How many fewer people of a small home would be left without a fresh partner with `person` there too.

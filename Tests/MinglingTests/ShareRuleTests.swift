@@ -204,4 +204,31 @@ import MingleTestSupport
         let unanswered = Self.pairing(p, groupSize: 2).makeGroups(candidates: p.candidates, random: &random)
         #expect(unanswered.quality[0].alone == 1, "no answer shares nothing either")
     }
+
+    /// The population of scripts/e2e_pairing.py (three who speak only Norwegian, seven only Spanish, the rest
+    /// a second language): over three rounds of pairs nobody need meet anyone twice, and nobody does. The
+    /// Norwegian-only speakers are the trap: after a round among themselves, bilinguals must join them.
+    @Test(arguments: Array(0..<30) as [UInt64])
+    func monolingualsDoNotMeetAgain(seed: UInt64) {
+        let mix: [(region: Int, languages: [Int], count: Int)] = [
+            (0, [1, 0], 10), (0, [1], 3), (1, [2], 7), (1, [2, 0], 5), (2, [0, 5], 5), (3, [3, 2], 3), (3, [3, 0], 2),
+            (4, [4, 0], 3), (4, [4, 2, 0], 2)]
+        var p = People(candidates: [], languages: [], regions: [], attendance: [], languageCount: 6, regionCount: 5)
+        for group in mix {
+            for _ in 0..<group.count {
+                p.candidates.append(AttendeeID(UInt32(p.candidates.count + 1)))
+                p.languages.append(group.languages)
+                p.regions.append(group.region)
+                p.attendance.append(p.candidates.count % 3 == 0 ? 1 : 0)
+            }
+        }
+        var random = SplitMix64(seed: seed)
+        var met: Set<UInt64> = []
+        for round in 0..<3 {
+            let groups = Self.indices(Self.pairing(p, groupSize: 2, met: met).makeGroups(candidates: p.candidates, random: &random).groups)
+            #expect(groups.allSatisfy { Self.shares(p, $0) }, "round \(round)")
+            #expect(Self.repeats(groups, met) == 0, "round \(round)")
+            Self.record(groups, into: &met)
+        }
+    }
 }
