@@ -177,10 +177,13 @@ struct HomeAssignment {
 
     // MARK: Repeats
 
-    /// In a small home: how many would be left without a partner they have not met, pairing as many fresh
-    /// pairs as possible (a maximum matching over pairs who have not met, by dynamic programming over subsets;
-    /// an odd one out counts, so that the first newcomer to a home of three who all met is welcome: with a second
-    /// one nobody need repeat). Larger homes always have fresh partners: 0.
+    /// In a small home, how far it is from a grouping without repeats: the larger of two shortfalls.
+    /// - Pairing as many who have not met as possible (a maximum matching, by dynamic programming over
+    ///   subsets), how many are left without a fresh partner (0 when everyone can be; otherwise an odd one out
+    ///   counts too, so that the first newcomer to a home of three who all met is welcome).
+    /// - People who all met each other (the largest such clique) need a group each: how many groups short of
+    ///   that the home's size gives (three Norwegian-only speakers who met need three pairs, so six people).
+    /// Larger homes always have fresh partners: 0.
     private func stale(_ home: [Int]) -> Int {
         guard home.count >= 2, home.count <= Self.staleCheckLimit else { return 0 }
         let n = home.count
@@ -188,6 +191,24 @@ struct HomeAssignment {
         var fresh = Array(repeating: 0, count: n)
         for i in 0..<n {
             for j in 0..<n where j != i && !met.contains(pairKey(candidates[home[i]], candidates[home[j]])) { fresh[i] |= 1 << j }
+        }
+        let everyone = (1 << n) - 1
+        if (0..<n).allSatisfy({ fresh[$0] | 1 << $0 == everyone }) { return 0 }
+        // A clique is at most one plus the most anyone met here; only look for one that could be too large.
+        let groups = Pairing.groupSizes(count: n, target: groupSize).count
+        var groupShortfall = 0
+        if 1 + (0..<n).map({ n - 1 - (fresh[$0] & ~(1 << $0)).nonzeroBitCount }).max()! > groups {
+            // clique[mask]: everyone in `mask` met everyone else in it.
+            var clique = Array(repeating: false, count: 1 << n)
+            clique[0] = true
+            var largestClique = 1
+            for mask in 1..<(1 << n) {
+                let i = mask.trailingZeroBitCount
+                let rest = mask & ~(1 << i)
+                clique[mask] = clique[rest] && fresh[i] & rest == 0
+                if clique[mask] { largestClique = max(largestClique, mask.nonzeroBitCount) }
+            }
+            groupShortfall = max(0, largestClique - groups)
         }
         // Usually a greedy matching already pairs everyone freshly.
         var taken = 0, greedy = 0
@@ -198,7 +219,7 @@ struct HomeAssignment {
                 greedy += 1
             }
         }
-        if greedy == perfect { return n - 2 * greedy }
+        if greedy == perfect { return groupShortfall }
         // pairs[mask]: the most fresh pairs among the people in `mask`.
         var pairs = Array(repeating: 0, count: 1 << n)
         for mask in 1..<(1 << n) {
@@ -213,7 +234,8 @@ struct HomeAssignment {
             }
             pairs[mask] = best
         }
-        return n - 2 * pairs[(1 << n) - 1]
+        let most = pairs[everyone]
+        return max(most == perfect ? 0 : n - 2 * most, groupShortfall)
     }
 
     /// How many fewer people of a small home would be left without a fresh partner with `person` there too.
