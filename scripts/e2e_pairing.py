@@ -18,15 +18,13 @@ import datetime
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import mingle_proc  # noqa: E402
-from e2e_clients import CTX, Admin, Attendee, check  # noqa: E402
+from e2e_clients import CTX, Admin, Attendee, check, run_main  # noqa: E402
 
 SEED = 20261216
 ROUNDS = 3
@@ -268,16 +266,7 @@ async def main_async(binary, root):
 
 
 def main():
-    binary = mingle_proc.build()
-    root = tempfile.mkdtemp(prefix="mingle-pairing-")
-    try:
-        asyncio.run(main_async(binary, root))
-    except Exception as e:
-        print("e2e pairing FAILED: %r (logs in %s)" % (e, root))
-        return 1
-    shutil.rmtree(root, ignore_errors=True)
-    print("e2e pairing: passed")
-    return 0
+    return run_main("e2e pairing", main_async, "mingle-pairing-")
 
 
 if __name__ == "__main__":
