@@ -114,7 +114,7 @@ import MingleTestSupport
     /// - with no history, the groups mixing regions are at most one fewer than in the best grouping of the
     ///   same sizes that shares as much, and fewer at all in at most 1% (seed 16: never fewer, 300 groupings);
     /// - repeated pairs: more than the fewest possible (among groupings of the same sizes that share as much)
-    ///   in at most 1% of the groupings, and then by at most 2 (seed 16: 3 of 600, each by one);
+    ///   in at most 1% of the groupings, and then by at most 2 (seed 16: 1 of 600, by one);
     /// - every reported `best` is at least what the best grouping of those sizes achieves, and at least
     ///   `satisfied`.
     @Test func smallPopulationsAgainstExhaustiveAnswers() {
