@@ -109,6 +109,12 @@ extension MinglingHub {
             } else {
                 w.null()
             }
+            w.key("turn")
+            if engine.breakout(of: id) != nil, let credential = issueTurnCredential(id, now: now) {
+                ServerMessage.turn(&w, credential)
+            } else {
+                w.null()
+            }
             w.key("contacts")
             w.beginArray()
             for received in engine.cards(receivedBy: id) { ServerMessage.contactCard(&w, received.from, received.card) }

@@ -236,6 +236,19 @@ public final class Server: Sendable {
         }
     }
 
+    /// Re-reads the TURN shared secret (`turn.secretFile`); everyone in a breakout gets a credential signed with
+    /// the new one. A file that cannot be read keeps the old secret (logged without its content).
+    public func reloadTurnSecret() {
+        guard let hub, let turn = settings.turn else { return }
+        do {
+            let secret = try TurnSecretFile.read(turn.secretFile)
+            hub.withHub { $0.replaceTurnSecret(secret) }
+            log.info("turn_secret_reloaded", ["secret_file": turn.secretFile])
+        } catch {
+            log.error("turn_secret_reload_failed", ["reason": error.description, "kept": "previous secret"])
+        }
+    }
+
     /// Stops accepting, closes every WebSocket with 1001 and every idle HTTP connection,
     /// waits up to `grace` for the goodbyes to be written, then ends the loops.
     public func shutdown(grace: Duration = .seconds(5)) {
