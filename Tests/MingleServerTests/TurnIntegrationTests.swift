@@ -6,7 +6,8 @@ import Testing
 import TLS
 
 /// Over real sockets: credentials arrive right before the breakout, verify against the shared secret, come
-/// with `welcome` after a resume, are renewed while in a breakout and re-signed after SIGHUP.
+/// with `welcome` after a resume, are renewed while in a breakout and re-signed after SIGHUP; call reports are
+/// validated, rate-bounded, counted per room in the status and /metrics, and written to the connection log.
 @Suite struct TurnIntegrationTests {
     static let secret = "turn-test-secret-0123456789abcdef"
 
@@ -95,5 +96,54 @@ import TLS
         let again = try TestAttendee.resuming(port: s.port, token: token)
         let back = try again.expect("welcome")
         _ = try checkCredential(try #require(back["turn"] as? [String: Any]), secret: newSecret)
+    }
+
+    @Test func callReportsAreCountedPerRoomAndLogged() throws {
+        let (s, _) = try server()
+        defer { s.stop() }
+        let a = try TestAttendee(port: s.port, name: "Kari", region: "viken")
+        let b = try TestAttendee(port: s.port, name: "Lucia", region: "madrid")
+        // Outside a breakout a report is refused.
+        try a.send(#"{"type":"call_report","peer":\#(b.id),"outcome":"started"}"#)
+        var e = try a.expect("error")
+        #expect(e["code"] as? String == "not_in_breakout" && e["request"] as? String == "call_report")
+        #expect(try call(s, "/api/mingling/start", "{\"session\":\"s1\"}").status == 200)
+        _ = try a.expect("breakout"); _ = try b.expect("breakout")
+
+        try a.send(#"{"type":"call_report","peer":\#(b.id),"outcome":"started"}"#)
+        try b.send(#"{"type":"call_report","peer":\#(a.id),"outcome":"started"}"#)
+        try a.send(#"{"type":"call_report","peer":\#(b.id),"outcome":"connected","path":"relay","ms":512}"#)
+        try b.send(#"{"type":"call_report","peer":\#(a.id),"outcome":"connected","path":"relay","ms":530}"#)
+        try a.send(#"{"type":"call_report","peer":999,"outcome":"started"}"#)
+        e = try a.expect("error")
+        #expect(e["code"] as? String == "not_in_same_breakout")
+
+        let status = try call(s, "/api/status").json
+        let room = try #require((status["rooms"] as? [[String: Any]])?.first)
+        let calls = try #require(room["calls"] as? [String: Any])
+        #expect(calls["started"] as? Int == 1 && calls["connected"] as? Int == 1 && calls["relayed"] as? Int == 1)
+        // The first of the two reports to reach the hub sets the time (the sockets race).
+        let median = try #require(calls["medianConnectMs"] as? Int)
+        #expect(calls["relayPercent"] as? Int == 100 && [512, 530].contains(median) && calls["failed"] as? Int == 0, "\(calls)")
+        #expect((status["calls"] as? [String: Any])?["started"] as? Int == 1)
+        let metrics = try call(s, "/metrics").body
+        #expect(metrics.contains(#"mingle_calls_total{outcome="relayed"} 1"#))
+        #expect(metrics.contains(#"mingle_room_calls_total{room="main",outcome="connected"} 1"#))
+        #expect(metrics.contains(#"mingle_call_connect_seconds_bucket{le="1"} 1"#))
+        #expect(metrics.contains("mingle_call_connect_median_seconds \(Double(median) / 1000)"))
+
+        // Their own budget: 30 at once, then one every 2 s.
+        for _ in 0..<32 { try b.send(#"{"type":"call_report","peer":\#(a.id),"outcome":"started"}"#) }
+        e = try b.expect("error")
+        #expect(e["code"] as? String == "rate_limited" && e["request"] as? String == "call_report")
+
+        s.stop()
+        let log = try String(contentsOfFile: s.settings.resolvedConnectionLogPath!, encoding: .utf8)
+        let line = try #require(log.split(separator: "\n").first { $0.contains(#""event":"call""#) && $0.contains(#""outcome":"connected""#) })
+        #expect(line.contains(#""room":"main""#) && line.contains(#""outcome":"connected","route":"relay","ms":5"#), "\(line)")
+        let summary = try LogSummary.make(logFiles: [s.settings.resolvedConnectionLogPath!], journal: nil)
+        #expect(summary.callTally.started == 1 && summary.callTally.relayed == 1)
+        #expect(summary.text.contains("Video calls                   1 started, 1 connected (1 through the relay, 100%), 0 failed, 0 dropped, 0 recovered; median time to connect 0.5 s"),
+                "\(summary.text)")
     }
 }

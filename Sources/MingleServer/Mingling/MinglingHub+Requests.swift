@@ -58,6 +58,9 @@ extension MinglingHub {
             if case .exportMyData = message {
                 return enqueue(link, .text(myData(id), droppable: false))
             }
+            if case .callReport(let report) = message {
+                return recordCall(report, from: id, link: link, now: now)
+            }
             guard let command = command(for: message, from: id) else { return }
             run(command, now: now, replyTo: link, request: request)
         }
@@ -75,7 +78,7 @@ extension MinglingHub {
         case .report(let about, let reason): .report(from: id, about: about, reason: reason)
         case .block(let whom): .block(from: id, whom: whom)
         case .deleteMe: .eraseAttendee(id)
-        case .join, .resume, .sync, .exportMyData: nil
+        case .join, .resume, .sync, .exportMyData, .callReport: nil
         }
     }
 

@@ -90,6 +90,10 @@ final class MinglingHub {
     var turnRenewals = TurnRenewals()
     var turnRenewalTask: UInt64?
     var scheduledTurnRenewal: Timestamp?
+    /// Call outcomes the browsers report (MinglingHub+Calls.swift): live counts, not the event's record.
+    var calls = CallStats()
+    /// Where each call report is also written (the connection log), for `mingle logs summary`.
+    var callLog: (@Sendable (ConnectionLogEvent) -> Void)?
 
     init(engine: MinglingEngine, journal: Journal, tokens: ResumeTokens, log: Log, connectionLoops: LoopHandlesBox,
          loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {

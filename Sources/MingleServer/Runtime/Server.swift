@@ -105,6 +105,7 @@ public final class Server: Sendable {
         let setupFailures = SetupFailures()
         let connectionLog = try Self.openConnectionLog(settings, privacy: privacy, log: log)
         self.connectionLog = connectionLog
+        if let connectionLog { hub?.withHub { $0.callLog = { connectionLog.record($0) } } }
         do {
             group = try LoopGroup(configuration: config) { [hub, adminAuth] loop, handle in
                 let context = Self.setUpLoop(loop, handle: handle, settings: settings, log: log, stats: stats,
