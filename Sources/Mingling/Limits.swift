@@ -5,7 +5,7 @@
 /// the same numbers and units. Text is counted in characters (what people see), except where a unit says bytes.
 public struct Limit: Sendable, Equatable, CustomStringConvertible {
     public enum Unit: String, Sendable {
-        case characters, bytes, entries, seconds, rounds, people, days
+        case characters, bytes, entries, seconds, milliseconds, rounds, people, days
     }
 
     /// Which document states it: the protocol README (attendee messages), the README's admin API, or
@@ -63,6 +63,9 @@ public enum Limits {
     /// SDP or a JSON-encoded ICE candidate; an offer with many codecs stays well below.
     public static let signalPayload = Limit("signal.payload", 1...12_000, .characters, .message)
     public static let reportReason = Limit("report.reason", 1...500, .characters, .message)
+    /// A call's time to connect (or to recover, or to give up) as the browser measured it; ten minutes is far
+    /// past any browser's own ICE timeout.
+    public static let callReportMilliseconds = Limit("call_report.ms", 0...600_000, .milliseconds, .message)
 
     // MARK: Admin API (README.md, "Admin API")
 
@@ -99,7 +102,7 @@ public enum Limits {
     public static let all: [Limit] = [
         clientMessage, displayName, organisation, attributesPerProfile, attributeIdentifier, attributeChoices, contactName,
         contactOrganisation, email, link, accessCode, resumeToken, roomIdentifier, chatText, signalPayload,
-        reportReason, announcement, removalReason, extendRound, identifier, label, rooms, sessionsPerRoom,
+        reportReason, callReportMilliseconds, announcement, removalReason, extendRound, identifier, label, rooms, sessionsPerRoom,
         location, attributes, attributeValues, rounds, roundSeconds, groupSize, pairingRules, prompts, promptText,
         warningSeconds, lateJoinWindowSeconds, accessCodeSetting, iceServers, iceServerURLs, iceServerURL,
         retentionDays,

@@ -88,6 +88,7 @@ struct Serve: ParsableCommand {
                 log.info("reload_requested", [:])
                 server.reloadCertificates()
                 server.reloadEvent()
+                server.reloadTurnSecret()
             case .terminate:
                 server.shutdown()
                 return

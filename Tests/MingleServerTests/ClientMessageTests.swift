@@ -37,6 +37,14 @@ import Testing
             (#"{"type":"feedback","breakout":12,"answer":"so_so"}"#, .feedback(breakout: BreakoutID(12), answer: .soSo)),
             (#"{"type":"join","name":"Kari","attributes":{"languages":["no","en"]}}"#,
              .join(Profile(displayName: "Kari", attributes: ["languages": ["no", "en"]]), accessCode: nil, room: nil)),
+            (#"{"type":"call_report","peer":3,"outcome":"started"}"#, .callReport(CallReport(peer: AttendeeID(3), outcome: .started))),
+            (#"{"type":"call_report","peer":3,"outcome":"connected","path":"relay","ms":640}"#,
+             .callReport(CallReport(peer: AttendeeID(3), outcome: .connected(.relay, milliseconds: 640)))),
+            (#"{"type":"call_report","peer":3,"outcome":"interrupted"}"#, .callReport(CallReport(peer: AttendeeID(3), outcome: .interrupted))),
+            (#"{"type":"call_report","peer":3,"outcome":"recovered","path":"direct","ms":2100}"#,
+             .callReport(CallReport(peer: AttendeeID(3), outcome: .recovered(.direct, milliseconds: 2100)))),
+            (#"{"type":"call_report","peer":3,"outcome":"failed","reason":"relay_refused","ms":15321}"#,
+             .callReport(CallReport(peer: AttendeeID(3), outcome: .failed(.relayRefused, milliseconds: 15321)))),
         ]
         for (json, expected) in cases {
             #expect(try decode(json).get() == expected, "\(json)")
@@ -72,6 +80,13 @@ import Testing
         let tooMany = (0...Limits.attributesPerProfile.maximum).map { #""a\#($0)":"v""# }.joined(separator: ",")
         #expect(refusal(#"{"type":"join","name":"K","attributes":{\#(tooMany)}}"#)?.code == .badField)
         #expect(refusal(#"{"type":"join","name":"K","attributes":{"region":"\#(text(65))"}}"#)?.message.hasPrefix("attributes.region") == true)
+        let ms = Limits.callReportMilliseconds
+        #expect((try? decode(#"{"type":"call_report","peer":2,"outcome":"connected","path":"direct","ms":\#(ms.maximum)}"#).get())
+                == .callReport(CallReport(peer: AttendeeID(2), outcome: .connected(.direct, milliseconds: ms.maximum))))
+        #expect((try? decode(#"{"type":"call_report","peer":2,"outcome":"failed","reason":"timeout","ms":\#(ms.minimum)}"#).get())
+                == .callReport(CallReport(peer: AttendeeID(2), outcome: .failed(.timeout, milliseconds: 0))))
+        #expect(refusal(#"{"type":"call_report","peer":2,"outcome":"connected","path":"direct","ms":\#(ms.maximum + 1)}"#)?.message.hasPrefix("ms") == true)
+        #expect(refusal(#"{"type":"call_report","peer":2,"outcome":"failed","reason":"timeout","ms":-1}"#)?.message.hasPrefix("ms") == true)
     }
 
     @Test func malformedInputIsARefusalNamingTheField() {
@@ -97,6 +112,13 @@ import Testing
             (#"{"type":"feedback","breakout":0,"answer":"yes"}"#, .badField, "breakout"),
             (#"{"type":"feedback","answer":"yes"}"#, .badField, "breakout"),
             (#"{"type":"join","name":"K","attributes":{"languages":["en","en"]}}"#, .badField, "attributes.languages"),
+            (#"{"type":"call_report","outcome":"started"}"#, .badField, "peer"),
+            (#"{"type":"call_report","peer":2,"outcome":"hung_up"}"#, .badField, "outcome"),
+            (#"{"type":"call_report","peer":2,"outcome":"connected","ms":5}"#, .badField, "path"),
+            (#"{"type":"call_report","peer":2,"outcome":"connected","path":"10.0.0.7","ms":5}"#, .badField, "path"),
+            (#"{"type":"call_report","peer":2,"outcome":"connected","path":"relay"}"#, .badField, "ms"),
+            (#"{"type":"call_report","peer":2,"outcome":"connected","path":"relay","ms":1.5}"#, .badField, "ms"),
+            (#"{"type":"call_report","peer":2,"outcome":"failed","reason":"my firewall at 10.0.0.1","ms":5}"#, .badField, "reason"),
         ]
         for (json, code, field) in refused {
             let e = refusal(json)

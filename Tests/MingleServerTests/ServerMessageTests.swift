@@ -74,5 +74,10 @@ import Testing
                 == #"{"type":"announcement","text":"Lunch","at":1800000000000,"scope":"everyone","room":null}"#)
         #expect(text(ServerMessage.sync(clientTime: 12.5, serverTime: Self.t))
                 == #"{"type":"sync","clientTime":12.5,"serverTime":1800000000000}"#)
+        let turn = TurnCredential(urls: ["turn:turn.example.org:3478?transport=udp", "turns:turn.example.org:443?transport=tcp"],
+                                  username: "1800003600:m0011223344556677", credential: "AUGP6c4S2mg5GDFJKmIeKzolu0I=",
+                                  expiresAt: Self.t.adding(seconds: 3600))
+        #expect(text(ServerMessage.turnCredentials(turn))
+                == #"{"type":"turn_credentials","iceServers":[{"urls":["turn:turn.example.org:3478?transport=udp","turns:turn.example.org:443?transport=tcp"],"username":"1800003600:m0011223344556677","credential":"AUGP6c4S2mg5GDFJKmIeKzolu0I="}],"expiresAt":1800003600000}"#)
     }
 }

@@ -1,6 +1,8 @@
 """Two browsers in one breakout reach a connected RTCPeerConnection with the fake camera and
-microphone, signalled through the server, and each decodes the other's video; after one of them
-loses its connection to the server and resumes, the two connect again with the camera still on."""
+microphone, signalled through the server, and each decodes the other's video; the page says the call is
+direct (host candidates on loopback: no STUN or TURN server here) and reports it to the server; after
+one of them loses its connection to the server and resumes, the two connect again with the camera still
+on. (Calls through a TURN relay across networks: scripts/turn-test.)"""
 from e2e_lib import (DESKTOP, PHONE, assert_clean_console, click, kari_and_lucia, MingleServer, quit_all, shot, tid,
                      wait, wait_view)
 
@@ -11,9 +13,9 @@ def decoded_frames(d, other):
         "return v && v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality().totalVideoFrames : 0;", other)
 
 
-def peer_state(d, other):
+def peer_state(d, other, attribute="data-state"):
     els = d.find_elements("css selector", f'[data-testid="peer-state-{other}"]:not([data-old])')
-    return els[0].get_attribute("data-state") if els else None
+    return els[0].get_attribute(attribute) if els else None
 
 
 def run(notes):
@@ -31,6 +33,15 @@ def run(notes):
         click(b, "media-audio")
         wait(a, lambda d: peer_state(d, ib) == "connected", timeout=30, what="peer connection connected at A")
         wait(b, lambda d: peer_state(d, ia) == "connected", timeout=30, what="peer connection connected at B")
+        # Host candidates on loopback: the selected pair is direct, and the page says so.
+        for d, other in ((a, ib), (b, ia)):
+            assert peer_state(d, other, "data-path") == "direct", peer_state(d, other, "data-path")
+        wait(a, lambda d: "Connected directly with" in tid(d, "media-status").text, what="status says connected directly")
+        # Both pages reported the call; the server counts it once, as direct.
+        calls = wait(a, lambda d: (server.status()["rooms"][0]["calls"] or None)
+                     if server.status()["rooms"][0]["calls"]["connected"] == 1 else None, what="the call in /api/status")
+        assert calls["started"] == 1 and calls["relayed"] == 0 and calls["relayPercent"] == 0, calls
+        notes.add(f"direct call: time to connect {calls['medianConnectMs']} ms (as the page measured it)")
         # A sends video (fake camera): B decodes frames. B is audio-only: A gets its audio track.
         wait(b, lambda d: decoded_frames(d, ia) > 0, timeout=20, what="decoded video frames at B")
         wait(a, lambda d: d.execute_script(

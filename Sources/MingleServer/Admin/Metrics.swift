@@ -99,6 +99,7 @@ extension MinglingHub {
         p.single("mingle_contact_exchanges_total", .counter, "Mutual stay-in-touch exchanges.", engine.totals.contactExchanges)
         p.single("mingle_reports_total", .counter, "Reports filed by attendees.", engine.reports.count)
         p.single("mingle_reconnects_total", .counter, "Attendees who came back with their resume token.", engine.totals.reconnects)
+        callMetrics(&p, rooms: rooms.map(\.room.id))
         p.single("mingle_journal_writable", .gauge, "1 when the journal takes writes (0 while it fails and changes are refused).",
                  durability.failure == nil && journal.isWritable ? 1 : 0)
         p.single("mingle_journal_unsynced_wait_max_seconds", .gauge,
@@ -108,5 +109,37 @@ extension MinglingHub {
         p.single("mingle_journal_failures_total", .counter, "Times the journal failed (a write or fsync refused) since the start.",
                  durability.failures)
         return p.text
+    }
+}
+
+extension MinglingHub {
+    /// Bounds of `mingle_call_connect_seconds`: ICE on a good network takes well under a second, a relay a little
+    /// more, and browsers give up after about 15 s.
+    static let callConnectBuckets: [Double] = [0.25, 0.5, 1, 2, 3, 5, 10, 20, 30]
+
+    /// Calls as the browsers report them (Turn/CallReport.swift): counts per room and for the event, the time
+    /// to connect as a histogram and its median.
+    func callMetrics(_ p: inout PrometheusText, rooms: [RoomID]) {
+        let event = calls.tally()
+        p.family("mingle_calls_total", .counter, "Breakout calls as browsers report them, by outcome (relayed: connected through the TURN relay; dropped: connected, then lost for good).")
+        Self.callSamples(&p, "mingle_calls_total", event, room: nil)
+        p.family("mingle_room_calls_total", .counter, "Breakout calls in each room as browsers report them, by outcome.")
+        for room in rooms { Self.callSamples(&p, "mingle_room_calls_total", calls.tally(room: room), room: room.rawValue) }
+        p.family("mingle_call_failures_total", .counter, "Calls that never connected, by the reason the browser gave.")
+        for f in CallReport.Failure.allCases { p.sample("mingle_call_failures_total", ["reason": f.rawValue], event.failures[f] ?? 0) }
+        let seconds = event.connectMilliseconds.map { Double($0) / 1000 }
+        let cumulative = Self.callConnectBuckets.map { bound in seconds.filter { $0 <= bound }.count }
+        p.histogram("mingle_call_connect_seconds", "Time from the start of a call (offer and answer exchanged) to connected.",
+                    bounds: Self.callConnectBuckets, cumulative: cumulative, count: seconds.count, sum: seconds.reduce(0, +))
+        p.single("mingle_call_connect_median_seconds", .gauge, "Median time to connect of the calls so far (0 before the first).",
+                 Double(event.medianConnectMilliseconds ?? 0) / 1000)
+    }
+
+    private static func callSamples(_ p: inout PrometheusText, _ name: String, _ t: CallStats.Tally, room: String?) {
+        let values = [("started", t.started), ("connected", t.connected), ("relayed", t.relayed), ("failed", t.failed),
+                      ("dropped", t.dropped), ("recovered", t.recoveries)]
+        for (outcome, n) in values {
+            if let room { p.sample(name, ["room": room, "outcome": outcome], n) } else { p.sample(name, ["outcome": outcome], n) }
+        }
     }
 }

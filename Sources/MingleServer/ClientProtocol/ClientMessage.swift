@@ -21,6 +21,8 @@ enum ClientMessage: Equatable, Sendable {
     case exportMyData
     /// "Delete me": the attendee's personal data go; answered by `deleted`, then the socket closes (4003).
     case deleteMe
+    /// How one of the attendee's calls went (counted for the organisers; no answer).
+    case callReport(CallReport)
 
     var type: String {
         switch self {
@@ -38,6 +40,7 @@ enum ClientMessage: Equatable, Sendable {
         case .sync: "sync"
         case .exportMyData: "export_my_data"
         case .deleteMe: "delete_me"
+        case .callReport: "call_report"
         }
     }
 }
@@ -152,6 +155,8 @@ extension ClientMessage {
                 throw .badField("answer", "must be yes, so_so or no", request: type)
             }
             return .feedback(breakout: BreakoutID(id), answer: answer)
+        case "call_report":
+            return .callReport(CallReport(peer: try f.attendee("peer"), outcome: try f.callOutcome()))
         case "sync":
             guard let t = JSONValues.double(object["clientTime"]) else {
                 throw .badField("clientTime", "must be a number", request: type)
@@ -221,6 +226,39 @@ extension ClientMessage {
                 values.append(s)
             }
             return values
+        }
+
+        /// `outcome` and what it needs: `path` and `ms` when connected or recovered, `reason` and `ms` when failed.
+        func callOutcome() throws(ProtocolError) -> CallReport.Outcome {
+            switch object["outcome"] as? String {
+            case "started": return .started
+            case "interrupted": return .interrupted
+            case "connected": return .connected(try callPath(), milliseconds: try milliseconds("ms"))
+            case "recovered": return .recovered(try callPath(), milliseconds: try milliseconds("ms"))
+            case "failed":
+                guard let text = object["reason"] as? String, let reason = CallReport.Failure(rawValue: text) else {
+                    let all = CallReport.Failure.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw .badField(prefix + "reason", "must be one of \(all)", request: request)
+                }
+                return .failed(reason, milliseconds: try milliseconds("ms"))
+            default:
+                throw .badField(prefix + "outcome", "must be started, connected, interrupted, recovered or failed", request: request)
+            }
+        }
+
+        private func callPath() throws(ProtocolError) -> CallReport.Path {
+            guard let text = object["path"] as? String, let path = CallReport.Path(rawValue: text) else {
+                throw .badField(prefix + "path", "must be direct or relay", request: request)
+            }
+            return path
+        }
+
+        private func milliseconds(_ name: String) throws(ProtocolError) -> Int {
+            let limit = Limits.callReportMilliseconds
+            guard let n = JSONValues.int(object[name]), limit.allows(n) else {
+                throw .badField(prefix + name, "must be an integer of \(limit)", request: request)
+            }
+            return n
         }
 
         func attendee(_ name: String) throws(ProtocolError) -> AttendeeID {

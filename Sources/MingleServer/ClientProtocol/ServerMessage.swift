@@ -215,6 +215,30 @@ enum ServerMessage {
         }
     }
 
+    /// `{"iceServers": [{"urls", "username", "credential"}], "expiresAt"}`: a short-lived TURN credential as the
+    /// browser passes it to `RTCPeerConnection` (welcome's `turn`, and `turn_credentials`).
+    static func turn(_ w: inout JSONWriter, _ c: TurnCredential) {
+        w.beginObject()
+        turnFields(&w, c)
+        w.endObject()
+    }
+
+    private static func turnFields(_ w: inout JSONWriter, _ c: TurnCredential) {
+        w.key("iceServers")
+        w.beginArray()
+        w.beginObject()
+        w.key("urls"); w.beginArray(); for u in c.urls { w.string(u) }; w.endArray()
+        w.field("username", c.username)
+        w.field("credential", c.credential)
+        w.endObject()
+        w.endArray()
+        w.field("expiresAt", c.expiresAt.millisecondsSinceEpoch)
+    }
+
+    static func turnCredentials(_ c: TurnCredential) -> [UInt8] {
+        JSONWriter.message("turn_credentials") { turnFields(&$0, c) }
+    }
+
     static func sync(clientTime: Double, serverTime: Timestamp) -> [UInt8] {
         JSONWriter.message("sync") { w in
             w.key("clientTime")

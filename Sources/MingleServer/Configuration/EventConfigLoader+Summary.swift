@@ -38,6 +38,10 @@ extension EventConfigLoader {
         }
         let urls = plan.iceServers.flatMap(\.urls)
         lines.append("ICE servers: \(urls.isEmpty ? "none (peers on the same network only)" : urls.joined(separator: ", "))")
+        if plan.iceServers.contains(where: { $0.credential != nil }) {
+            lines.append("note: iceServers carry a static TURN password, which every attendee's browser receives; "
+                         + "prefer short-lived credentials (turn.* in the server settings)")
+        }
         lines.append("Privacy: keep \(plan.privacy.retentionDays) days, IP logging \(plan.privacy.ipLogging.rawValue)")
         return lines.joined(separator: "\n")
     }

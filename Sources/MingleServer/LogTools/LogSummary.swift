@@ -30,6 +30,8 @@ public struct LogSummary: Sendable, Equatable {
     /// Answers to "Good conversation?" per room, and per round of each room in the order they ran (journal).
     public var feedbackByRoom: [String: FeedbackCounts] = [:]
     public var feedbackRounds: [String: [RoundFeedback]] = [:]
+    /// Breakout calls from the browsers' `call` lines (the same counting as the dashboard's).
+    var calls = CallStats()
 
     public init() {}
 
@@ -60,6 +62,8 @@ public struct LogSummary: Sendable, Equatable {
                 case "closed":
                     if let code = o["code"] as? Int { s.closeCodes[code, default: 0] += 1 }
                     if o["attendee"] != nil, let ms = o["durationMs"] as? Int { sessionMs.append(Int64(ms)) }
+                case "call":
+                    if !s.addCall(o) { s.unreadableLines += 1 }
                 default: break
                 }
             }
@@ -76,6 +80,32 @@ public struct LogSummary: Sendable, Equatable {
         if let journal { try s.addJournal(journal, regionAttribute: regionAttribute) }
         return s
     }
+
+    /// One `call` line back into a report (false when it is not one the server writes).
+    mutating func addCall(_ o: [String: Any]) -> Bool {
+        guard let attendee = (o["attendee"] as? Int).flatMap(UInt32.init(exactly:)), let peer = (o["peer"] as? Int).flatMap(UInt32.init(exactly:)),
+              let breakout = (o["breakout"] as? Int).flatMap(UInt64.init(exactly:)), let room = o["room"] as? String,
+              let outcome = o["outcome"] as? String else { return false }
+        let ms = o["ms"] as? Int ?? 0
+        let route = (o["route"] as? String).flatMap(CallReport.Path.init(rawValue:))
+        let report: CallReport.Outcome
+        switch outcome {
+        case "started": report = .started
+        case "interrupted": report = .interrupted
+        case "connected": guard let route else { return false }; report = .connected(route, milliseconds: ms)
+        case "recovered": guard let route else { return false }; report = .recovered(route, milliseconds: ms)
+        case "failed":
+            guard let reason = (o["reason"] as? String).flatMap(CallReport.Failure.init(rawValue:)) else { return false }
+            report = .failed(reason, milliseconds: ms)
+        default: return false
+        }
+        calls.record(CallReport(peer: AttendeeID(peer), outcome: report), from: AttendeeID(attendee), breakout: BreakoutID(breakout),
+                     room: RoomID(room))
+        return true
+    }
+
+    /// The calls of the whole event, as counted from the log.
+    var callTally: CallStats.Tally { calls.tally() }
 
     mutating func addJournal(_ path: String, regionAttribute: String) throws {
         let contents = try Journal.read(path: path, repairTornTail: false)
@@ -176,8 +206,34 @@ public struct LogSummary: Sendable, Equatable {
                 }
             }
         }
+        let call = calls.tally()
+        if call.started > 0 {
+            row("Video calls", Self.callLine(call))
+            if !call.failures.isEmpty {
+                row("  failed because", call.failures.sorted { $0.key.rawValue < $1.key.rawValue }
+                    .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
+            }
+            let callRooms = calls.rooms
+            if callRooms.count > 1 {
+                for room in callRooms { row("  " + room.rawValue, Self.callLine(calls.tally(room: room))) }
+            }
+        }
         if unreadableLines > 0 { row("Unreadable lines skipped", "\(unreadableLines)") }
         return lines.joined(separator: "\n")
+    }
+
+    /// `12 started, 11 connected (3 through the relay, 27%), 1 failed, 0 dropped, 2 recovered; median time to connect 0.8 s`
+    static func callLine(_ t: CallStats.Tally) -> String {
+        var text = "\(t.started) started, \(t.connected) connected"
+        if let p = t.relayPercent { text += " (\(t.relayed) through the relay, \(p)%)" }
+        text += ", \(t.failed) failed, \(t.dropped) dropped, \(t.recoveries) recovered"
+        if let m = t.medianConnectMilliseconds { text += "; median time to connect \(seconds(m))" }
+        return text
+    }
+
+    /// `0.8 s`, `12 s`.
+    static func seconds(_ ms: Int) -> String {
+        ms < 10_000 ? "\(ms / 1000).\(ms % 1000 / 100) s" : "\(ms / 1000) s"
     }
 
     static func duration(_ seconds: Int) -> String {

@@ -18,6 +18,9 @@ struct ConnectionLogEvent: Sendable {
         case room
         /// Connection gone: who closed, code and reason, duration, bytes and messages each way.
         case closed
+        /// A call report from the attendee's browser (`call_report`): the partner, the outcome, direct or relay,
+        /// milliseconds, the failure reason. Never an address.
+        case call
     }
 
     var kind: Kind
@@ -45,6 +48,11 @@ struct ConnectionLogEvent: Sendable {
     var bytesOut: UInt64?
     var messagesIn: Int?
     var messagesOut: Int?
+    var peer: UInt32?
+    var breakout: Int64?
+    var outcome: String?
+    var route: String?
+    var milliseconds: Int?
 
     init(_ kind: Kind, at: Timestamp, connection: UInt64) {
         self.kind = kind
@@ -87,7 +95,35 @@ struct ConnectionLogEvent: Sendable {
         if let bytesOut { w.field("bytesOut", Int64(clamping: bytesOut)) }
         number("messagesIn", messagesIn)
         number("messagesOut", messagesOut)
+        if let breakout { w.field("breakout", breakout) }
+        if let peer { w.field("peer", Int(peer)) }
+        text("outcome", outcome)
+        text("route", route)
+        number("ms", milliseconds)
         w.endObject()
         return w.text
+    }
+}
+
+extension ConnectionLogEvent {
+    /// The `call` line of one report (the hub writes it; `LogSummary` reads it back).
+    static func call(_ report: CallReport, from attendee: AttendeeID, breakout: BreakoutID, room: RoomID, link: AttendeeLink,
+                     at now: Timestamp) -> ConnectionLogEvent {
+        var e = ConnectionLogEvent(.call, at: now, connection: link.connection.rawValue)
+        e.attendee = attendee.rawValue
+        e.room = room.rawValue
+        e.breakout = Int64(breakout.rawValue)
+        e.peer = report.peer.rawValue
+        e.outcome = report.outcomeName
+        switch report.outcome {
+        case .started, .interrupted: break
+        case .connected(let path, let ms), .recovered(let path, let ms):
+            e.route = path.rawValue
+            e.milliseconds = ms
+        case .failed(let failure, let ms):
+            e.reason = failure.rawValue
+            e.milliseconds = ms
+        }
+        return e
     }
 }

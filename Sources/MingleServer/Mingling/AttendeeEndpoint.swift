@@ -53,6 +53,8 @@ final class AttendeeSession: WebSocketEndpointSession {
     var attendee: AttendeeID?
     func bound(to attendee: AttendeeID) { self.attendee = attendee }
     var limiter: TokenBucket
+    /// Call reports have their own, smaller budget (CallReport.burst / perSecond).
+    var callReports: TokenBucket
     var refusedInARow = 0
 
     init(link: AttendeeLink, hub: HubHandle, greeting: Greeting, wallClock: @escaping @Sendable () -> Timestamp,
@@ -62,6 +64,7 @@ final class AttendeeSession: WebSocketEndpointSession {
         self.greeting = greeting
         self.wallClock = wallClock
         self.limiter = TokenBucket(ratePerSecond: 20, burst: 40, now: now)
+        self.callReports = TokenBucket(ratePerSecond: CallReport.perSecond, burst: CallReport.burst, now: now)
     }
 
     /// `hello`: what the join form needs before anyone joins.
@@ -90,6 +93,11 @@ final class AttendeeSession: WebSocketEndpointSession {
             message = try ClientMessage.decode(text)
         } catch {
             reply(socket, ServerMessage.error(error))
+            return
+        }
+        if case .callReport = message, !callReports.take(now: .now) {
+            reply(socket, ServerMessage.error(ProtocolError(code: .rateLimited, message: "too many call reports; slow down",
+                                                            request: message.type)))
             return
         }
         if case .sync(let clientTime) = message {

@@ -115,8 +115,8 @@ extension MinglingHub {
         switch input {
         case .message(let message, let link):
             switch message {
-            case .chat, .signal:
-                // Relayed, never journaled: the conversation goes on.
+            case .chat, .signal, .callReport:
+                // Relayed or counted, never journaled: the conversation goes on.
                 handle(message, from: link, now: now)
             default:
                 refuse(link, .unavailable, Durability.refusal, message.type)

@@ -58,6 +58,9 @@ extension MinglingHub {
             if case .exportMyData = message {
                 return enqueue(link, .text(myData(id), droppable: false))
             }
+            if case .callReport(let report) = message {
+                return recordCall(report, from: id, link: link, now: now)
+            }
             guard let command = command(for: message, from: id) else { return }
             run(command, now: now, replyTo: link, request: request)
         }
@@ -76,7 +79,7 @@ extension MinglingHub {
         case .block(let whom): .block(from: id, whom: whom)
         case .feedback(let breakout, let answer): .giveFeedback(from: id, breakout: breakout, answer: answer)
         case .deleteMe: .eraseAttendee(id)
-        case .join, .resume, .sync, .exportMyData: nil
+        case .join, .resume, .sync, .exportMyData, .callReport: nil
         }
     }
 
@@ -107,6 +110,12 @@ extension MinglingHub {
             w.key("breakout")
             if let b = engine.breakout(of: id) {
                 w.beginObject(); ServerMessage.breakoutFields(&w, b, engine); w.endObject()
+            } else {
+                w.null()
+            }
+            w.key("turn")
+            if engine.breakout(of: id) != nil, let credential = issueTurnCredential(id, now: now) {
+                ServerMessage.turn(&w, credential)
             } else {
                 w.null()
             }

@@ -45,6 +45,7 @@ extension MinglingHub {
         w.field("reports", engine.reports.count)
         w.field("reconnects", engine.totals.reconnects)
         w.endObject()
+        w.key("calls"); Self.callsJSON(&w, calls.tally())
         w.key("server"); w.beginObject()
         w.field("openConnections", stats.openConnections)
         w.field("messagesIn", stats.messagesIn.load(ordering: .relaxed))
@@ -94,6 +95,25 @@ extension MinglingHub {
         w.key("feedback"); JournalCodec.encodeFeedback(&w, summary.totals.feedback)
         w.endObject()
         w.key("feedbackByRound"); JournalCodec.encodeFeedbackByRound(&w, engine.room(summary.room.id)?.feedbackByRound ?? [])
+        w.key("calls"); Self.callsJSON(&w, calls.tally(room: summary.room.id))
+        w.endObject()
+    }
+
+    /// `{"started", "connected", "relayed", "relayPercent", "failed", "dropped", "recovered", "medianConnectMs",
+    /// "failures": {reason: count}}` (README.md, "Audio and video").
+    static func callsJSON(_ w: inout JSONWriter, _ t: CallStats.Tally) {
+        w.beginObject()
+        w.field("started", t.started)
+        w.field("connected", t.connected)
+        w.field("relayed", t.relayed)
+        if let p = t.relayPercent { w.field("relayPercent", p) } else { w.key("relayPercent"); w.null() }
+        w.field("failed", t.failed)
+        w.field("dropped", t.dropped)
+        w.field("recovered", t.recoveries)
+        if let m = t.medianConnectMilliseconds { w.field("medianConnectMs", m) } else { w.key("medianConnectMs"); w.null() }
+        w.key("failures"); w.beginObject()
+        for f in CallReport.Failure.allCases where t.failures[f] != nil { w.field(f.rawValue, t.failures[f] ?? 0) }
+        w.endObject()
         w.endObject()
     }
 

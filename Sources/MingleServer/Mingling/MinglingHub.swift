@@ -85,6 +85,15 @@ final class MinglingHub {
     }
     /// The journal's state: healthy, or failing since a write or fsync failed (MinglingHub+Durability.swift).
     var durability = Durability()
+    /// Short-lived TURN credentials for attendees in breakouts (MinglingHub+Turn.swift); nil without `turn.*`.
+    var turn: TurnCredentials?
+    var turnRenewals = TurnRenewals()
+    var turnRenewalTask: UInt64?
+    var scheduledTurnRenewal: Timestamp?
+    /// Call outcomes the browsers report (MinglingHub+Calls.swift): live counts, not the event's record.
+    var calls = CallStats()
+    /// Where each call report is also written (the connection log), for `mingle logs summary`.
+    var callLog: (@Sendable (ConnectionLogEvent) -> Void)?
 
     init(engine: MinglingEngine, journal: Journal, tokens: ResumeTokens, log: Log, connectionLoops: LoopHandlesBox,
          loop: EventLoop, wallClock: @escaping @Sendable () -> Timestamp) {
@@ -115,6 +124,7 @@ final class MinglingHub {
             guard let id = attendeeByLink.removeValue(forKey: link) else { break }
             guard links[id] == link else { break }
             links[id] = nil
+            turnRenewals.forget(id)
             run(.disconnect(id), now: now, replyTo: nil, request: "disconnect")
         case .admin(let command, let by, let reply):
             reply(run(.admin(command), now: now, replyTo: nil, request: "admin", actor: by))
@@ -216,6 +226,7 @@ final class MinglingHub {
         if let due = syncJournalIfDue() {
             loop.schedule(at: due) { [unowned self] in self.syncJournalIfDue() }
         }
+        armTurnRenewal(now: now)
         let next = durability.failure == nil ? engine.nextDeadline : nil
         if next != scheduledDeadline {
             if let t = deadlineTask { loop.cancel(t) }
@@ -247,6 +258,11 @@ final class MinglingHub {
         for notice in notices {
             let recipients = notice.to.filter { links[$0] != nil }
             guard !recipients.isEmpty else { continue }
+            if case .breakout = notice.message, turn != nil {
+                // Before the breakout itself: the page sets up its calls as the breakout arrives.
+                let now = wallClock()
+                for id in recipients { sendTurnCredential(id, now: now) }
+            }
             let bytes = ServerMessage.encode(notice.message, engine)
             let droppable = ServerMessage.isDroppable(notice.message)
             for id in recipients { send(id, bytes, droppable: droppable) }
@@ -264,6 +280,7 @@ final class MinglingHub {
                 let (code, reason): (CloseCode, String) = notice.message == .erased
                     ? (.dataDeleted, "your data was deleted") : (.removedByOrganisers, "removed by the organisers")
                 for id in recipients {
+                    turnRenewals.forget(id)
                     guard let link = links.removeValue(forKey: id) else { continue }
                     enqueue(link, .close(code: code, reason: reason))
                     attendeeByLink[link] = nil

@@ -9,6 +9,8 @@ struct MinglingStartup {
     let replayed: Journal.Contents
     let journalPath: String
     let secret: [UInt8]
+    /// The TURN shared secret (`turn.secretFile`), when TURN is configured.
+    let turnSecret: [UInt8]?
 
     static func prepare(settings: ServerSettings, path: String, log: Log) throws(Server.StartError) -> MinglingStartup {
         let plan: EventPlan
@@ -33,7 +35,15 @@ struct MinglingStartup {
         do { secret = try ResumeTokens.loadOrCreateSecret(at: settings.stateDirectory + "/secret") } catch {
             throw Server.StartError(description: "cannot create the server secret in \(settings.stateDirectory): \(error)")
         }
-        return MinglingStartup(plan: plan, replayed: replayed, journalPath: journalPath, secret: secret)
+        var turnSecret: [UInt8]?
+        if let turn = settings.turn {
+            do { turnSecret = try TurnSecretFile.read(turn.secretFile) } catch {
+                throw Server.StartError(description: "turn.secretFile: \(error)")
+            }
+            log.info("turn_credentials", ["urls": turn.urls.joined(separator: " "), "seconds": "\(turn.credentialSeconds)",
+                                          "secret_file": turn.secretFile])
+        }
+        return MinglingStartup(plan: plan, replayed: replayed, journalPath: journalPath, secret: secret, turnSecret: turnSecret)
     }
 
     /// Starts the hub's loop; connection loops are filled in once they exist.
@@ -47,6 +57,8 @@ struct MinglingStartup {
         let seed = settings.randomSeed ?? Self.seed(from: secret)
         let engineSettings = settings.engine
         let greeting = Greeting()
+        let secret = self.secret
+        let turnSecret = self.turnSecret
         greeting.update(plan)
         let group: LoopGroup<MinglingHub>
         do {
@@ -59,6 +71,10 @@ struct MinglingStartup {
                 let hub = MinglingHub(engine: engine, journal: journal, tokens: tokens, log: log,
                                       connectionLoops: connectionLoops, loop: loop, wallClock: WallClock.now)
                 hub.greeting = greeting
+                if let turn = settings.turn, let turnSecret {
+                    hub.turn = TurnCredentials(urls: turn.urls, secret: turnSecret, lifetimeSeconds: turn.credentialSeconds,
+                                               serverSecret: secret)
+                }
                 hub.resumeTokensValidAfterEventSeconds = settings.resumeTokensValidAfterEventSeconds
                 if !replayed.events.isEmpty || replayed.snapshot != nil {
                     log.info("journal_replayed", ["events": "\(replayed.events.count)", "snapshot": replayed.snapshot == nil ? "no" : "yes",

@@ -105,6 +105,7 @@ public final class Server: Sendable {
         let setupFailures = SetupFailures()
         let connectionLog = try Self.openConnectionLog(settings, privacy: privacy, log: log)
         self.connectionLog = connectionLog
+        if let connectionLog { hub?.withHub { $0.callLog = { connectionLog.record($0) } } }
         do {
             group = try LoopGroup(configuration: config) { [hub, adminAuth] loop, handle in
                 let context = Self.setUpLoop(loop, handle: handle, settings: settings, log: log, stats: stats,
@@ -233,6 +234,19 @@ public final class Server: Sendable {
         case .failure(let errors):
             for e in errors.errors { log.error("event_reload_rejected", ["error": e.description]) }
             log.error("event_reload_rejected", ["kept": "previous event plan", "errors": "\(errors.errors.count)"])
+        }
+    }
+
+    /// Re-reads the TURN shared secret (`turn.secretFile`); everyone in a breakout gets a credential signed with
+    /// the new one. A file that cannot be read keeps the old secret (logged without its content).
+    public func reloadTurnSecret() {
+        guard let hub, let turn = settings.turn else { return }
+        do {
+            let secret = try TurnSecretFile.read(turn.secretFile)
+            hub.withHub { $0.replaceTurnSecret(secret) }
+            log.info("turn_secret_reloaded", ["secret_file": turn.secretFile])
+        } catch {
+            log.error("turn_secret_reload_failed", ["reason": error.description, "kept": "previous secret"])
         }
     }
 

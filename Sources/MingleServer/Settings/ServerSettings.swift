@@ -88,6 +88,9 @@ public struct ServerSettings: Sendable {
     /// `/metrics` without the admin token (for a scraper on a private network); off by default.
     public var metricsPublic: Bool = false
 
+    /// Short-lived TURN credentials for breakout audio/video (`turn.*`); nil: none are issued.
+    public var turn: TurnSettings?
+
     public var resolvedConnectionLogPath: String? {
         connectionLogEnabled ? (connectionLogPath ?? stateDirectory + "/connections.jsonl") : nil
     }

@@ -99,6 +99,10 @@ public enum ServerSettingsLoader {
             o.reportUnknownKeys(&d)
         }
         if let m = root.bool("metricsPublic", default: s.metricsPublic, &d) { s.metricsPublic = m }
+        if let v = root.value("turn", required: false, &d), var o = ObjectReader(v, path: "turn", &d) {
+            s.turn = readTurn(&o, resolve: resolve, &d)
+            o.reportUnknownKeys(&d)
+        }
         if let v = root.value("mingling", required: false, &d), var o = ObjectReader(v, path: "mingling", &d) {
             var e = s.engine
             if let x = o.integer("reconnectGraceSeconds", in: 5...3600, default: e.reconnectGraceSeconds, &d) { e.reconnectGraceSeconds = x }
@@ -114,5 +118,37 @@ public enum ServerSettingsLoader {
         }
         root.reportUnknownKeys(&d)
         return d.errors.isEmpty ? .success(s) : .failure(ConfigErrors(d.errors))
+    }
+
+    /// `turn`: URLs well formed (RFC 7065), a secret file, a credential lifetime. Whether the file can be read
+    /// is checked where it is read (at start, by check-config, on SIGHUP), never by printing it.
+    static func readTurn(_ o: inout ObjectReader, resolve: (String) -> String, _ d: inout ConfigDiagnostics) -> TurnSettings? {
+        var urls: [String] = []
+        var valid = true
+        if let items = o.array("urls", required: true, maxCount: TurnSettings.urlCountBounds.upperBound, &d) {
+            if items.isEmpty { d.fail(o.keyPath("urls"), "needs at least one turn: or turns: URL"); valid = false }
+            for item in items {
+                guard case .string(let url) = item.value else {
+                    d.fail(item.path, "must be a turn: or turns: URL, got \(item.value.shown)")
+                    valid = false
+                    continue
+                }
+                if url.count > TurnSettings.urlMaxCharacters {
+                    d.fail(item.path, "must be at most \(TurnSettings.urlMaxCharacters) characters, got \(url.count)")
+                    valid = false
+                } else if let problem = TurnURL.problem(url) {
+                    d.fail(item.path, "\(problem), got \"\(url)\"")
+                    valid = false
+                }
+                urls.append(url)
+            }
+        } else {
+            valid = false
+        }
+        let file = o.string("secretFile", required: true, maxLength: 4096, &d)
+        let bounds = TurnSettings.credentialSecondsBounds
+        let seconds = o.integer("credentialSeconds", in: bounds, default: TurnSettings.defaultCredentialSeconds, &d)
+        guard valid, let file, let seconds else { return nil }
+        return TurnSettings(urls: urls, secretFile: resolve(file), credentialSeconds: seconds)
     }
 }

@@ -108,6 +108,7 @@ function handle(msg) {
   if (msg.type === 'error') return handleError(msg);
   if (msg.type === 'sync') return syncReply(msg.clientTime, msg.serverTime);
   if (msg.type === 'signal') return mesh.handleSignal(msg);
+  if (msg.type === 'turn_credentials') return mesh.setTurn(msg);
   if (msg.type === 'welcome' || msg.type === 'hello') roughServerTime(msg.serverTime);
   receive(msg);
   switch (msg.type) {
@@ -117,6 +118,7 @@ function handle(msg) {
       // After a resume our partners get `partner_back` and start fresh connections to us, so the
       // old ones (even if still up) are dropped here to match.
       if (before.joined) mesh.resetPeers();
+      if (msg.turn) mesh.setTurn(msg.turn);
       mesh.setRoom(state.me, state.breakout, state.event?.iceServers, goneSet());
       if (!before.joined) announce(state.breakout ? t('liveBackInBreakout') : joinedText());
       followLink();
@@ -233,9 +235,9 @@ function handleError(msg) {
     return;
   }
   if (msg.request === 'resume') { update({ joining: false }); return; }
-  // WebRTC signalling and clock sync failures are not the attendee's doing; the media panel shows
-  // the connection state instead.
-  if (msg.request === 'signal' || msg.request === 'sync') return;
+  // WebRTC signalling, call reports and clock sync failures are not the attendee's doing; the media
+  // panel shows the connection state instead.
+  if (msg.request === 'signal' || msg.request === 'sync' || msg.request === 'call_report') return;
   const key = `actionError_${msg.code}`;
   flash(t(key) === key ? t('actionError_other') : t(key));
 }

@@ -3,7 +3,7 @@
 
 import { h, replaceChildren, $ } from '/js/dom.js';
 import { t, formatTime } from '/js/i18n.js';
-import { bytes, compact, count, duration } from './format.js';
+import { bytes, callSummary, compact, count, duration } from './format.js';
 import { setText } from './ui.js';
 import { getJSON, run, refuse } from './api.js';
 import { LineChart, BarChart } from './charts.js';
@@ -45,7 +45,7 @@ export class EventPanels {
     this.reportsSeen = -1;
     this.tiles = new Tiles($('[data-testid="tiles"]', root), [
       'connected', 'inNoRoom', 'inLobby', 'waiting', 'inBreakouts', 'roundsRun', 'pairsMet', 'mixedGroups',
-      'contactExchanges', 'reports', 'reconnects',
+      'contactExchanges', 'reports', 'reconnects', 'videoCalls',
     ]);
     this.facts = new Tiles($('[data-testid="server-facts"]', root), [
       'openConnections', 'messagesPerSecond', 'bytesInOut', 'tlsHandshakes', 'tlsFailures', 'loopLag', 'memory', 'uptime',
@@ -106,6 +106,8 @@ export class EventPanels {
     this.tiles.set('contactExchanges', count(tot.contactExchanges));
     this.tiles.set('reports', count(tot.reports));
     this.tiles.set('reconnects', count(tot.reconnects));
+    const calls = callSummary(s.calls);
+    this.tiles.set('videoCalls', calls.value, calls.sub);
 
     this.facts.set('openConnections', count(srv.openConnections));
     this.facts.set('messagesPerSecond', compact(srv.messagesPerSecond));

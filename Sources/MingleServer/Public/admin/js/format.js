@@ -76,3 +76,23 @@ export function roomState(room) {
   }
   return { kind: 'lobby', label: t('phaseLobby'), round: null, deadline: null, deadlineLabel: null, detail: t('stateLobbyNothing') };
 }
+
+/** Milliseconds as seconds with one decimal: "0.8 s". */
+export function callSeconds(ms) {
+  return t('callSeconds', { s: new Intl.NumberFormat(language(), { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format((Number(ms) || 0) / 1000) });
+}
+
+/**
+ * The calls of a room or of the event (`calls` in the status) in words: "12 of 14 connected" and
+ * "3 through the relay (25 %) · 1 failed · median 0.8 s to connect".
+ */
+export function callSummary(calls) {
+  const c = calls || {};
+  if (!c.started) return { value: t('callsNone'), sub: '' };
+  const parts = [];
+  if (c.connected) parts.push(t('callsRelayed', { relayed: count(c.relayed), percent: count(c.relayPercent ?? 0) }));
+  parts.push(t('callsFailed', { count: c.failed || 0, n: count(c.failed || 0) }));
+  if (c.dropped) parts.push(t('callsDropped', { count: c.dropped, n: count(c.dropped) }));
+  if (c.medianConnectMs !== null && c.medianConnectMs !== undefined) parts.push(t('callsMedian', { time: callSeconds(c.medianConnectMs) }));
+  return { value: t('callsConnectedOf', { connected: count(c.connected), started: count(c.started) }), sub: parts.join(' · ') };
+}

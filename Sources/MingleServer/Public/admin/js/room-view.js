@@ -4,7 +4,7 @@
 
 import { h, replaceChildren } from '/js/dom.js';
 import { t, applyStatic } from '/js/i18n.js';
-import { count, roomState } from './format.js';
+import { callSeconds, count, roomState } from './format.js';
 import { setText, setCountdown, scrollBox } from './ui.js';
 import { getJSON, run, refuse } from './api.js';
 
@@ -61,6 +61,14 @@ export class RoomView {
         L('th', 'timeLeft', { scope: 'col' }))),
       this.breakoutRows);
     this.noBreakouts = L('p', 'noBreakouts', { class: 'muted' });
+
+    // Audio and video: how the room's calls went, as the browsers report them.
+    this.calls = {};
+    const callTile = (key) => {
+      this.calls[key] = h('dd', { class: 'value', testid: `room-calls-${key}` });
+      return h('div', { class: 'tile' }, L('dt', `calls_${key}`), this.calls[key]);
+    };
+    this.callsNote = h('p', { class: 'hint', testid: 'room-calls-note' });
     this.attendance = h('div', { testid: 'room-attendance' });
     this.breakoutKey = null;
 
@@ -98,6 +106,12 @@ export class RoomView {
         h('div', { class: 'row' }, h('span', { class: 'grow' }, this.displayURL),
           button('copyLink', 'room-copy-link', '', () => this.copy())),
         h('p', {}, L('span', 'attendeeLinkLabel'), ' ', this.attendeeLink)),
+      h('section', { class: 'panel', testid: 'room-calls', attrs: { 'aria-labelledby': 'rv-calls-title' } },
+        L(hx(1), 'callsTitle', { id: 'rv-calls-title' }),
+        L('p', 'callsHelp', { class: 'hint' }),
+        h('dl', { class: 'tiles small' }, callTile('started'), callTile('connected'), callTile('relayed'), callTile('failed'),
+          callTile('dropped'), callTile('recovered'), callTile('median')),
+        this.callsNote),
       h('section', { class: 'panel', attrs: { 'aria-labelledby': 'rv-breakouts-title' } },
         h(hx(1), { id: 'rv-breakouts-title' }, L('span', 'breakoutsTitle'), ' ', this.breakoutCount),
         this.noBreakouts, (this.breakoutWrap = scrollBox(t('breakoutsCaption'), this.breakoutTable))),
@@ -147,9 +161,24 @@ export class RoomView {
     setText(n.reconnecting, count(room.reconnecting));
     setText(n.roundsRun, count(room.totals?.roundsRun));
     setText(n.groupsFormed, count(room.totals?.breakoutsFormed));
+    this.updateCalls(room.calls || {});
     this.updateSessions(status, force);
     this.updateBreakouts(room, status, force);
     this.updateAttendance(room, status);
+  }
+
+  updateCalls(c) {
+    const k = this.calls;
+    setText(k.started, count(c.started));
+    setText(k.connected, count(c.connected));
+    setText(k.relayed, c.connected ? `${count(c.relayed)} (${count(c.relayPercent ?? 0)} %)` : count(c.relayed));
+    setText(k.failed, count(c.failed));
+    setText(k.dropped, count(c.dropped));
+    setText(k.recovered, count(c.recovered));
+    setText(k.median, c.medianConnectMs === null || c.medianConnectMs === undefined ? '–' : callSeconds(c.medianConnectMs));
+    const reasons = Object.entries(c.failures || {}).map(([r, n]) => t('callsFailureReason', { reason: t(`callsReason_${r}`), n: count(n) }));
+    setText(this.callsNote, reasons.length ? t('callsFailedBecause', { reasons: reasons.join(', ') }) : '');
+    this.callsNote.hidden = !reasons.length;
   }
 
   /** Only this room's sessions with mingling; rebuilt when they change, keeping the choice. */
