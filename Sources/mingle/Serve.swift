@@ -42,6 +42,9 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "Directory for the journal and the server secret (default: var).")
     var stateDir: String?
 
+    @Option(name: .long, help: "Serve under this path prefix as well as at the root, e.g. /e/cocreation (behind a proxy that routes by path).")
+    var basePath: String?
+
     @Option(name: .long, help: "Seed for the pairing randomness (reproducible runs).")
     var seed: UInt64?
 
@@ -67,6 +70,9 @@ struct Serve: ParsableCommand {
         if noEvent { settings.eventConfigPath = nil }
         if let stateDir { settings.stateDirectory = stateDir }
         if let seed { settings.randomSeed = seed }
+        if let basePath, let rule = settings.setBasePath(basePath) {
+            throw ValidationError("--base-path \(rule)")
+        }
         if let logFormat {
             guard let f = Log.Format(rawValue: logFormat) else {
                 throw ValidationError("--log-format must be text or json, got \(logFormat)")

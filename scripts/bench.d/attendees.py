@@ -43,6 +43,20 @@ def write_event(path, rooms=1):
         json.dump(event, f, indent=2)
 
 
+def proc_figures(pid):
+    """VmRSS and VmHWM (KiB) and user + system CPU seconds of a process, from /proc."""
+    out = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in ("VmRSS", "VmHWM"):
+                out[k] = int(v.split()[0])
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    out["cpu_s"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
 def run(paths, tmp, n, quick=False, tls=False, runner=None, rooms=1):
     from bench import run_load  # noqa: late import, bench imports this module lazily
     state = os.path.join(tmp, "attendees-state-%d-%d" % (n, rooms))
@@ -52,6 +66,7 @@ def run(paths, tmp, n, quick=False, tls=False, runner=None, rooms=1):
     token = secrets.token_hex(16)
     p = dict(paths, event=event, state_dir=state, admin_token=token)
     server = servers.Server("mingle", "wss" if tls else "ws", p, tmp)
+    before = proc_figures(server.pid)
     try:
         args = ["attendees", "-n", str(n), "--admin-token", token, "--sources", "8", "--concurrency", "200",
                 "--chat-seconds", "4" if quick else "8", "--timeout", "240",
@@ -59,6 +74,16 @@ def run(paths, tmp, n, quick=False, tls=False, runner=None, rooms=1):
         if tls:
             args.append("--tls")
         result = run_load(p, server, args, extra_timeout=120)
+        after = proc_figures(server.pid)
+        # Sizing figures (docs/sizing.md): the server's peak memory above its idle start per attendee, and
+        # its CPU for the whole scenario (TLS handshakes if any, joins, the round, chat, resumes) per attendee.
+        joined = max(1, result.get("joined") or n)
+        result["loops"] = servers.MINGLE_LOOPS
+        result["server_rss_start_kib"] = before["VmRSS"]
+        result["server_rss_peak_kib"] = after["VmHWM"]
+        result["server_kib_per_attendee"] = round((after["VmHWM"] - before["VmRSS"]) / joined, 2)
+        result["server_cpu_s"] = round(after["cpu_s"] - before["cpu_s"], 3)
+        result["server_cpu_ms_per_attendee"] = round(1000 * (after["cpu_s"] - before["cpu_s"]) / joined, 3)
     finally:
         server.stop()
     print("[attendees] %s" % json.dumps(result), file=sys.stderr, flush=True)

@@ -231,6 +231,10 @@ def main():
     ap.add_argument("--big", action="store_true", help="also 19,000 idle wss connections and 10,000 attendees")
     ap.add_argument("--attendees", type=int, default=0, help="run the attendees scenario with N attendees")
     ap.add_argument("--rooms", type=int, default=1, help="attendees spread over this many rooms whose rounds start at once")
+    ap.add_argument("--attendees-tls", action="store_true", help="the attendees scenario over wss (a full TLS handshake each)")
+    ap.add_argument("--loops", type=int, default=1, help="Mingle's connection loops (pinned to CPUs 0..N-1; default 1)")
+    ap.add_argument("--haproxy", action="store_true",
+                    help="also TLS at HAProxy in front of plain Mingle: HAProxy's CPU per handshake and KiB per wss connection")
     ap.add_argument("--check", action="store_true", help="compare Mingle's ratios with scripts/bench-baseline.json")
     ap.add_argument("--update-baseline", action="store_true", help="write the ratios as the new baseline")
     ap.add_argument("--margin", type=float, help="noise margin to store with --update-baseline")
@@ -241,6 +245,7 @@ def main():
     if a.runs < 1 or a.runs > 9:
         ap.error("--runs must be 1...9")
 
+    servers.MINGLE_LOOPS = a.loops
     names = [n for n in a.servers.split(",") if n]
     selected = [c for c in cases(a.quick, a.big) if not a.cases or c[0] in a.cases.split(",")]
     started = time.time()
@@ -258,23 +263,30 @@ def main():
         results = measure(paths, selected, names, a.runs, tmp) if selected else {}
     if not a.from_results and (a.attendees or (a.big and (not a.cases or "attendees" in a.cases))):
         import attendees as att
-        attendees = att.run(paths, tmp, a.attendees or 10000, quick=a.quick, rooms=a.rooms)
+        attendees = att.run(paths, tmp, a.attendees or 10000, quick=a.quick, rooms=a.rooms, tls=a.attendees_tls)
+    proxied = None
+    if a.haproxy and not a.from_results:
+        import haproxy_tls
+        proxied = haproxy_tls.run(paths, tmp, selected)
     med = medians(results, selected)
     rat = ratios(med, selected)
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if a.from_results:
         when = saved["date"]
-    print("\nMingle vs peers, medians of %d run(s), %s; %s; servers pinned to CPU %s, load tool to CPU %s; %.0f s"
-          % (a.runs, when, machine(), servers.SERVER_CPU, servers.LOAD_CPU, time.time() - started))
+    print("\nMingle vs peers, medians of %d run(s), %s; %s; servers pinned to CPU %s (Mingle --loops %d: CPU %s), load tool to CPU %s; %.0f s"
+          % (a.runs, when, machine(), servers.SERVER_CPU, a.loops, servers.server_cpus("mingle"), servers.LOAD_CPU, time.time() - started))
     print("ratio = Mingle / peer (below 1 is better for 'lower', above 1 for 'higher')\n")
     if med:
         print(table(med, rat, selected))
     if attendees:
         print("\nattendees: " + json.dumps(attendees))
+    if proxied:
+        for cid, res in proxied.items():
+            print("\nTLS at HAProxy, %s (HAProxy's own figures): %s" % (cid, json.dumps(res)))
     if a.out:
         with open(a.out, "w") as f:
             json.dump({"date": when, "machine": machine(), "runs": a.runs, "results": results, "medians": med,
-                       "ratios": rat, "attendees": attendees}, f, indent=1)
+                       "ratios": rat, "attendees": attendees, "loops": a.loops, "haproxy": proxied}, f, indent=1)
     status = 0
     if a.check:
         failures = check(rat, selected)

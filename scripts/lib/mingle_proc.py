@@ -40,9 +40,10 @@ class Server:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("server exited with %s; log:\n%s" % (self.proc.returncode, self.read_log()))
-            m = re.search(r"listening .*?port=(\d+)", self.read_log())
+            # `--log-format text` (the default) or `json`.
+            m = re.search(r'listening .*?port=(\d+)|"event":"listening".*?"port":"(\d+)"', self.read_log())
             if m:
-                self.port = int(m.group(1))
+                self.port = int(m.group(1) or m.group(2))
                 return self.port
             time.sleep(0.05)
         raise RuntimeError("server did not start listening; log:\n" + self.read_log())

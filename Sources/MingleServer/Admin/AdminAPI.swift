@@ -27,7 +27,7 @@ enum AdminAPI {
             if head.method == "POST", actor == "dashboard", !sameOrigin(head) {
                 return .now(problem(403, "cross_origin", "state-changing requests must come from this server's pages"))
             }
-            return route(head, body: body, actor: actor, hub: hub, stats: stats, reply: reply)
+            return route(head, body: body, actor: actor, hub: hub, stats: stats, mount: settings.base.mount(of: head), reply: reply)
         })
     }
 
@@ -37,7 +37,7 @@ enum AdminAPI {
     }
 
     private static func route(_ head: HTTPRequestHead, body: [UInt8], actor: String, hub: HubHandle, stats: ServerStats,
-                              reply: DeferredReply) -> RouteOutcome {
+                              mount: String, reply: DeferredReply) -> RouteOutcome {
         let json: [String: Any]
         if body.isEmpty {
             json = [:]
@@ -55,7 +55,7 @@ enum AdminAPI {
         }
         let path = head.path
         if path.hasPrefix("/api/rooms/") || path == "/api/rooms" {
-            return roomRoute(path, post: post, json: json, hub: hub, stats: stats, actor: actor, reply: reply, command: command)
+            return roomRoute(path, post: post, json: json, hub: hub, stats: stats, actor: actor, mount: mount, reply: reply, command: command)
         }
         // The paths from before rooms act on the only room; with several, the room must be named.
         if let action = roomActions[String(path.dropFirst("/api/".count))] {
@@ -107,7 +107,7 @@ enum AdminAPI {
     /// `/api/rooms` (GET: the rooms with their state) and `/api/rooms/<room>/<action>`.
     private static func roomRoute(
         _ path: String, post: Bool, json: [String: Any], hub: HubHandle, stats: ServerStats, actor: String,
-        reply: DeferredReply, command: (AdminCommand) -> RouteOutcome
+        mount: String, reply: DeferredReply, command: (AdminCommand) -> RouteOutcome
     ) -> RouteOutcome {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(3)
         if parts.isEmpty || parts == [""] {
@@ -122,7 +122,7 @@ enum AdminAPI {
         }
         if action == "display" {
             guard !post else { return .now(methodNotAllowed("GET")) }
-            return .now(.json(Array(hub.displayAccess(room).utf8)))
+            return .now(.json(Array(hub.displayAccess(room, mount: mount).utf8)))
         }
         guard roomActions.values.contains(action) || action == "announce" else {
             return .now(problem(404, "not_found", "no such API route"))

@@ -62,20 +62,22 @@ enum AdminRoutes {
         }
         // The pages are only ever served through /admin, after the check above.
         for hidden in ["/admin/dashboard.html", "/admin/login.html", "/admin/", "/admin/index.html"] {
-            router.add(hidden) { _, _, _ in redirect("/admin") }
+            router.add(hidden) { head, _, _ in redirect(settings.base.mount(of: head) + "/admin") }
         }
         router.add("/admin/login") { head, body, connection in
             guard head.method == "POST" else { return AdminAPI.methodNotAllowed("POST") }
             if head.headers["origin"] != nil && !AdminAPI.sameOrigin(head) { return .status(403) }
             let remote = ClientAddress.of(head, connection: connection, settings: settings)
             let token = FormBody.value("token", in: body) ?? ""
+            let mount = settings.base.mount(of: head)
             switch auth.login(presented: token, remote: remote, nowSeconds: WallClock.now().millisecondsSinceEpoch / 1000) {
             case .success(let cookie):
-                var r = redirect("/admin")
-                r.headers.append(name: "Set-Cookie", value: sessionCookie(cookie, settings: settings, maxAge: AdminAuth.sessionLifetimeSeconds))
+                var r = redirect(mount + "/admin")
+                r.headers.append(name: "Set-Cookie", value: sessionCookie(cookie, settings: settings, mount: mount,
+                                                                          maxAge: AdminAuth.sessionLifetimeSeconds))
                 return r
-            case .failure(.lockedOut): return redirect("/admin?login=locked")
-            case .failure: return redirect("/admin?login=failed")
+            case .failure(.lockedOut): return redirect(mount + "/admin?login=locked")
+            case .failure: return redirect(mount + "/admin?login=failed")
             }
         }
         router.add("/admin/logout") { head, _, _ in
@@ -84,16 +86,20 @@ enum AdminRoutes {
             if AdminAuth.cookie(AdminAuth.cookieName, in: head) != nil {
                 auth.revokeSessions(nowSeconds: WallClock.now().millisecondsSinceEpoch / 1000)
             }
-            var r = redirect("/admin")
-            r.headers.append(name: "Set-Cookie", value: sessionCookie("", settings: settings, maxAge: 0))
+            let mount = settings.base.mount(of: head)
+            var r = redirect(mount + "/admin")
+            r.headers.append(name: "Set-Cookie", value: sessionCookie("", settings: settings, mount: mount, maxAge: 0))
             return r
         }
     }
 
-    static func sessionCookie(_ value: String, settings: ServerSettings, maxAge: Int64) -> String {
+    /// The dashboard's session cookie, scoped to the mount it was issued through: several events under
+    /// one host name (`/e/a`, `/e/b`) each keep their own and never see another's.
+    static func sessionCookie(_ value: String, settings: ServerSettings, mount: String = "", maxAge: Int64) -> String {
         // Behind a TLS-terminating proxy (plain mode with a trusted proxy header) browsers still use https.
         let secure = !settings.plain || settings.forwardedForHeader != nil
-        return "\(AdminAuth.cookieName)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+        let path = mount.isEmpty ? "/" : mount
+        return "\(AdminAuth.cookieName)=\(value); Path=\(path); Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
     }
 
     static func page(_ router: Router, _ file: String, status: Int) -> HTTPResponse {

@@ -36,7 +36,10 @@ extension ServerConnection {
             }
             guard let event else { return }
             switch event {
-            case .head(let head):
+            case .head(var head):
+                // Under the event's base path (behind a proxy that routes by path) the routes see the
+                // path without it; the target keeps it, so the URLs they hand out can too.
+                shared.settings.base.strip(&head)
                 if head.headers["upgrade"] != nil, let endpoint = shared.router.webSocketEndpoint(for: head.path) {
                     upgrade(head, to: endpoint, exchange, connection, now)
                     return

@@ -46,7 +46,7 @@ extension ServerConnection {
         guard let log = shared.connectionLog else { return }
         var e = event(upgrade ? .upgrade : .request, connection)
         e.method = head.method
-        e.path = head.path
+        e.path = shared.settings.base.mount(of: head) + head.path
         e.status = status
         e.userAgent = head.headers["user-agent"]
         e.origin = head.headers["origin"]

@@ -19,16 +19,17 @@ struct HubHandle: Sendable {
         loop.execute { _, hub in body(hub) }
     }
 
-    /// What the dashboard needs to open a room's display and poster: the room's key and their paths.
-    func displayAccess(_ room: RoomID) -> String {
+    /// What the dashboard needs to open a room's display and poster: the room's key and their paths
+    /// (under `mount`, the base path the dashboard was reached through, or "").
+    func displayAccess(_ room: RoomID, mount: String = "") -> String {
         var w = JSONWriter()
         w.beginObject()
         let key = displayKeys.key(for: room)
         w.field("room", room.rawValue)
         w.field("key", key)
-        w.field("link", "/r/\(room.rawValue)")
-        w.field("display", "/r/\(room.rawValue)/display?key=\(key)")
-        w.field("poster", "/r/\(room.rawValue)/poster?key=\(key)")
+        w.field("link", "\(mount)/r/\(room.rawValue)")
+        w.field("display", "\(mount)/r/\(room.rawValue)/display?key=\(key)")
+        w.field("poster", "\(mount)/r/\(room.rawValue)/poster?key=\(key)")
         w.endObject()
         return w.text
     }

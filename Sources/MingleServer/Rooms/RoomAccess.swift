@@ -20,11 +20,12 @@ enum RoomAccess {
         return r
     }
 
-    /// The room's link as attendees type it or scan it: `https://<host>/r/<room>`.
+    /// The room's link as attendees type it or scan it: `https://<host>/r/<room>`, or
+    /// `https://<host>/e/x/r/<room>` when the request came through the base path `/e/x`.
     static func link(to room: RoomID, _ head: HTTPRequestHead, _ settings: ServerSettings) -> String {
         let host = head.headers["host"].flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
         let secure = !settings.plain || settings.forwardedForHeader != nil
-        return "\(secure ? "https" : "http")://\(host)/r/\(room.rawValue)"
+        return "\(secure ? "https" : "http")://\(host)\(settings.base.mount(of: head))/r/\(room.rawValue)"
     }
 
     /// One `name=value` of a query string, percent-decoded.

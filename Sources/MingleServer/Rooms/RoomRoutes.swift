@@ -6,6 +6,8 @@ import QRCode
 /// A room's public link and the pages for its venue:
 ///
 ///     GET /r/<room>                   303 to the attendee app with the room (`/?room=<room>`)
+///
+/// Under the base path (`/e/x/r/<room>`) every link and redirect keeps the prefix (`BasePath`).
 ///     GET /r/<room>/qr.svg            the link as a QR code (public: it holds only the link)
 ///     GET /r/<room>/display           the projector page (display key or admin session)
 ///     GET /r/<room>/display/ws        its live feed (DisplayFeedEndpoint)
@@ -23,15 +25,16 @@ enum RoomRoutes {
                 return .now(.text("There is no such room at this event.\n", status: 404))
             }
             let room = RoomID(first)
+            let mount = settings.base.mount(of: head)
             guard hub.greeting.roomIDs.contains(room) else {
                 // The page explains an unknown room and offers the event's rooms (a room added later by a
                 // reload of the event file works from the same link).
-                return .now(parts.count == 1 || parts == [first, ""] ? AdminRoutes.redirect("/?room=\(first)")
+                return .now(parts.count == 1 || parts == [first, ""] ? AdminRoutes.redirect(mount + "/?room=\(first)")
                                                                      : .text("There is no such room at this event.\n", status: 404))
             }
             switch Array(parts.dropFirst()) {
             case [], [""]:
-                return .now(AdminRoutes.redirect("/?room=\(room.rawValue)"))
+                return .now(AdminRoutes.redirect(mount + "/?room=\(room.rawValue)"))
             case ["qr.svg"]:
                 return .now(qrCode(RoomAccess.link(to: room, head, settings)))
             case ["display"], ["poster"], ["poster.json"]:

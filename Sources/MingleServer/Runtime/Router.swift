@@ -15,6 +15,8 @@ final class Router {
     private var deferredPrefixRoutes: [(prefix: String, route: DeferredRoute)] = []
     private var deferredRoutes: [String: DeferredRoute] = [:]
     var staticFiles: StaticFiles?
+    /// Where the event is mounted besides the root (`ServerSettings.basePath`).
+    var basePath = BasePath.root
     /// The dashboard's feed, typed: its once-a-second broadcast reaches it from the hub's thread.
     /// The rooms' display feed (`/r/<room>/display/ws`), reached by its timers through the loop's context.
     var displayFeed: DisplayFeedEndpoint? {
@@ -46,6 +48,8 @@ final class Router {
     }
 
     func respond(to head: HTTPRequestHead, body: [UInt8], connection: Connection) -> HTTPResponse {
+        // `/e/x` itself: the pages' relative URLs need the directory, `/e/x/`.
+        if basePath.isBare(head) { return AdminRoutes.redirect(basePath.value + "/" + (head.query.map { "?" + $0 } ?? "")) }
         if let route = routes[head.path] { return route(head, body, connection) }
         for p in prefixRoutes where head.path.hasPrefix(p.prefix) { return p.route(head, body, connection) }
         if webSocketEndpoint(for: head.path) != nil {

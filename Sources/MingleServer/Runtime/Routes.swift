@@ -21,6 +21,7 @@ enum Routes {
         if settings.echoEndpoint {
             router.addWebSocket("/echo", EchoEndpoint(config: settings.echoWebSocketConfig))
         }
+        router.basePath = settings.base
         if let directory = settings.publicDirectory ?? StaticFiles.bundledPublicDirectory() {
             router.staticFiles = try? StaticFiles(directory: directory)
         }

@@ -39,6 +39,11 @@ public struct ServerSettings: Sendable {
     public var echoEndpoint: Bool = false
     /// Serve web assets from this directory instead of the built-in ones.
     public var publicDirectory: String?
+    /// Where this event is mounted under a shared host name ("/e/cocreation"; "" for the root only):
+    /// requests under it are served with the prefix stripped, and every URL handed out for them keeps
+    /// it (`BasePath`). Set with `setBasePath`, which checks it.
+    public var basePath: String { base.value }
+    var base = BasePath.root
     /// Origins allowed to open attendee and admin WebSockets. Empty means same-origin only
     /// (the `Origin` must match `https://<Host header>`).
     public var allowedOrigins: [String] = []
@@ -96,6 +101,14 @@ public struct ServerSettings: Sendable {
     }
 
     public init() {}
+
+    /// Sets `basePath`; returns why not when the text is not a valid base path (nothing changes then).
+    public mutating func setBasePath(_ text: String) -> String? {
+        switch BasePath.parse(text) {
+        case .success(let b): base = b; return nil
+        case .failure(let e): return e.description
+        }
+    }
 
     /// The URL scheme browsers use to reach us.
     public var httpScheme: String { plain ? "http" : "https" }

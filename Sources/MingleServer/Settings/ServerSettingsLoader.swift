@@ -31,6 +31,9 @@ public enum ServerSettingsLoader {
         }
         if let echo = root.bool("echoEndpoint", default: s.echoEndpoint, &d) { s.echoEndpoint = echo }
         if let compression = root.bool("compression", default: s.compression, &d) { s.compression = compression }
+        if let b = root.string("basePath", required: false, maxLength: 4096, &d), let rule = s.setBasePath(b) {
+            d.fail("basePath", rule)
+        }
         if let dir = root.string("publicDirectory", required: false, maxLength: 4096, &d) { s.publicDirectory = resolve(dir) }
         if let items = root.array("allowedOrigins", required: false, maxCount: 50, &d) {
             s.allowedOrigins = items.compactMap { item -> String? in

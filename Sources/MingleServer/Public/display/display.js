@@ -32,8 +32,9 @@
 // small "reconnecting" note shows until the next message arrives.
 // Language: ?lang=nb|en, else the browser's languages, else English (strings.js).
 
-import { roughServerTime, serverNow, formatSeconds } from '/js/clock.js';
-import { t, loadStrings, roomFromLocation, shortLink, showLink, qrPath } from '/display/strings.js';
+import { roughServerTime, serverNow, formatSeconds } from '../js/clock.js';
+import { socketURL } from '../js/paths.js';
+import { t, loadStrings, roomFromLocation, shortLink, showLink, qrPath } from './strings.js';
 
 const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 30_000;
@@ -188,9 +189,8 @@ function receive(msg) {
 let attempt = 0;
 let retryTimer = null;
 
-function socketURL() {
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/r/${encodeURIComponent(roomId)}/display/ws${location.search}`;
+function feedURL() {
+  return socketURL(`r/${encodeURIComponent(roomId)}/display/ws${location.search}`);
 }
 
 function showConnection(state) {
@@ -203,7 +203,7 @@ function connect() {
   clearTimeout(retryTimer);
   let ws;
   try {
-    ws = new WebSocket(socketURL());
+    ws = new WebSocket(feedURL());
   } catch {
     scheduleRetry();
     return;

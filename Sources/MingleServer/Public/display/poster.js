@@ -9,7 +9,8 @@
 // the page; an admin's cookie works too) and shows the title, the location, the room's QR code (/r/<room-id>/qr.svg), the short link and
 // one line inviting people to scan. Language: ?lang=nb|en, else the browser's (strings.js).
 
-import { t, loadStrings, roomFromLocation, shortLink, showLink, qrPath } from '/display/strings.js';
+import { t, loadStrings, roomFromLocation, shortLink, showLink, qrPath } from './strings.js';
+import { appURL } from '../js/paths.js';
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 const params = new URLSearchParams(location.search);
@@ -21,7 +22,7 @@ function setText(el, text) {
 }
 
 async function load() {
-  const res = await fetch(`/r/${encodeURIComponent(roomId)}/poster.json${location.search}`, { cache: 'no-cache', credentials: 'same-origin' });
+  const res = await fetch(appURL(`r/${encodeURIComponent(roomId)}/poster.json${location.search}`), { cache: 'no-cache', credentials: 'same-origin' });
   if (!res.ok) throw new Error(`poster.json: ${res.status}`);
   return res.json();
 }

@@ -2,6 +2,8 @@
 // {placeholders}. The language comes from ?lang=, else the browser's languages, else English
 // (these pages run on a projector or print once: no switch, nothing remembered).
 
+import { appPath, appURL } from '../js/paths.js';
+
 const FALLBACK_LANGUAGE = 'en';
 
 let strings = {};
@@ -26,21 +28,21 @@ function wantedLanguages(params) {
 }
 
 async function fetchJSON(path) {
-  const res = await fetch(path, { cache: 'no-cache' });
+  const res = await fetch(appURL(path), { cache: 'no-cache' });
   if (!res.ok) throw new Error(`${path}: ${res.status}`);
   return res.json();
 }
 
 /** Loads the first wanted language that has a file and fills `data-i18n` / `data-i18n-attr`. */
 export async function loadStrings(params) {
-  fallbackStrings = await fetchJSON(`/display/i18n/${FALLBACK_LANGUAGE}.json`).catch(() => ({}));
+  fallbackStrings = await fetchJSON(`display/i18n/${FALLBACK_LANGUAGE}.json`).catch(() => ({}));
   strings = fallbackStrings;
   current = FALLBACK_LANGUAGE;
   for (const code of wantedLanguages(params)) {
     if (code === FALLBACK_LANGUAGE) break;
     if (!/^[a-z]{2,3}$/.test(code)) continue;
     try {
-      strings = await fetchJSON(`/display/i18n/${code}.json`);
+      strings = await fetchJSON(`display/i18n/${code}.json`);
       current = code;
       break;
     } catch { /* not translated: try the next */ }
@@ -55,9 +57,9 @@ export async function loadStrings(params) {
   }
 }
 
-/** The room id from /r/<room-id>/<page>, else ?room= (for /display/<page>.html previews). */
+/** The room id from /r/<room-id>/<page> (under the base path), else ?room= (for /display/<page>.html previews). */
 export function roomFromLocation(page, params) {
-  const match = location.pathname.match(new RegExp(`^/r/([^/]+)/${page}/?$`));
+  const match = appPath().match(new RegExp(`^/r/([^/]+)/${page}/?$`));
   if (match) {
     try { return decodeURIComponent(match[1]); } catch { return ''; }
   }
@@ -84,4 +86,4 @@ export function showLink(el, link) {
 }
 
 /** The QR code the server makes for a room. */
-export const qrPath = (roomId) => `/r/${encodeURIComponent(roomId)}/qr.svg`;
+export const qrPath = (roomId) => appURL(`r/${encodeURIComponent(roomId)}/qr.svg`).href;

@@ -2,6 +2,8 @@
 // the stored token (the only thing this app keeps in localStorage besides the language); without a
 // token it waits for the attendee to join. Messages are JSON objects with a `type`.
 
+import { socketURL } from './paths.js';
+
 const TOKEN_KEY = 'mingle.resume';
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
@@ -37,8 +39,7 @@ export class Connection {
   }
 
   static defaultURL() {
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${scheme}//${location.host}/ws`;
+    return socketURL('ws');
   }
 
   connect() {

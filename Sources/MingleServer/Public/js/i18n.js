@@ -3,6 +3,8 @@
 // the folder of its own files to `initI18n`. Strings use {placeholders};
 // a value may be an object of plural forms keyed by Intl.PluralRules categories ("one", "other", ...).
 
+import { appURL } from './paths.js';
+
 const STORAGE_KEY = 'mingle.lang';
 const FALLBACK = 'en';
 
@@ -14,7 +16,7 @@ let folderPath = 'i18n/';
 const listeners = new Set();
 
 async function fetchJSON(path) {
-  const res = await fetch(path, { cache: 'no-cache' });
+  const res = await fetch(appURL(path), { cache: 'no-cache' });
   if (!res.ok) throw new Error(`${path}: ${res.status}`);
   return res.json();
 }
@@ -38,7 +40,7 @@ function safeGet() {
   try { return localStorage.getItem(STORAGE_KEY); } catch { return null; }
 }
 
-/** `folder`: where languages.json and the language files are (relative to the page, or absolute). */
+/** `folder`: where languages.json and the language files are, relative to the app's root (js/paths.js). */
 export async function initI18n(folder = 'i18n/') {
   folderPath = folder;
   try {

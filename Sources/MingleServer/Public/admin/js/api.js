@@ -1,13 +1,14 @@
 // The admin API from the dashboard: JSON over fetch with the session cookie, and every outcome in words.
 // A refusal shows the reason in the reader's language when we know its code, else the server's message.
 
-import { t } from '/js/i18n.js';
+import { t } from '../../js/i18n.js';
+import { appURL } from '../../js/paths.js';
 
 /** GET a JSON document; null when it fails (the feed shows the connection's state). */
 export async function getJSON(path) {
   try {
-    const r = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
-    if (r.status === 401) { location.href = '/admin'; return null; }
+    const r = await fetch(appURL(path), { credentials: 'same-origin', cache: 'no-store' });
+    if (r.status === 401) { location.href = appURL('admin').href; return null; }
     return r.ok ? await r.json() : null;
   } catch {
     return null;
@@ -17,12 +18,12 @@ export async function getJSON(path) {
 /** POST `body`; resolves to {ok, status, code, message} and never throws. */
 export async function post(path, body = {}) {
   try {
-    const r = await fetch(path, {
+    const r = await fetch(appURL(path), {
       method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
     const data = await r.json().catch(() => ({}));
-    if (r.status === 401) location.href = '/admin';
+    if (r.status === 401) location.href = appURL('admin').href;
     return { ok: r.ok, status: r.status, code: data.error?.code ?? null, message: data.error?.message ?? null };
   } catch (e) {
     return { ok: false, status: 0, code: 'network', message: String(e) };

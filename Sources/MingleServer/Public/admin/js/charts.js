@@ -4,8 +4,8 @@
 //   - a table alternative in a <details> ("Show the numbers"), filled only while it is open.
 // No libraries; everything is styled by classes in admin.css (the CSP forbids inline styles).
 
-import { h, replaceChildren } from '/js/dom.js';
-import { t, language } from '/js/i18n.js';
+import { h, replaceChildren } from '../../js/dom.js';
+import { t, language } from '../../js/i18n.js';
 import { compact } from './format.js';
 import { scrollBox } from './ui.js';
 

@@ -6,9 +6,9 @@
 //   #/rooms/<id>     one room with its controls, screen and poster links, and breakouts.
 // Everything is built once and updated in place each second, so focus and typing survive updates.
 
-import { h, $ } from '/js/dom.js';
-import { initI18n, t, setLanguage, language, languages, onLanguageChange, applyStatic } from '/js/i18n.js';
-import { roughServerTime, serverNow } from '/js/clock.js';
+import { h, $ } from '../../js/dom.js';
+import { initI18n, t, setLanguage, language, languages, onLanguageChange, applyStatic } from '../../js/i18n.js';
+import { roughServerTime, serverNow } from '../../js/clock.js';
 import { Feed } from './feed.js';
 import { RoomsOverview } from './rooms.js';
 import { RoomView } from './room-view.js';
@@ -153,7 +153,7 @@ function setupLanguage() {
 }
 
 async function boot() {
-  await initI18n('/admin/i18n/');
+  await initI18n('admin/i18n/');
   applyStatic();
   overview = new RoomsOverview($('[data-testid="room-cards"]'));
   panels = new EventPanels($('[data-testid="view-overview"]'));

@@ -1,8 +1,8 @@
 // The event-wide parts of the overview: key numbers, charts, server facts, the event's controls
 // (joining, announcement to everyone, removing an attendee) and the reports list.
 
-import { h, replaceChildren, $ } from '/js/dom.js';
-import { t, formatTime } from '/js/i18n.js';
+import { h, replaceChildren, $ } from '../../js/dom.js';
+import { t, formatTime } from '../../js/i18n.js';
 import { bytes, callSummary, compact, count, duration } from './format.js';
 import { setText } from './ui.js';
 import { getJSON, run, refuse } from './api.js';
@@ -156,7 +156,7 @@ export class EventPanels {
   async maybeLoadReports(reportCount) {
     if (reportCount === this.reportsSeen) return;
     this.reportsSeen = reportCount;
-    const data = await getJSON('/api/reports');
+    const data = await getJSON('api/reports');
     if (!data) return;
     const list = data.reports.slice().reverse();
     setText($('[data-testid="reports-count"]', this.root), list.length ? `(${count(list.length)})` : '');
@@ -181,13 +181,13 @@ export class EventPanels {
     const r = this.root;
     const out = $('[data-testid="event-result"]', r);
     const on = (testid, fn) => $(`[data-testid="${testid}"]`, r).addEventListener('click', fn);
-    on('pause-joining', () => run(out, t('actionPause'), '/api/joining/pause', {}));
-    on('resume-joining', () => run(out, t('actionResume'), '/api/joining/resume', {}));
+    on('pause-joining', () => run(out, t('actionPause'), 'api/joining/pause', {}));
+    on('resume-joining', () => run(out, t('actionResume'), 'api/joining/resume', {}));
     on('event-announce-send', async () => {
       const box = $('#event-announce-text', r);
       const text = box.value.trim();
       if (!text) return refuse(out, t('actionAnnounceEveryone'), t('errTextNeeded'));
-      const res = await run(out, t('actionAnnounceEveryone'), '/api/announce', { text, scope: $('#event-announce-scope', r).value });
+      const res = await run(out, t('actionAnnounceEveryone'), 'api/announce', { text, scope: $('#event-announce-scope', r).value });
       if (res?.ok) box.value = '';
     });
     on('remove-send', () => {
@@ -196,7 +196,7 @@ export class EventPanels {
       if (!(id > 0)) return refuse(out, action, t('errAttendeeNeeded'));
       if (!window.confirm(t('confirmRemove', { id }))) return;
       const reason = $('#remove-reason', r).value.trim();
-      run(out, action, '/api/attendees/remove', reason ? { attendee: id, reason } : { attendee: id });
+      run(out, action, 'api/attendees/remove', reason ? { attendee: id, reason } : { attendee: id });
     });
   }
 }

@@ -4,6 +4,8 @@
 // so the page can say it in words. After a drop it asks /api/status whether the session still holds:
 // 401 means signed out (back to the sign-in form), anything else retries.
 
+import { appURL, socketURL } from '../../js/paths.js';
+
 const RETRY_MS = 2000;
 const STALE_MS = 5000;
 
@@ -26,8 +28,7 @@ export class Feed {
 
   connect() {
     this.setState('connecting');
-    const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    const ws = new WebSocket(scheme + location.host + '/admin/ws');
+    const ws = new WebSocket(socketURL('admin/ws'));
     this.ws = ws;
     ws.onopen = () => { this.lastFrameAt = Date.now(); this.setState('open'); };
     ws.onmessage = (ev) => {
@@ -49,10 +50,10 @@ export class Feed {
 
   async retry() {
     try {
-      const r = await fetch('/api/status', { credentials: 'same-origin', cache: 'no-store' });
+      const r = await fetch(appURL('api/status'), { credentials: 'same-origin', cache: 'no-store' });
       if (r.status === 401) {
         this.setState('signedOut');
-        location.href = '/admin';
+        location.href = appURL('admin').href;
         return;
       }
     } catch {

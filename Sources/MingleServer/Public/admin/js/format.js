@@ -1,7 +1,7 @@
 // Numbers, durations and a room's state in words, in the chosen language.
 
-import { t, language } from '/js/i18n.js';
-import { formatSeconds, serverNow } from '/js/clock.js';
+import { t, language } from '../../js/i18n.js';
+import { formatSeconds, serverNow } from '../../js/clock.js';
 
 /** 1234 -> "1.2k" (charts' axes and rates). */
 export function compact(v) {

@@ -1,8 +1,8 @@
 // The sign-in page: language switch, and why the last attempt failed (the server redirects with
 // ?login=failed|locked). The error is tied to the token field so a screen reader reads it there too.
 
-import { h, $ } from '/js/dom.js';
-import { initI18n, t, setLanguage, language, languages, onLanguageChange, applyStatic } from '/js/i18n.js';
+import { h, $ } from '../../js/dom.js';
+import { initI18n, t, setLanguage, language, languages, onLanguageChange, applyStatic } from '../../js/i18n.js';
 
 function showError() {
   const reason = new URLSearchParams(location.search).get('login');
@@ -18,7 +18,7 @@ function showError() {
 }
 
 async function boot() {
-  await initI18n('/admin/i18n/');
+  await initI18n('admin/i18n/');
   applyStatic();
   document.title = t('loginPageTitle');
   const select = $('[data-testid="lang-select"]');

@@ -2,8 +2,8 @@
 // the room's sessions, stop, end or extend the round, announce to the room), the room's screen and
 // poster links, its breakouts and who is there. Built once per room and updated in place every second.
 
-import { h, replaceChildren } from '/js/dom.js';
-import { t, applyStatic } from '/js/i18n.js';
+import { h, replaceChildren } from '../../js/dom.js';
+import { t, applyStatic } from '../../js/i18n.js';
 import { callSeconds, count, roomState } from './format.js';
 import { setText, setCountdown, scrollBox } from './ui.js';
 import { getJSON, run, refuse } from './api.js';
@@ -18,7 +18,7 @@ export class RoomView {
   constructor(roomId, { level = 1 } = {}) {
     this.id = roomId;
     this.title = roomId;
-    this.api = `/api/rooms/${encodeURIComponent(roomId)}`;
+    this.api = `api/rooms/${encodeURIComponent(roomId)}`;
     const hx = (n) => `h${Math.min(6, level + n)}`;
 
     this.heading = h(hx(0), { class: 'room-title', tabIndex: -1, testid: 'room-title' });

@@ -2,8 +2,8 @@
 // waiting, round n of m, a countdown), each leading to the room's own view. Cards are kept per room
 // and updated in place every second, so a focused link stays focused.
 
-import { h } from '/js/dom.js';
-import { t } from '/js/i18n.js';
+import { h } from '../../js/dom.js';
+import { t } from '../../js/i18n.js';
 import { count, roomState } from './format.js';
 import { setText, setCountdown } from './ui.js';
 

@@ -1,7 +1,7 @@
 // Small helpers for updating the page in place: text that only changes when it differs (no needless
 // DOM churn), and countdowns that one ticker advances between the feed's frames.
 
-import { h } from '/js/dom.js';
+import { h } from '../../js/dom.js';
 import { countdownText } from './format.js';
 
 /**
