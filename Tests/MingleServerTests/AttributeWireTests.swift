@@ -45,7 +45,7 @@ import Testing
         attributes: [
             AttributeDefinition(id: "region", label: "Region", values: [AttributeValue(id: "viken", label: "Viken")]),
             AttributeDefinition(id: "languages", label: "Languages", values: ["en", "no"].map { AttributeValue(id: $0, label: $0) },
-                                multiple: true),
+                                required: true, multiple: true),
         ],
         sessions: [])
 
@@ -62,7 +62,8 @@ import Testing
             == #"{"id":7,"name":"Kari","attributes":{"languages":["no","en"]}}"#)
         var w = JSONWriter()
         ServerMessage.event(&w, Self.plan)
-        #expect(w.text.contains(#"{"id":"languages","label":"Languages","multiple":true,"values":"#))
+        #expect(w.text.contains(#"{"id":"languages","label":"Languages","required":true,"multiple":true,"values":"#))
+        #expect(w.text.contains(#"{"id":"region","label":"Region","required":false,"multiple":false,"values":"#))
     }
 
     @Test func journalLinesFromBeforeMultipleValuesReadUnchanged() throws {

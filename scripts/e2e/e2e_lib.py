@@ -93,7 +93,14 @@ def join(d, url, name, attributes, organisation=None, email=None, link=None, cod
     wait(d, lambda d: tid(d, "join-submit").is_enabled(), what="join button enabled (connected)")
     tid(d, "join-name").send_keys(name)
     for attr, value in attributes.items():
-        Select(tid(d, f"join-attr-{attr}")).select_by_value(value)
+        if isinstance(value, (list, tuple)):  # a `multiple` attribute: its checkboxes
+            for v in value:
+                box = tid(d, f"join-attr-{attr}-{v}")
+                d.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+                if not box.is_selected():
+                    box.click()
+        else:
+            Select(tid(d, f"join-attr-{attr}")).select_by_value(value)
     if organisation:
         tid(d, "join-org").send_keys(organisation)
     if email:
@@ -159,6 +166,9 @@ def iso(dt):
     return dt.astimezone(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
+LANGUAGES = {"en": "English", "no": "Norsk", "es": "Español", "it": "Italiano"}
+
+
 def write_event(path, round_seconds=30, rounds=2, warning_seconds=10, group_size=2):
     """An event whose first session is on now; its mingling is started by the admin API."""
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -169,6 +179,9 @@ def write_event(path, round_seconds=30, rounds=2, warning_seconds=10, group_size
              "values": [{"id": k, "label": v} for k, v in REGIONS.items()]},
             {"id": "attendance", "label": "How you take part", "required": True,
              "values": [{"id": "onsite", "label": "On site"}, {"id": "remote", "label": "Remote"}]},
+            # Several answers, optional: checkboxes in the join form that the tests may leave empty.
+            {"id": "languages", "label": "Languages you can talk in", "multiple": True,
+             "values": [{"id": k, "label": v} for k, v in LANGUAGES.items()]},
         ],
         "sessions": [
             {"id": "s1", "title": "Welcome: why co-create public services?",

@@ -8,7 +8,7 @@ import traceback
 import e2e_lib
 
 TESTS = ["test_round", "test_webrtc", "test_reload", "test_reconnect", "test_safety", "test_invalid_join", "test_export",
-         "test_rooms", "test_room_display", "test_data_rights", "test_a11y"]
+         "test_rooms", "test_room_display", "test_data_rights", "test_feedback", "test_a11y"]
 
 
 def main(names):

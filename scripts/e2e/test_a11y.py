@@ -1,5 +1,5 @@
 """The attendee page against WCAG 2.1 A and AA (axe-core) in every view and state of a round - the join form
-with its errors, the lobby, a breakout with chat and a call, the round's summary, my connections, the dialogs -
+with its errors, the lobby, a breakout with chat and a call, the round's summary and "Good conversation?", my connections, the dialogs -
 each in the light and the dark theme, at desktop and phone size: 0 violations. Then one attendee goes
 through a whole round with the keyboard only (Tab, Enter, Space and typing), every focus ring measured."""
 from selenium.webdriver.common.keys import Keys
@@ -36,7 +36,7 @@ def check_everywhere(d, state):
 
 
 def keyboard_round(server, kari, lucia_id):
-    """Kari, keyboard only: chat, ask to stay in touch, and see the round's summary."""
+    """Kari, keyboard only: chat, ask to stay in touch, answer "Good conversation?" and see the round's summary."""
     keys = Tabbing(kari)
     keys.tab_to("chat-input")
     kari.switch_to.active_element.send_keys("Hei fra tastaturet")
@@ -47,6 +47,12 @@ def keyboard_round(server, kari, lucia_id):
     wait(kari, lambda d: tid(d, f"stay-{lucia_id}").get_attribute("aria-pressed") == "true", what="stay in touch by keyboard")
     server.admin("/api/round/end", {})
     wait_view(kari, "lobby")
+    wait(kari, lambda d: tids(d, "feedback-yes"), what="Good conversation? asked")
+    check_everywhere(kari, "Good conversation? asked")
+    keys.tab_to("feedback-yes")
+    keys.press(Keys.SPACE)
+    wait(kari, lambda d: tids(d, "feedback-result"), what="the answer by keyboard counted")
+    assert kari.switch_to.active_element == tid(kari, "feedback-result"), "focus should stay on the card after answering"
     keys.tab_to(f"summary-stay-{lucia_id}")
     return keys
 

@@ -125,6 +125,7 @@ enum ServerMessage {
             w.beginObject()
             w.field("id", a.id)
             w.field("label", a.label)
+            w.field("required", a.required)
             w.field("multiple", a.multiple)
             w.key("values")
             w.beginArray()

@@ -172,6 +172,7 @@ function handle(msg) {
       mesh.restartPeer(msg.attendee);
       break;
     case 'contact': announce(t('liveContact', { name: msg.card?.name ?? '' })); break;
+    case 'feedback_recorded': announce(t('feedbackThanks')); break;
     case 'announcement': {
       const room = msg.room && isMultiRoom(state.event) ? roomTitle(msg.room) : null;
       const from = room ? t('announcementsFromRoom', { room }) : t('announcementsTitle');
@@ -235,6 +236,12 @@ function handleError(msg) {
     return;
   }
   if (msg.request === 'resume') { update({ joining: false }); return; }
+  if (msg.request === 'feedback' && state.feedback) {
+    // Answered before (another tab, or before a reload): nothing to ask; too late: say so in the card.
+    if (msg.code === 'feedback_already_given') { update({ feedback: { ...state.feedback, status: 'recorded', answer: null } }); return; }
+    if (msg.code === 'feedback_closed' || msg.code === 'unknown_breakout') { update({ feedback: { ...state.feedback, status: 'closed' } }); return; }
+    update({ feedback: { ...state.feedback, status: 'ask' } });
+  }
   // WebRTC signalling, call reports and clock sync failures are not the attendee's doing; the media
   // panel shows the connection state instead.
   if (msg.request === 'signal' || msg.request === 'sync' || msg.request === 'call_report') return;
@@ -246,10 +253,10 @@ function handleError(msg) {
  * The protocol answers `leave_breakout` and `block` with no message to the one leaving, so the page
  * goes back to the lobby by itself (a refusal still arrives as an `error`).
  */
-function leftLocally(key) {
+function leftLocally(key, reason = 'left') {
   closeDialog();
   mesh.setRoom(state.me, null);
-  receive({ type: 'breakout_closed', reason: 'left' });
+  receive({ type: 'breakout_closed', reason });
   announce(t(key));
 }
 
@@ -278,8 +285,14 @@ const actions = {
   report: (id, reason) => { if (send({ type: 'report', about: id, reason })) flash(t('reportSent')); },
   block: (id) => {
     const shared = state.breakout?.members.some((m) => m.id === id);
-    if (send({ type: 'block', whom: id }) && shared) leftLocally('liveYouBlocked');
+    if (send({ type: 'block', whom: id }) && shared) leftLocally('liveYouBlocked', 'blocked');
   },
+  feedback: (answer) => {
+    const f = state.feedback;
+    if (!f || f.status !== 'ask') return;
+    if (send({ type: 'feedback', breakout: f.breakout, answer })) update({ feedback: { ...f, status: 'sending', answer } });
+  },
+  skipFeedback: () => update({ feedback: null }),
   exportMyData: () => send({ type: 'export_my_data' }),
   deleteMe: () => openDialog({
     titleKey: 'deleteMeTitle', confirmKey: 'deleteMeConfirm', danger: true,
@@ -350,6 +363,13 @@ function renderLoading() {
   }
 }
 
+/** The view's heading, made focusable (for moving focus there). */
+function headingOf(root) {
+  const heading = root.querySelector('h1');
+  if (heading) heading.tabIndex = -1;
+  return heading;
+}
+
 function render() {
   renderHeader();
   const next = chooseView();
@@ -362,7 +382,11 @@ function render() {
   else if (next === 'breakout') renderBreakout(root, state, actions, mesh, language());
   else if (next === 'connections') renderConnections(root, state, actions);
   else renderLoading();
-  if (focused && !root.contains(document.activeElement)) root.querySelector(`[data-testid="${focused}"]`)?.focus({ preventScroll: true });
+  if (focused && !root.contains(document.activeElement)) {
+    // "Good conversation?" turns from buttons into a thank-you, then goes away: keep focus nearby.
+    const near = focused.startsWith('feedback-') ? (root.querySelector('[data-testid="feedback-result"]') ?? headingOf(root)) : null;
+    (root.querySelector(`[data-testid="${focused}"]`) ?? near)?.focus({ preventScroll: true });
+  }
   if (focusRoom && next === 'lobby') {
     focusRoom = false;
     // A room change redraws the list the attendee just used; start them on the new room's name.

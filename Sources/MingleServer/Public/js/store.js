@@ -36,6 +36,12 @@ export const state = {
   contacts: [],
   announcements: [],
   summary: null,
+  /**
+   * "Good conversation?" about the breakout that last ended for us: `{ breakout, status, answer }`, status
+   * `ask` (not answered yet), `sending`, `recorded` (answer counted, or given before: answer null) or
+   * `closed` (too late). Optional: the attendee may skip it (null).
+   */
+  feedback: null,
   /** Sessions whose last round ended while we watched (the phase does not say so). */
   minglesDone: new Set(),
   joinError: null,
@@ -81,8 +87,10 @@ export function hasContact(id) {
   return state.contacts.some((c) => c.attendee === id);
 }
 
-function setBreakout(b) {
+function setBreakout(b, { ask = true } = {}) {
   const sameRoom = state.breakout && b && state.breakout.id === b.id;
+  // The breakout ended for us: ask about it (the server accepts an answer from now on).
+  if (state.breakout && !sameRoom && ask) state.feedback = { breakout: state.breakout.id, status: 'ask', answer: null };
   state.breakout = b;
   state.waiting = null;
   state.unplaced = false;
@@ -166,6 +174,9 @@ export function receive(msg) {
       state.privacy = msg.privacy ?? null;
       state.info = { event: msg.event, privacy: msg.privacy ?? null };
       if (msg.phase) state.phase = { ...state.phase, ...msg.phase };
+      // An answer sent as the connection dropped may not have arrived: let it be sent again (the server
+      // says "already given" if it did).
+      if (state.feedback?.status === 'sending') state.feedback = { ...state.feedback, status: 'ask' };
       state.contacts = Array.isArray(msg.contacts) ? msg.contacts.slice() : [];
       for (const card of localCards()) {
         if (!state.contacts.some((c) => c.attendee === card.attendee)) state.contacts.push(card);
@@ -206,6 +217,8 @@ export function receive(msg) {
       state.summary = null;
       state.unplaced = false;
       state.endingSoon = false;
+      // A thank-you (or "too late") has been seen by now; an unanswered question stays for the lobby.
+      if (state.feedback && state.feedback.status !== 'ask') state.feedback = null;
       break;
     case 'breakout':
       setBreakout({ id: msg.id, members: Array.isArray(msg.members) ? msg.members : [], prompt: msg.prompt ?? null, endsAt: msg.endsAt });
@@ -247,7 +260,11 @@ export function receive(msg) {
       state.partners[msg.attendee] = { status: 'here' };
       break;
     case 'breakout_closed':
-      setBreakout(null);
+      // Not after blocking someone: that is an answer already.
+      setBreakout(null, { ask: msg.reason !== 'blocked' });
+      break;
+    case 'feedback_recorded':
+      if (state.feedback?.breakout === msg.breakout) state.feedback = { ...state.feedback, status: 'recorded', answer: msg.answer ?? null };
       break;
     case 'left_breakout':
       // Also after `enter_room` from a breakout; the page may already have gone back by itself.
@@ -275,6 +292,7 @@ export function receive(msg) {
       state.removed = { reason: msg.reason };
       break;
     case 'deleted':
+      state.feedback = null;
       forgetLocalCards();
       state.deleted = true;
       break;

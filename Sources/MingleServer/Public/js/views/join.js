@@ -6,7 +6,8 @@ import { h, replaceChildren } from '../dom.js';
 import { t } from '../i18n.js';
 import { isMultiRoom, linkRoom, roomInfo } from '../rooms.js';
 
-const LIMITS = { name: 60, organisation: 100, email: 254, link: 300, accessCode: 100 };
+// The server's bounds (Sources/Mingling/Limits.swift; PageLimitsTests keeps them equal).
+const LIMITS = { name: 60, organisation: 100, email: 254, link: 300, accessCode: 100, choices: 20 };
 
 let built = null; // { key, form, fields, roomSlot, roomSig }
 
@@ -36,6 +37,44 @@ function textInput(name, { max, type = 'text', autocomplete, required, testid })
   });
 }
 
+/** The label an attribute's question shows: the event's own words, marked when answering is optional. */
+function questionLabel(a) {
+  return a.required ? a.label : `${a.label} ${t('joinOptional')}`;
+}
+
+/** One answer: a list to choose from (labels come from the event file, not from our translations). */
+function selectField(a, fields) {
+  const select = h('select', { name: `attr-${a.id}`, required: !!a.required, testid: `join-attr-${a.id}` },
+    h('option', { value: '', text: a.required ? t('joinChoose') : t('joinNoAnswer') }),
+    (a.values || []).map((v) => h('option', { value: v.id, text: v.label })));
+  fields.attributes[a.id] = { kind: 'select', el: select };
+  const wrapper = field(`join-attr-${a.id}`, null, select);
+  wrapper.querySelector('label').textContent = questionLabel(a);
+  return wrapper;
+}
+
+/**
+ * Several answers ("Languages you can talk in"): a group of checkboxes under the question as its legend,
+ * the hint saying how many may be ticked; its error names the group and links to the first box.
+ */
+function choiceField(a, fields) {
+  const hintId = `join-attr-${a.id}-hint`;
+  const errorId = `join-attr-${a.id}-error`;
+  const boxes = (a.values || []).map((v) => h('input', {
+    type: 'checkbox', name: `attr-${a.id}`, value: v.id, id: `join-attr-${a.id}-${v.id}`, testid: `join-attr-${a.id}-${v.id}`,
+  }));
+  fields.attributes[a.id] = { kind: 'choices', boxes };
+  return h('fieldset', {
+    class: 'field choice-field', id: `join-attr-${a.id}`, testid: `join-attr-${a.id}`,
+    attrs: { 'aria-describedby': `${hintId} ${errorId}` },
+  },
+  h('legend', { text: questionLabel(a) }),
+  h('p', { class: 'hint', id: hintId, text: t(a.required ? 'joinChoicesHintRequired' : 'joinChoicesHint', { max: LIMITS.choices }) }),
+  h('div', { class: 'choices' }, boxes.map((box, i) => h('label', { class: 'choice', attrs: { for: box.id } },
+    box, h('span', { text: a.values[i].label })))),
+  h('p', { class: 'field-error', id: errorId, testid: `error-join-attr-${a.id}`, hidden: true }));
+}
+
 function buildForm(info, onSubmit) {
   const event = info?.event ?? null;
   const attrs = event?.attributes ?? [];
@@ -47,16 +86,7 @@ function buildForm(info, onSubmit) {
     accessCode: textInput('accessCode', { max: LIMITS.accessCode, autocomplete: 'off', testid: 'join-code' }),
     attributes: {},
   };
-  const attributeFields = attrs.map((a) => {
-    const select = h('select', { name: `attr-${a.id}`, required: true, testid: `join-attr-${a.id}` },
-      h('option', { value: '', text: t('joinChoose') }),
-      (a.values || []).map((v) => h('option', { value: v.id, text: v.label })));
-    fields.attributes[a.id] = select;
-    return field(`join-attr-${a.id}`, null, select);
-  });
-  // Attribute labels come from the event file, not from our translations.
-  attrs.forEach((a, i) => { attributeFields[i].querySelector('label').textContent = a.label; });
-
+  const attributeFields = attrs.map((a) => (a.multiple ? choiceField(a, fields) : selectField(a, fields)));
   const needsCode = !!event?.accessCodeRequired;
   const privacy = info?.privacy;
   const alert = h('div', { class: 'form-alert', testid: 'join-error', attrs: { role: 'alert', tabindex: '-1' }, hidden: true });
@@ -99,9 +129,17 @@ function collect(fields, attrs, needsCode) {
   else if ([...name].length > LIMITS.name) errors.push(['join-name', t('errTooLong', { max: LIMITS.name })]);
   const attributes = {};
   for (const a of attrs) {
-    const value = fields.attributes[a.id].value;
-    if (!value) errors.push([`join-attr-${a.id}`, t('errChoose', { label: a.label })]);
-    else attributes[a.id] = value;
+    const answer = fields.attributes[a.id];
+    if (answer.kind === 'choices') {
+      const ticked = answer.boxes.filter((b) => b.checked).map((b) => b.value);
+      if (!ticked.length && a.required) errors.push([`join-attr-${a.id}`, t('errChooseSome', { label: a.label })]);
+      else if (ticked.length > LIMITS.choices) errors.push([`join-attr-${a.id}`, t('errTooManyChoices', { label: a.label, max: LIMITS.choices })]);
+      else if (ticked.length) attributes[a.id] = ticked;
+    } else if (answer.el.value) {
+      attributes[a.id] = answer.el.value;
+    } else if (a.required) {
+      errors.push([`join-attr-${a.id}`, t('errChoose', { label: a.label })]);
+    }
   }
   if ([...organisation].length > LIMITS.organisation) errors.push(['join-org', t('errTooLong', { max: LIMITS.organisation })]);
   if (email && (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > LIMITS.email)) errors.push(['join-email', t('errEmail')]);
@@ -125,16 +163,20 @@ function showErrors(form, alert, errors, title = null) {
   for (const el of form.querySelectorAll('.field-error')) { el.hidden = true; el.textContent = ''; }
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   if (!errors.length) { alert.hidden = true; return; }
+  const targets = new Map();
   for (const [id, text] of errors) {
     if (!id) continue;
-    const input = form.querySelector(`#${CSS.escape(id)}`);
+    const target = form.querySelector(`#${CSS.escape(id)}`);
+    // A group of checkboxes is marked box by box (a fieldset takes no aria-invalid); the link goes to the first.
+    const inputs = target?.tagName === 'FIELDSET' ? [...target.querySelectorAll('input')] : target ? [target] : [];
+    for (const input of inputs) input.setAttribute('aria-invalid', 'true');
+    if (inputs.length) targets.set(id, inputs[0].id);
     const out = form.querySelector(`#${CSS.escape(id)}-error`);
-    if (input) input.setAttribute('aria-invalid', 'true');
     if (out) { out.textContent = text; out.hidden = false; }
   }
   replaceChildren(alert,
     h('p', { class: 'form-alert-title', text: title ?? t('errSummary', { count: errors.length }) }),
-    h('ul', {}, errors.map(([id, text]) => h('li', {}, id ? h('a', { href: `#${id}`, text }) : text))));
+    h('ul', {}, errors.map(([id, text]) => h('li', {}, id ? h('a', { href: `#${targets.get(id) ?? id}`, text }) : text))));
   alert.hidden = false;
   alert.focus();
 }
@@ -147,6 +189,8 @@ export function showServerError(code, message) {
   if ((code === 'bad_field' || code === 'invalid_profile') && typeof message === 'string') {
     const m = message.match(/\b(name|organisation|email|link|accessCode)\b/);
     if (m) id = { name: 'join-name', organisation: 'join-org', email: 'join-email', link: 'join-link', accessCode: 'join-code' }[m[1]];
+    const attr = message.match(/\battributes\.([A-Za-z0-9_-]+)/);
+    if (attr) id = `join-attr-${attr[1]}`;
   }
   const key = `serverError_${code}`;
   const text = t(key) === key ? t('serverError_other') : t(key);
@@ -213,11 +257,18 @@ function renderRoom(b, state) {
 function snapshot(fields) {
   const s = { attributes: {} };
   for (const k of ['name', 'organisation', 'email', 'link', 'accessCode']) s[k] = fields[k].value;
-  for (const [id, el] of Object.entries(fields.attributes)) s.attributes[id] = el.value;
+  for (const [id, answer] of Object.entries(fields.attributes)) {
+    s.attributes[id] = answer.kind === 'choices' ? answer.boxes.filter((b) => b.checked).map((b) => b.value) : answer.el.value;
+  }
   return s;
 }
 
 function restore(fields, s) {
   for (const k of ['name', 'organisation', 'email', 'link', 'accessCode']) if (s[k]) fields[k].value = s[k];
-  for (const [id, el] of Object.entries(fields.attributes)) if (s.attributes[id]) el.value = s.attributes[id];
+  for (const [id, answer] of Object.entries(fields.attributes)) {
+    const was = s.attributes[id];
+    if (!was) continue;
+    if (answer.kind === 'choices') for (const b of answer.boxes) b.checked = Array.isArray(was) && was.includes(b.value);
+    else if (typeof was === 'string') answer.el.value = was;
+  }
 }

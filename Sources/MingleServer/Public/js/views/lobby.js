@@ -7,6 +7,7 @@ import { t, formatTime, formatDay } from '../i18n.js';
 import { serverNow } from '../clock.js';
 import { Countdown } from '../countdown.js';
 import { attributeLabel } from './people.js';
+import { feedbackBlock } from './feedback.js';
 import { isMultiRoom, roomInfo, roomSessions, roomState, nextMinglingOf } from '../rooms.js';
 import { roomsSection, myRoomBar, roomErrorNote, tickRoomClocks } from './rooms.js';
 
@@ -203,18 +204,18 @@ export function renderLobby(root, state, actions) {
   if (!isMultiRoom(state.event)) {
     replaceChildren(root,
       h('div', { class: 'lobby-grid' },
-        h('div', { class: 'lobby-main' }, statusBlock(state), summaryBlock(state, actions), announcementsBlock(state), scheduleBlock(state)),
+        h('div', { class: 'lobby-main' }, statusBlock(state), feedbackBlock(state, actions), summaryBlock(state, actions), announcementsBlock(state), scheduleBlock(state)),
         h('aside', { class: 'lobby-side' }, presenceBlock(state))));
   } else if (!state.room) {
     replaceChildren(root,
       h('div', { class: 'lobby-grid is-single' },
         h('div', { class: 'lobby-main' }, roomErrorNote(state), pickRoomBlock(), roomsSection(state, actions, { prominent: true }),
-          summaryBlock(state, actions), announcementsBlock(state))));
+          feedbackBlock(state, actions), summaryBlock(state, actions), announcementsBlock(state))));
   } else {
     replaceChildren(root,
       h('div', { class: 'lobby-grid' },
-        h('div', { class: 'lobby-main' }, myRoomBar(state, actions), roomErrorNote(state), statusBlock(state), summaryBlock(state, actions),
-          announcementsBlock(state), scheduleBlock(state)),
+        h('div', { class: 'lobby-main' }, myRoomBar(state, actions), roomErrorNote(state), statusBlock(state), feedbackBlock(state, actions),
+          summaryBlock(state, actions), announcementsBlock(state), scheduleBlock(state)),
         h('aside', { class: 'lobby-side' }, presenceBlock(state), roomsSection(state, actions))));
   }
   clearInterval(roomTicker);
