@@ -49,7 +49,6 @@ DEPLOY = os.path.join(HERE, "deploy")
 sys.path.insert(0, os.path.join(HERE, "lib"))
 import mingle_proc  # noqa: E402
 from e2e_clients import Attendee  # noqa: E402
-from websockets.asyncio.client import connect  # noqa: E402
 
 TOKEN = "cluster-admin-token-" + os.urandom(6).hex()
 SHARED = "mingle.example.org"
@@ -244,26 +243,10 @@ class Member(Attendee):
         super().__init__(index, REGIONS[index % len(REGIONS)])
         self.event, self.route = event, route
         self.breakout = None
-        self.closed_at = None
-        self.close_code = None
         self.attempts = 0
 
     async def open(self, url, origin, ctx):
-        self.inbox = asyncio.Queue()
-        self.closed_at = self.close_code = None
-        self.ws = await connect(url, ssl=ctx, origin=origin, open_timeout=TIMEOUT, proxy=None, compression=None)
-        self.reader = asyncio.create_task(self._read())
-
-    async def _read(self):
-        try:
-            async for raw in self.ws:
-                m = json.loads(raw)
-                self.all.append(m)
-                await self.inbox.put(m)
-        except Exception:
-            pass
-        self.closed_at = time.monotonic()
-        self.close_code = self.ws.close_code or 1006
+        await super().open(url, origin, ctx, proxy=None, compression=None)
 
 
 class Cluster:

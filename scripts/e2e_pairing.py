@@ -23,8 +23,7 @@ import sys
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-import mingle_proc  # noqa: E402
-from e2e_clients import CTX, Admin, Attendee, check, run_main  # noqa: E402
+from e2e_clients import CTX, Admin, Attendee, ScriptedServer, check, run_main  # noqa: E402
 
 SEED = 20261216
 ROUNDS = 3
@@ -107,24 +106,13 @@ def shared(group):
     return common
 
 
-class Run:
+class Run(ScriptedServer):
     def __init__(self, binary, workdir):
-        self.binary, self.workdir = binary, workdir
-        self.port = mingle_proc.free_port()
+        super().__init__(binary, workdir, SEED)
         self.people = []
         self.by_id = {}
         self.met = set()
         self.expected = {}  # round -> {answer: count}
-
-    def start_server(self, n):
-        server = mingle_proc.Server(self.binary, ["--config", os.path.join(self.workdir, "server.json"), "--seed", str(SEED)],
-                                    os.path.join(self.workdir, "server-%d.log" % n), cwd=self.workdir)
-        server.wait_listening()
-        return server
-
-    @property
-    def base(self):
-        return "https://127.0.0.1:%d" % self.port
 
     def metrics(self, token):
         req = urllib.request.Request(self.base + "/metrics", headers={"Authorization": "Bearer " + token})

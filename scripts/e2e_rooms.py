@@ -17,8 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-import mingle_proc  # noqa: E402
-from e2e_clients import run_main, Admin, Attendee, check  # noqa: E402
+from e2e_clients import run_main, Admin, Attendee, ScriptedServer, check  # noqa: E402
 
 ROOMS = ["r1", "r2", "r3"]
 PER_ROOM = 30
@@ -59,30 +58,16 @@ def normalise(message):
     return {k: v for k, v in message.items() if k not in TIMES}
 
 
-class Run:
+class Run(ScriptedServer):
     """One pass of the scenario; `restart` adds the SIGTERM and restart at the checkpoint."""
 
     def __init__(self, binary, workdir, restart):
-        self.binary, self.workdir, self.restart = binary, workdir, restart
-        self.port = mingle_proc.free_port()
+        super().__init__(binary, workdir, SEED)
+        self.restart = restart
         self.people = []
         self.by_id = {}
         self.checkpoint = {}
         self.restart_seconds = None
-
-    def start_server(self, n):
-        server = mingle_proc.Server(self.binary, ["--config", os.path.join(self.workdir, "server.json"), "--seed", str(SEED)],
-                                    os.path.join(self.workdir, "server-%d.log" % n), cwd=self.workdir)
-        server.wait_listening()
-        return server
-
-    @property
-    def url(self):
-        return "wss://127.0.0.1:%d/ws" % self.port
-
-    @property
-    def base(self):
-        return "https://127.0.0.1:%d" % self.port
 
     def in_room(self, room):
         return [p for p in self.people if p.room == room]

@@ -1,8 +1,12 @@
 """Scripted attendees and an admin client for the end-to-end scripts (wss with the development certificate)."""
 import asyncio
 import json
+import os
 import ssl
+import time
 import urllib.request
+
+import mingle_proc
 
 from websockets.asyncio.client import connect
 
@@ -26,9 +30,14 @@ class Attendee:
         self.token = None
         self.ws = None
         self.room = None
+        self.closed_at = None  # time.monotonic() when the socket closed, and its close code
+        self.close_code = None
 
-    async def open(self, url, origin):
-        self.ws = await connect(url, ssl=CTX, origin=origin, open_timeout=TIMEOUT)
+    async def open(self, url, origin, ctx=CTX, **options):
+        """Connects (a fresh inbox: what the last socket left unread is dropped); `options` go to `connect`."""
+        self.inbox = asyncio.Queue()
+        self.closed_at = self.close_code = None
+        self.ws = await connect(url, ssl=ctx, origin=origin, open_timeout=TIMEOUT, **options)
         self.reader = asyncio.create_task(self._read())
 
     async def _read(self):
@@ -39,6 +48,8 @@ class Attendee:
                 await self.inbox.put(m)
         except Exception:
             pass
+        self.closed_at = time.monotonic()
+        self.close_code = self.ws.close_code or 1006
 
     async def send(self, **message):
         await self.ws.send(json.dumps(message))
@@ -106,3 +117,25 @@ def check(cond, what, quiet=False):
         raise AssertionError(what)
     if not quiet:
         print("  ok: " + what)
+
+
+class ScriptedServer:
+    """`mingle serve --config <workdir>/server.json --seed SEED` on `port`, its log in the work directory."""
+
+    def __init__(self, binary, workdir, seed):
+        self.binary, self.workdir, self.seed = binary, workdir, seed
+        self.port = mingle_proc.free_port()
+
+    def start_server(self, n):
+        server = mingle_proc.Server(self.binary, ["--config", os.path.join(self.workdir, "server.json"), "--seed", str(self.seed)],
+                                    os.path.join(self.workdir, "server-%d.log" % n), cwd=self.workdir)
+        server.wait_listening()
+        return server
+
+    @property
+    def base(self):
+        return "https://127.0.0.1:%d" % self.port
+
+    @property
+    def url(self):
+        return "wss://127.0.0.1:%d/ws" % self.port
