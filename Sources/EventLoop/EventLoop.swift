@@ -21,7 +21,7 @@ public final class EventLoop {
 
     let poller: any Poller
     let inbox: Inbox
-    var listeners: [(fd: Int32, tag: String, port: UInt16, paused: Bool)] = []
+    var listeners: [(fd: Int32, tag: String, port: UInt16, events: UInt32, paused: Bool)] = []
     // Loop-thread state touched on every event; unchecked for the reason given in Connection.swift.
     @exclusivity(unchecked) var connections: [UInt64: Connection] = [:]
     @exclusivity(unchecked) var pendingFlush: [Connection] = []
@@ -68,16 +68,19 @@ public final class EventLoop {
 
     // MARK: Listeners
 
-    func adoptListener(fd: Int32, tag: String, port: UInt16) throws(SystemError) {
+    /// `shared`: other loops watch the same socket (an inherited one), so one connection wakes
+    /// one waiting loop (`EPOLLEXCLUSIVE`) instead of every loop racing for it.
+    func adoptListener(fd: Int32, tag: String, port: UInt16, shared: Bool = false) throws(SystemError) {
         let i = listeners.count
-        listeners.append((fd, tag, port, false))
-        try poller.add(fd, token: Self.listenerTokenBase + UInt64(i), events: Epoll.input)
+        let events = shared ? Epoll.input | MINGLE_EPOLLEXCLUSIVE : Epoll.input
+        listeners.append((fd, tag, port, events, false))
+        try poller.add(fd, token: Self.listenerTokenBase + UInt64(i), events: events)
     }
 
     /// Closes the listening sockets; established connections are untouched.
     public func stopAccepting() {
         for l in listeners {
-            poller.remove(l.fd)
+            if !l.paused { poller.remove(l.fd) }
             Glibc.close(l.fd)
         }
         listeners.removeAll()
@@ -118,13 +121,22 @@ public final class EventLoop {
         }
     }
 
+    /// Unregisters and re-registers rather than changing the interest set: an `EPOLLEXCLUSIVE`
+    /// registration cannot be modified (EINVAL).
     private func pauseListener(_ i: Int, until: ContinuousClock.Instant) {
         listeners[i].paused = true
-        try? poller.modify(listeners[i].fd, token: Self.listenerTokenBase + UInt64(i), events: 0)
-        _ = schedule(at: until) { [unowned self] in
-            guard i < self.listeners.count else { return }
-            self.listeners[i].paused = false
-            try? self.poller.modify(self.listeners[i].fd, token: Self.listenerTokenBase + UInt64(i), events: Epoll.input)
+        poller.remove(listeners[i].fd)
+        _ = schedule(at: until) { [unowned self] in self.resumeListener(i) }
+    }
+
+    private func resumeListener(_ i: Int) {
+        guard i < listeners.count, listeners[i].paused else { return }
+        do {
+            try poller.add(listeners[i].fd, token: Self.listenerTokenBase + UInt64(i), events: listeners[i].events)
+            listeners[i].paused = false
+        } catch {
+            // Out of epoll watches (ENOMEM/ENOSPC): try again shortly rather than stop accepting for good.
+            _ = schedule(at: .now + .milliseconds(100)) { [unowned self] in self.resumeListener(i) }
         }
     }
 
