@@ -296,10 +296,15 @@ extension Server {
     static func openConnectionLog(_ settings: ServerSettings, privacy: Privacy, log: Log) throws(StartError) -> ConnectionLog? {
         guard let path = settings.resolvedConnectionLogPath else { return nil }
         do {
-            return try ConnectionLog(path: path, maxFileBytes: settings.connectionLogMaxFileBytes, privacy: privacy,
-                                     wallClock: WallClock.now) { failure in
+            let connectionLog = try ConnectionLog(path: path, maxFileBytes: settings.connectionLogMaxFileBytes, privacy: privacy,
+                                                  wallClock: WallClock.now) { failure in
                 log.error("connection_log_write_failed", ["reason": "\(failure)", "note": "that batch of lines is lost"])
             }
+            if connectionLog.closedAfterUncleanStop > 0 {
+                log.warning("connection_log_recovered", ["closed": "\(connectionLog.closedAfterUncleanStop)", "path": path,
+                                                         "note": "connections the previous server left open (it did not stop cleanly) are closed in the log with closedBy crash"])
+            }
+            return connectionLog
         } catch {
             throw StartError(description: "cannot open the connection log \(path): \(error)")
         }
