@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystemShims
 import Testing
 import MingleTestSupport
 @testable import EventLoop
@@ -151,6 +152,37 @@ import MingleTestSupport
         defer { second.shutdown() }
         for (i, c) in waiting.enumerated() {
             #expect(try c.receive(exactly: 1) == [UInt8(i)])
+        }
+    }
+
+    /// A shared socket wakes the first idle loop in the kernel's queue, so connections arriving one at
+    /// a time would all land on one loop: after accepting from a shared socket a loop registers again,
+    /// to the back of the queue (the kernel's side is measured in `EventLoop.passTurn`). A socket of
+    /// the loop's own is left alone.
+    @Test func aLoopSharingASocketPassesItsTurnAfterAccepting() throws {
+        for shared in [true, false] {
+            let poller = ScriptedPoller()
+            let loop = try EventLoop(index: 0, inbox: try Inbox(), limits: ConnectionLimits(), maxConnections: 8, poller: poller)
+            loop.makeHandler = { _ in EchoHandler() }
+            let held = try Self.foreignListener(reusePort: false)
+            let fd = try ListeningSocket.duplicate(held.fd)
+            close(held.fd)
+            try Sys.setNonBlocking(fd)
+            try loop.adoptListener(fd: fd, tag: "plain", port: held.port, shared: shared)
+            let mask = shared ? Epoll.input | MINGLE_EPOLLEXCLUSIVE : Epoll.input
+            #expect(poller.calls.last.map { [$0.call == "add", $0.fd == fd, $0.mask == mask] } == [true, true, true])
+            let client = try BlockingClient(port: held.port)
+            poller.calls.removeAll()
+            loop.acceptConnections(listener: 0, now: .now)
+            #expect(loop.connectionCount == 1)
+            let listenerCalls = poller.calls.filter { $0.fd == fd }.map { "\($0.call) \($0.mask == mask)" }
+            #expect(listenerCalls == (shared ? ["remove false", "add true"] : []), "shared \(shared)")
+            // Nothing accepted (EAGAIN): no turn to pass.
+            poller.calls.removeAll()
+            loop.acceptConnections(listener: 0, now: .now)
+            #expect(poller.calls.filter { $0.fd == fd }.isEmpty)
+            loop.stopAccepting()
+            client.close()
         }
     }
 }
