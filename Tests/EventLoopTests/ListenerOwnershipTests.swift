@@ -171,18 +171,25 @@ import MingleTestSupport
             try loop.adoptListener(fd: fd, tag: "plain", port: held.port, shared: shared)
             let mask = shared ? Epoll.input | MINGLE_EPOLLEXCLUSIVE : Epoll.input
             #expect(poller.calls.last.map { [$0.call == "add", $0.fd == fd, $0.mask == mask] } == [true, true, true])
-            let client = try BlockingClient(port: held.port)
-            poller.calls.removeAll()
-            loop.acceptConnections(listener: 0, now: .now)
+            func accept(at now: ContinuousClock.Instant) -> [String] {
+                poller.calls.removeAll()
+                loop.acceptConnections(listener: 0, now: now)
+                return poller.calls.filter { $0.fd == fd }.map { "\($0.call) \($0.mask == mask)" }
+            }
+            let t0 = ContinuousClock.now
+            let first = try BlockingClient(port: held.port)
+            #expect(accept(at: t0) == (shared ? ["remove false", "add true"] : []), "shared \(shared)")
             #expect(loop.connectionCount == 1)
-            let listenerCalls = poller.calls.filter { $0.fd == fd }.map { "\($0.call) \($0.mask == mask)" }
-            #expect(listenerCalls == (shared ? ["remove false", "add true"] : []), "shared \(shared)")
             // Nothing accepted (EAGAIN): no turn to pass.
-            poller.calls.removeAll()
-            loop.acceptConnections(listener: 0, now: .now)
-            #expect(poller.calls.filter { $0.fd == fd }.isEmpty)
+            #expect(accept(at: t0 + .milliseconds(20)).isEmpty)
+            // At most once per turnInterval.
+            let second = try BlockingClient(port: held.port)
+            #expect(accept(at: t0 + .milliseconds(5)).isEmpty)
+            let third = try BlockingClient(port: held.port)
+            #expect(accept(at: t0 + EventLoop.turnInterval) == (shared ? ["remove false", "add true"] : []))
+            #expect(loop.connectionCount == 3)
             loop.stopAccepting()
-            client.close()
+            for c in [first, second, third] { c.close() }
         }
     }
 }
