@@ -76,7 +76,7 @@ public final class EventLoop {
     /// one waiting loop (`EPOLLEXCLUSIVE`) instead of every loop racing for it.
     func adoptListener(fd: Int32, tag: String, port: UInt16, shared: Bool = false) throws(SystemError) {
         let i = listeners.count
-        let events = shared ? Epoll.input | MINGLE_EPOLLEXCLUSIVE : Epoll.input
+        let events = shared ? Epoll.input | Epoll.exclusive : Epoll.input
         listeners.append((fd, tag, port, events, false))
         try poller.add(fd, token: Self.listenerTokenBase + UInt64(i), events: events)
     }
@@ -94,7 +94,7 @@ public final class EventLoop {
         guard i < listeners.count, !listeners[i].paused else { return }
         let l = listeners[i]
         var accepted = 0
-        defer { if accepted > 0 && l.events & MINGLE_EPOLLEXCLUSIVE != 0 { passTurn(i, now: now) } }
+        defer { if accepted > 0 && l.events & Epoll.exclusive != 0 { passTurn(i, now: now) } }
         for _ in 0..<128 {
             var storage = sockaddr_storage()
             var len = socklen_t(MemoryLayout<sockaddr_storage>.size)

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CSystemShims
 import Testing
 import MingleTestSupport
 @testable import EventLoop
@@ -169,7 +168,7 @@ import MingleTestSupport
             close(held.fd)
             try Sys.setNonBlocking(fd)
             try loop.adoptListener(fd: fd, tag: "plain", port: held.port, shared: shared)
-            let mask = shared ? Epoll.input | MINGLE_EPOLLEXCLUSIVE : Epoll.input
+            let mask = shared ? Epoll.input | Epoll.exclusive : Epoll.input
             #expect(poller.calls.last.map { [$0.call == "add", $0.fd == fd, $0.mask == mask] } == [true, true, true])
             func accept(at now: ContinuousClock.Instant) -> [String] {
                 poller.calls.removeAll()
