@@ -20,11 +20,13 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "abuse"))
 sys.path.insert(0, os.path.join(HERE, "lib"))
+import activation  # noqa: E402
 import app_tests  # noqa: E402
 import env as abuse_env  # noqa: E402
 import frame_tests  # noqa: E402
 import http_tests  # noqa: E402
 import mingle_proc  # noqa: E402
+import start_tests  # noqa: E402
 import storm_tests  # noqa: E402
 
 BASE_LIMITS = {"handshakeTimeoutSeconds": abuse_env.HANDSHAKE_TIMEOUT, "slowConsumerTimeoutSeconds": 5}
@@ -73,9 +75,11 @@ def plan(e):
         ("EMFILE", lambda: http_tests.emfile(server("emfile"))),
         ("message flood", lambda: app_tests.flood(server("plain"))),
         ("admin auth", lambda: http_tests.admin_auth(server("tls"), *admin("tls"))),
+        ("one owner per port and state directory, loud starts", lambda: start_tests.refused_starts(e, server("plain"))),
         ("SIGTERM under load", lambda: app_tests.sigterm(e)),
         ("SIGHUP with broken files", lambda: app_tests.sighup(e)),
         ("reconnect storm after restart", lambda: storm_tests.reconnect_storm(e)),
+        ("restart with socket activation", lambda: activation.restart_with_activation(e)),
     ]
 
 

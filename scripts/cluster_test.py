@@ -86,7 +86,7 @@ def unit_command(binary, etc, lib, event):
 
     def line(key):
         cmd = re.search(r"^%s=(.*)$" % key, unit, re.M).group(1)
-        cmd = cmd.replace("/usr/local/bin/mingle", binary).replace("/etc/mingle", etc).replace("/var/lib/mingle", lib)
+        cmd = cmd.replace("/usr/local/lib/mingle/mingle", binary).replace("/etc/mingle", etc).replace("/var/lib/mingle", lib)
         return shlex.split(cmd.replace("%i", event))
     return line("ExecStartPre"), line("ExecStart")
 
@@ -663,7 +663,7 @@ class Cluster:
             return "SKIP: no systemd-analyze"
         d = os.path.join(self.work, "unit")
         os.makedirs(d, exist_ok=True)
-        text = open(os.path.join(DEPLOY, "mingle@.service")).read().replace("/usr/local/bin/mingle", self.binary)
+        text = open(os.path.join(DEPLOY, "mingle@.service")).read().replace("/usr/local/lib/mingle/mingle", self.binary)
         path = os.path.join(d, "mingle@%s.service" % self.events[0][0])
         open(path, "w").write(text)
         out = subprocess.run(["systemd-analyze", "verify", path], capture_output=True, text=True)

@@ -41,6 +41,8 @@ final class Epoll: Poller {
     static let writable = MINGLE_EPOLLOUT
     static let input = MINGLE_EPOLLIN
     static let hangup = MINGLE_EPOLLIN | MINGLE_EPOLLRDHUP | MINGLE_EPOLLHUP | MINGLE_EPOLLERR
+    /// One socket in several loops' epolls: wake one waiting loop per event, not all (ADD only).
+    static let exclusive = MINGLE_EPOLLEXCLUSIVE
 
     func add(_ target: Int32, token: UInt64, events mask: UInt32) throws(SystemError) {
         if mingle_epoll_ctl(fd, EPOLL_CTL_ADD, target, mask, token) != 0 {

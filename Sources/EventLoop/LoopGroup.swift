@@ -48,7 +48,8 @@ public struct LoopGroupConfiguration: Sendable {
     public init() {}
 }
 
-/// Starts N loops on N threads, each with its own SO_REUSEPORT socket per listener, and one
+/// Starts N loops on N threads, each with its own SO_REUSEPORT socket per listener (or its own
+/// descriptor of an inherited one; see `ListenerConfiguration`), and one
 /// `Context` per loop: what the application keeps on that loop's thread, made by `setup` and
 /// handed to every job posted with `LoopHandle.execute { loop, context in ... }`.
 public final class LoopGroup<Context>: Sendable {
@@ -72,17 +73,25 @@ public final class LoopGroup<Context>: Sendable {
                 setup: @escaping @Sendable (EventLoop, LoopHandle<Context>) -> Context) throws(SystemError) {
         signal(SIGPIPE, SIG_IGN)
         let n = max(1, configuration.loops)
-        var sockets: [[(fd: Int32, tag: String, port: UInt16)]] = Array(repeating: [], count: n)
+        var sockets: [[ListenerFD]] = Array(repeating: [], count: n)
         var ports: [UInt16] = []
         do {
             for var listener in configuration.listeners {
+                if let inherited = listener.inherited {
+                    ports.append(inherited.address.port)
+                    for i in 0..<n {
+                        let fd = try ListeningSocket.duplicate(inherited.descriptor)
+                        sockets[i].append(ListenerFD(fd: fd, tag: listener.tag, port: inherited.address.port, shared: n > 1))
+                    }
+                    continue
+                }
                 for i in 0..<n {
-                    let (fd, port) = try ListeningSocket.open(listener)
+                    let (fd, port) = try ListeningSocket.open(listener, first: i == 0)
                     if i == 0 {
                         ports.append(port)
                         listener.address = Self.withPort(listener.address, port)
                     }
-                    sockets[i].append((fd, listener.tag, port))
+                    sockets[i].append(ListenerFD(fd: fd, tag: listener.tag, port: port, shared: false))
                 }
             }
         } catch {
@@ -99,7 +108,7 @@ public final class LoopGroup<Context>: Sendable {
         var tids: [pthread_t] = []
         for i in 0..<n {
             let handle = handles[i]
-            let mine = sockets[i].map { ListenerFD(fd: $0.fd, tag: $0.tag, port: $0.port) }
+            let mine = sockets[i]
             let limits = configuration.limits
             let kernelTIDs = self.kernelTIDs
             let tid = LoopThread.spawn {
@@ -108,7 +117,7 @@ public final class LoopGroup<Context>: Sendable {
                 let loop: EventLoop
                 do {
                     loop = try EventLoop(index: i, inbox: handle.inbox, limits: limits, maxConnections: perLoop)
-                    for l in mine { try loop.adoptListener(fd: l.fd, tag: l.tag, port: l.port) }
+                    for l in mine { try loop.adoptListener(fd: l.fd, tag: l.tag, port: l.port, shared: l.shared) }
                 } catch {
                     preconditionFailure("event loop \(i) could not start: \(error)")
                 }
@@ -121,7 +130,7 @@ public final class LoopGroup<Context>: Sendable {
         threads = Locked(tids)
     }
 
-    private struct ListenerFD: Sendable { let fd: Int32; let tag: String; let port: UInt16 }
+    private struct ListenerFD: Sendable { let fd: Int32; let tag: String; let port: UInt16; let shared: Bool }
 
     private static func withPort(_ a: SocketAddress, _ port: UInt16) -> SocketAddress {
         switch a {

@@ -83,7 +83,9 @@ struct Serve: ParsableCommand {
         ProcessSignal.blockHandledSignals()
         let server: Server
         do {
-            server = try Server(settings: settings, log: log)
+            // systemd socket activation (scripts/mingle.socket): the listening sockets it holds across restarts.
+            let sockets = try Server.HandedOverSockets.fromServiceManager()
+            server = try Server(settings: settings, log: log, sockets: sockets)
         } catch {
             log.error("start_failed", ["reason": error.description])
             throw ExitCode(1)

@@ -64,4 +64,20 @@ import Testing
         #expect(Files.directory(of: "/c.txt") == "/")
         #expect(Files.directory(of: "c.txt") == "")
     }
+
+    /// One owner per state directory: a second lock on the file is refused naming the holder's pid,
+    /// and the lock is free again once released (or once the holder's process is gone).
+    @Test func aLockIsHeldOnceAndNamesItsHolder() throws {
+        let path = temporaryPath("state/mingle.lock")
+        defer { try? FileManager.default.removeItem(atPath: Files.directory(of: path)) }
+        try Files.createDirectories(Files.directory(of: path))
+        let lock = try FileLock.acquire(path)
+        #expect(String(decoding: try Files.readPrefix(path, maxBytes: 32), as: UTF8.self) == "\(getpid())\n")
+        #expect(throws: FileLock.Failure.held(path: path, pid: getpid())) { try FileLock.acquire(path) }
+        lock.release()
+        lock.release()  // a second release does nothing
+        let again = try FileLock.acquire(path)
+        again.release()
+        #expect(throws: FileLock.Failure.self) { try FileLock.acquire("/proc/no-such-dir/mingle.lock") }
+    }
 }

@@ -11,9 +11,21 @@ final class ScriptedPoller: Poller {
     var timeouts: [Int32] = []
     var script: [[(token: UInt64, events: UInt32)]] = []
 
-    func add(_ target: Int32, token: UInt64, events mask: UInt32) throws(SystemError) { interest[target] = mask }
-    func modify(_ target: Int32, token: UInt64, events mask: UInt32) throws(SystemError) { interest[target] = mask }
-    func remove(_ target: Int32) { interest[target] = nil }
+    /// Every registration change, in order: ("add" | "modify" | "remove", fd, mask).
+    var calls: [(call: String, fd: Int32, mask: UInt32)] = []
+
+    func add(_ target: Int32, token: UInt64, events mask: UInt32) throws(SystemError) {
+        interest[target] = mask
+        calls.append(("add", target, mask))
+    }
+    func modify(_ target: Int32, token: UInt64, events mask: UInt32) throws(SystemError) {
+        interest[target] = mask
+        calls.append(("modify", target, mask))
+    }
+    func remove(_ target: Int32) {
+        interest[target] = nil
+        calls.append(("remove", target, 0))
+    }
     func wait(timeoutMilliseconds: Int32, _ body: (UInt64, UInt32) -> Void) throws(SystemError) {
         timeouts.append(timeoutMilliseconds)
         guard !script.isEmpty else { return }

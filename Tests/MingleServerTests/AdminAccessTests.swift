@@ -2,6 +2,7 @@ import Foundation
 import MingleTestSupport
 import Testing
 @testable import MingleServer
+import HTTP1
 
 /// Who may see and do what: unauthenticated requests learn nothing, a foreign origin cannot
 /// drive the dashboard's session, and the login form sets the cookie the dashboard uses.
@@ -42,17 +43,75 @@ import Testing
         }
     }
 
-    @Test func lockoutAfterRepeatedFailures() throws {
+    /// Issue 12.10: wrong guesses from an address are slowed down (429, a growing Retry-After), but
+    /// the right token and a valid session cookie from that same address always get in: on site the
+    /// organisers share the venue's address with every attendee.
+    @Test func theLockoutSlowsWrongGuessesButNeverRefusesTheRightTokenOrACookie() throws {
         let s = try AdminFixture.server()
         defer { s.stop() }
-        var statuses: [Int] = []
+        let wrong = ["Authorization: Bearer wrong-wrong-wrong"]
+        let right = ["Authorization: Bearer \(AdminFixture.token)"]
+        var replies: [HTTPExchange] = []
         for _ in 0..<7 {
-            statuses.append(try HTTPExchange.send(port: s.port, "GET", "/api/status", headers: ["Authorization: Bearer wrong-wrong-wrong"]).status)
+            replies.append(try HTTPExchange.send(port: s.port, "GET", "/api/status", headers: wrong))
         }
-        #expect(statuses.prefix(5).allSatisfy { $0 == 401 })
-        #expect(statuses.last == 429)
-        // Even the right token waits out the lockout.
-        #expect(try HTTPExchange.send(port: s.port, "GET", "/api/status", headers: ["Authorization: Bearer \(AdminFixture.token)"]).status == 429)
+        #expect(replies.map(\.status) == [401, 401, 401, 401, 401, 429, 429])
+        #expect(replies.suffix(2).map { $0.header("Retry-After") } == ["2", "4"], "each further wrong guess waits twice as long")
+
+        // The right token, from the same address, in the middle of the lockout: every route that takes it.
+        #expect(try HTTPExchange.send(port: s.port, "GET", "/api/status", headers: right).status == 200)
+        #expect(try HTTPExchange.send(port: s.port, "GET", "/metrics", headers: right).status == 200)
+        #expect(try HTTPExchange.send(port: s.port, "GET", "/admin", headers: right).status == 200)
+        let origin = "Origin: http://127.0.0.1:\(s.port)"
+        let form = ["Content-Type: application/x-www-form-urlencoded", origin]
+        let login = try HTTPExchange.send(port: s.port, "POST", "/admin/login", headers: form, body: "token=\(AdminFixture.token)")
+        #expect(login.status == 303 && login.header("Location") == "/admin")
+        let cookie = "Cookie: " + String(try #require(login.header("Set-Cookie")).split(separator: ";")[0])
+        // The session cookie too, pages, API and the live feed.
+        #expect(try HTTPExchange.send(port: s.port, "GET", "/admin", headers: [cookie]).status == 200)
+        #expect(try HTTPExchange.send(port: s.port, "GET", "/api/status", headers: [cookie]).status == 200)
+        #expect(try HTTPExchange.send(port: s.port, "POST", "/api/joining/pause", headers: [cookie, origin], body: "{}").status == 200)
+        let feed = TestWebSocket(stream: try BlockingClient(port: s.port))
+        #expect(try feed.open(path: "/admin/ws", extraHeaders: [cookie, "Origin: http://127.0.0.1"]).hasPrefix("HTTP/1.1 101"))
+
+        // Getting in does not lift the lockout for the guesser sharing the address.
+        let after = try HTTPExchange.send(port: s.port, "GET", "/api/status", headers: wrong)
+        #expect(after.status == 429 && after.header("Retry-After") == "8")
+        let badLogin = try HTTPExchange.send(port: s.port, "POST", "/admin/login", headers: form, body: "token=nope")
+        #expect(badLogin.status == 303 && badLogin.header("Location") == "/admin?login=locked" && badLogin.header("Set-Cookie") == nil)
+    }
+
+    /// The lockout's arithmetic with a clock the test moves: the count, the doubling, other addresses
+    /// untouched, the wait lapsing, and an hour of quiet forgetting an address.
+    @Test func wrongGuessesWaitLongerEachTimeAndAreForgottenAfterAnHourOfQuiet() {
+        let auth = AdminAuth(token: AdminFixture.token, cookieKey: Array(repeating: 7, count: 32))
+        func head(_ token: String) -> HTTPRequestHead {
+            var h = HTTPRequestHead(method: "GET", target: "/api/status")
+            h.headers.append(name: "Authorization", value: "Bearer " + token)
+            return h
+        }
+        let t0 = ContinuousClock.now
+        func at(_ seconds: Double, _ token: String = "wrong", from remote: String = "203.0.113.9") -> AdminAuth.Verdict {
+            auth.check(head(token), remote: remote, nowSeconds: 1_800_000_000, now: t0 + .milliseconds(Int(seconds * 1000)))
+        }
+        #expect((0..<8).map { at(Double($0) * 0.01) }
+                == Array(repeating: .unauthenticated, count: 5) + [.lockedOut(retryAfterSeconds: 2), .lockedOut(retryAfterSeconds: 4),
+                                                                    .lockedOut(retryAfterSeconds: 8)])
+        #expect(at(0.1, AdminFixture.token) == .allowed(actor: "token"))
+        #expect(at(0.1, from: "203.0.113.10") == .unauthenticated, "another address is not slowed down")
+        #expect(at(0.2) == .lockedOut(retryAfterSeconds: 16))
+        // Waited out (16 s): the next wrong guess is a plain 401 again, and starts a longer wait.
+        #expect(at(17) == .unauthenticated)
+        #expect(at(17.1) == .lockedOut(retryAfterSeconds: 64))
+        #expect(at(17.2, AdminFixture.token) == .allowed(actor: "token"))
+        // An hour after the last wrong guess the address starts from zero.
+        #expect((0..<5).map { at(3700 + Double($0)) } == Array(repeating: .unauthenticated, count: 5))
+        #expect(at(3704.5) == .lockedOut(retryAfterSeconds: 2))
+        // The login form follows the same rule.
+        #expect(auth.login(presented: AdminFixture.token, remote: "203.0.113.9", nowSeconds: 1_800_000_000,
+                           now: t0 + .seconds(3706)).isSuccess)
+        #expect(auth.login(presented: "nope", remote: "203.0.113.9", nowSeconds: 1_800_000_000, now: t0 + .seconds(3706))
+                == .failure(.lockedOut(retryAfterSeconds: 4)))
     }
 
     @Test func loginCookieDrivesTheDashboardButNotFromAnotherOrigin() throws {
@@ -124,4 +183,8 @@ import Testing
         #expect(FormBody.value("token", in: Array("token=%4".utf8)) == nil)
         #expect(FormBody.value("missing", in: Array("token=x".utf8)) == nil)
     }
+}
+
+extension Result {
+    var isSuccess: Bool { if case .success = self { true } else { false } }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import MingleTestSupport
 import Mingling
@@ -121,5 +124,36 @@ import Testing
         #expect(!(failed["error"] as? String ?? "").isEmpty)
         let closed = try #require(all.first { $0["event"] as? String == "closed" && $0["conn"] as? String == failed["conn"] as? String })
         #expect(closed["closedBy"] as? String == "server" && closed["bytesIn"] as? Int == 27)
+    }
+
+    /// A WebSocket that ends without a close frame was dropped by the network, not closed by the
+    /// client: `closedBy: "network"`, code 1006, and with a reset the `error` that says so. The
+    /// server's own lines open and end the log.
+    @Test func aWebSocketDroppedWithoutACloseFrameIsANetworkDrop() throws {
+        let s = try TestServer(echo: true)
+        for reset in [false, true] {
+            let tcp = try BlockingClient(port: s.port)
+            let ws = TestWebSocket(stream: tcp)
+            _ = try ws.open(path: "/echo")
+            try ws.send(.text("hi"))
+            _ = try ws.receiveFrame()
+            if reset { tcp.reset() } else { tcp.close() }
+        }
+        // One loop takes events in the order they happened: once a later request is answered, both
+        // drops have been seen (before shutdown's goodbyes could make them the server's).
+        let probe = try BlockingClient(port: s.port)
+        try probe.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        _ = try probe.receiveUntilClose()
+        s.stop()
+        let all = try lines(s)
+        #expect(all.first?["event"] as? String == "started" && all.first?["pid"] as? Int == Int(getpid()))
+        #expect(all.last?["event"] as? String == "stopped")
+        let upgrades = all.filter { $0["event"] as? String == "upgrade" }
+        let conns = upgrades.compactMap { $0["conn"] as? String }
+        let closed = conns.compactMap { c in all.first { $0["event"] as? String == "closed" && $0["conn"] as? String == c } }
+        #expect(closed.count == 2)
+        #expect(closed.allSatisfy { $0["closedBy"] as? String == "network" && $0["code"] as? Int == 1006 })
+        #expect(closed.first?["error"] == nil, "an end of stream without a close frame is no socket error")
+        #expect((closed.last?["error"] as? String)?.hasPrefix("recv: Connection reset by peer") == true)
     }
 }

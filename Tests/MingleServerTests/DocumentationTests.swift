@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import MingleServer
 @testable import Mingling
 
 /// One source of truth: the limits and error codes the documents promise are the ones the code enforces.
@@ -52,6 +53,16 @@ import Testing
         let documented = Self.tables(readme, header: ["code", "meaning"]).map { $0[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")) }
         #expect(documented.sorted() == ErrorCode.allCases.map(\.rawValue).sorted())
         #expect(Set(documented).count == documented.count, "each code once")
+    }
+
+    @Test func everyConnectionLogClosedByAndEventIsDocumented() throws {
+        let readme = try Self.text("README.md")
+        let closedBy = Self.tables(readme, header: ["`closedBy`", "meaning"]).map { $0[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")) }
+        #expect(closedBy == ConnectionLogEvent.ClosedBy.allCases.map(\.rawValue))
+        let events = Self.tables(readme, header: ["`event`", "fields"]).flatMap {
+            $0[0].split(separator: "/").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "` ")) }
+        }
+        #expect(Set(events) == Set(ConnectionLogEvent.Kind.allCases.map(\.rawValue)))
     }
 
     @Test func limitsAreEnforcedInCharactersNotBytes() {

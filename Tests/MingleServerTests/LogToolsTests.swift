@@ -16,7 +16,7 @@ import Testing
     {"time":"2026-11-30T09:00:03.010Z","event":"upgrade","conn":"3","path":"/ws","status":101}
     {"time":"2026-11-30T09:00:03.020Z","event":"joined","conn":"3","attendee":3,"room":"workshop-a"}
     {"time":"2026-11-30T09:05:00.000Z","event":"room","conn":"3","attendee":3,"room":"plenary"}
-    {"time":"2026-11-30T09:10:01.000Z","event":"closed","conn":"1","closedBy":"client","code":1006,"attendee":1,"durationMs":600000}
+    {"time":"2026-11-30T09:10:01.000Z","event":"closed","conn":"1","closedBy":"network","code":1006,"attendee":1,"durationMs":600000}
     {"time":"2026-11-30T09:11:00.000Z","event":"accepted","conn":"4","remote":"198.51.100.0"}
     {"time":"2026-11-30T09:11:00.010Z","event":"upgrade","conn":"4","path":"/ws","status":101}
     {"time":"2026-11-30T09:11:00.020Z","event":"joined","conn":"4","attendee":1}
@@ -36,6 +36,7 @@ import Testing
     Attendee session length       median 19 min 0 s, p90 29 min 58 s
     Reconnects                    1 extra connections, 1 resumes in the journal
     Busiest minute                2026-11-30 09:00 UTC: 3 new connections
+    Closed by                     client 2, server 2, network 1
     Close codes:
       1000 normal               1
       1001 going away           2
@@ -100,6 +101,7 @@ import Testing
         let s = try LogSummary.make(logFiles: [log], journal: journal)
         #expect(s.connections == 5 && s.uniqueAttendees == 3 && s.reconnects == 1)
         #expect(s.closeCodes == [1000: 1, 1001: 2, 1006: 1])
+        #expect(s.closedBy == ["client": 2, "server": 2, "network": 1] && s.neverClosed == 0)
         #expect(s.meetings == 3 && s.crossRegionMeetings == 2)
         #expect(s.text == Self.summaryText)
         #expect(!s.text.contains("Kari") && !s.text.contains("198.51"), "no names, no addresses")

@@ -31,9 +31,10 @@ class Env:
         self.workdir = workdir
         self.servers = []
 
-    def start(self, name, settings, plain=True, event=True, extra=(), binary=None):
+    def start(self, name, settings, plain=True, event=True, extra=(), binary=None, listen_socket=None):
         """Starts `mingle serve` with a settings file; returns the running Server (with .port, .pid,
-        .state, .event_path, .tls, .label)."""
+        .state, .event_path, .tls, .label). Every server has its own state directory (one server per
+        state directory). With `listen_socket` it is socket-activated on it (see mingle_proc.Server)."""
         d = os.path.join(self.workdir, name)
         os.makedirs(d, exist_ok=True)
         cfg = os.path.join(d, "server.json")
@@ -41,12 +42,14 @@ class Env:
             json.dump(settings, f)
         args = ["--host", "127.0.0.1", "--port", "0", "--config", cfg] + (["--plain"] if plain else [])
         event_path = os.path.join(d, "event.json")
+        args += ["--state-dir", os.path.join(d, "var")]
         if event:
             test_event.write(event_path, starts_in=3600)
-            args += ["--event", event_path, "--state-dir", os.path.join(d, "var")]
+            args += ["--event", event_path]
         else:
             args += ["--no-event", "--echo"]
-        s = mingle_proc.Server(binary or self.binary, args + list(extra), os.path.join(d, "server.log"))
+        s = mingle_proc.Server(binary or self.binary, args + list(extra), os.path.join(d, "server.log"),
+                               listen_socket=listen_socket)
         s.wait_listening()
         s.pid = s.proc.pid
         s.tls = not plain
@@ -56,6 +59,7 @@ class Env:
         s.label = name
         s.binary = binary or self.binary
         s.args = args + list(extra)
+        s.listen_socket = listen_socket
         s.stopped_on_purpose = False  # a test that stops its server sets this
         self.servers.append(s)
         return s
@@ -67,9 +71,9 @@ class Env:
         args = list(old.args)
         args[args.index("--port") + 1] = str(old.port)
         spawned_at = time.time()
-        s = mingle_proc.Server(old.binary, args, os.path.join(old.dir, label + ".log"))
+        s = mingle_proc.Server(old.binary, args, os.path.join(old.dir, label + ".log"), listen_socket=old.listen_socket)
         s.spawned_at = spawned_at
-        for name in ("tls", "state", "event_path", "dir", "binary", "args"):
+        for name in ("tls", "state", "event_path", "dir", "binary", "args", "listen_socket"):
             setattr(s, name, getattr(old, name))
         s.label = label
         s.stopped_on_purpose = False

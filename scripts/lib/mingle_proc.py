@@ -24,13 +24,24 @@ def build(configuration="debug"):
     return os.path.join(out.stdout.strip().splitlines()[-1], "mingle")
 
 
-class Server:
-    """A running `mingle serve`; its stderr goes to `log_path`."""
+# What systemd does for a socket-activated service, in one exec: the listening socket becomes fd 3 and
+# LISTEN_PID names the process itself (exec keeps the pid), LISTEN_FDS=1 (sd_listen_fds(3)).
+ACTIVATION_WRAPPER = ("import os, sys; os.dup2(int(sys.argv[1]), 3); "
+                      "os.environ.update(LISTEN_PID=str(os.getpid()), LISTEN_FDS='1'); os.execv(sys.argv[2], sys.argv[2:])")
 
-    def __init__(self, binary, args, log_path, env=None, cwd=ROOT):
+
+class Server:
+    """A running `mingle serve`; its stderr goes to `log_path`. With `listen_socket` (a listening socket the
+    caller keeps open, as systemd keeps a .socket unit's), the server is started socket-activated on it."""
+
+    def __init__(self, binary, args, log_path, env=None, cwd=ROOT, listen_socket=None):
         self.log_path = log_path
         self.log = open(log_path, "wb")
-        self.proc = subprocess.Popen([binary, "serve"] + args, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
+        cmd, fds = [binary, "serve"] + args, ()
+        if listen_socket is not None:
+            fd = listen_socket.fileno()
+            cmd, fds = [sys.executable, "-c", ACTIVATION_WRAPPER, str(fd)] + cmd, (fd,)
+        self.proc = subprocess.Popen(cmd, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT, pass_fds=fds,
                                      env=dict(os.environ, **(env or {})))
         self.port = None
 

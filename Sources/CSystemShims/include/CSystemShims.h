@@ -17,6 +17,8 @@ static const uint32_t MINGLE_EPOLLOUT = EPOLLOUT;
 static const uint32_t MINGLE_EPOLLRDHUP = EPOLLRDHUP;
 static const uint32_t MINGLE_EPOLLHUP = EPOLLHUP;
 static const uint32_t MINGLE_EPOLLERR = EPOLLERR;
+/* One listening socket in several loops' epolls: wake one waiting loop per connection, not all. */
+static const uint32_t MINGLE_EPOLLEXCLUSIVE = EPOLLEXCLUSIVE;
 
 /* Waits and unpacks up to `max` events into two plain arrays. */
 int mingle_epoll_wait(int epfd, uint64_t *tokens, uint32_t *events, int max, int timeout_ms);

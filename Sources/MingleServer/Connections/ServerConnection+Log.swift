@@ -7,7 +7,7 @@ import Mingling
 struct ConnectionLogState {
     var messagesIn = 0
     var messagesOut = 0
-    var closedBy: String?
+    var closedBy: ConnectionLogEvent.ClosedBy?
     var code: Int?
     var reason: String?
     var attendee: UInt32?
@@ -73,7 +73,7 @@ extension ServerConnection {
     }
 
     /// Remembers the first reason the connection is ending (later ones are consequences).
-    func noteClosing(by who: String, code: Int? = nil, reason: String? = nil) {
+    func noteClosing(by who: ConnectionLogEvent.ClosedBy, code: Int? = nil, reason: String? = nil) {
         guard logState.closedBy == nil else { return }
         logState.closedBy = who
         logState.code = code
@@ -94,7 +94,9 @@ extension ServerConnection {
         shared.stats.socketBytes(in: bytesIn, out: bytesOut)
         guard let log = shared.connectionLog else { return }
         var e = event(.closed, connection)
-        e.closedBy = logState.closedBy ?? (error == nil ? "client" : "error")
+        // Nothing noted: a socket error says whether the network or we failed; without one, the loop
+        // closed it (shutdown's last pass, an aborted write).
+        e.closedBy = (logState.closedBy ?? error.map(ConnectionLogEvent.ClosedBy.of) ?? .server).rawValue
         e.code = logState.code
         e.reason = logState.reason
         if let error { e.error = "\(error)" }

@@ -32,7 +32,7 @@ extension ServerConnection: WebSocketSender {
         case .pong:
             break
         case .closed(let code, let reason, let byPeer):
-            noteClosing(by: byPeer ? "client" : "server", code: Int(code ?? 1005), reason: reason)
+            noteClosing(by: byPeer ? .client : .server, code: Int(code ?? 1005), reason: reason)
             session.closed(code: code ?? 1005, reason: reason, connection: connection)
             phase = .closed
         }
@@ -78,7 +78,7 @@ extension ServerConnection: WebSocketSender {
 
     func closeWebSocket(code: CloseCode, reason: String) {
         guard let ws = openWebSocket else { return }
-        noteClosing(by: "server", code: Int(code.rawValue), reason: reason)
+        noteClosing(by: .server, code: Int(code.rawValue), reason: reason)
         writeFrames(ws) { ws.close(code: code.rawValue, reason: reason, now: .now, output: &$0) }
     }
 

@@ -99,7 +99,7 @@ final class ServerConnection: ConnectionHandler {
             case .failed(let error):
                 shared.stats.tlsHandshakeFailed()
                 logTLS(connection, failure: "\(error)")
-                noteClosing(by: "server", reason: "tls handshake failed")
+                noteClosing(by: .server, reason: "tls handshake failed")
                 shared.log.debug("tls_handshake_failed", ["conn": "\(connection.id)", "reason": "\(error)"])
                 flushCiphertext(connection)
                 closeTransport(connection)
@@ -194,7 +194,8 @@ final class ServerConnection: ConnectionHandler {
     }
 
     func connectionReadEnded(_ connection: Connection, now: ContinuousClock.Instant) {
-        if case .websocket = phase { noteClosing(by: "client", code: 1006) } else { noteClosing(by: "client") }
+        // An HTTP client ends its connection this way; a WebSocket that ends without a close frame was dropped.
+        if case .websocket = phase { noteClosing(by: .network, code: 1006) } else { noteClosing(by: .client) }
         if case .websocket(let ws, let session) = phase {
             // TCP closed without a close handshake: 1006 for the application.
             session.closed(code: 1006, reason: "", connection: connection)
@@ -207,7 +208,7 @@ final class ServerConnection: ConnectionHandler {
     func connectionDeadlineReached(_ connection: Connection, now: ContinuousClock.Instant) {
         switch phase {
         case .http(let exchange):
-            noteClosing(by: "server", reason: "timeout")
+            noteClosing(by: .server, reason: "timeout")
             if exchange.request == nil && requestsServed == 0 { shared.stats.handshakeTimedOut() }
             if tlsHandshakeDone || tls == nil {
                 if requestsServed == 0 {
@@ -233,7 +234,7 @@ final class ServerConnection: ConnectionHandler {
 
     func connectionWriteStalled(_ connection: Connection, now: ContinuousClock.Instant) {
         shared.stats.slowConsumerClosed()
-        noteClosing(by: "server", code: 1008, reason: "slow consumer")
+        noteClosing(by: .server, code: 1008, reason: "slow consumer")
         if case .websocket(_, let session) = phase {
             // The close frame could not get through a full queue anyway: record 1008 and drop.
             session.closed(code: 1008, reason: "slow consumer", connection: connection)
@@ -244,6 +245,8 @@ final class ServerConnection: ConnectionHandler {
 
     func connectionClosed(_ connection: Connection, error: SystemError?) {
         if case .websocket(_, let session) = phase {
+            // The socket failed under an open WebSocket (a reset, a timeout): no close frame, 1006.
+            noteClosing(by: error.map(ConnectionLogEvent.ClosedBy.of) ?? .server, code: 1006)
             session.closed(code: 1006, reason: "", connection: connection)
         }
         phase = .closed
@@ -257,7 +260,7 @@ extension ServerConnection {
     /// Ends the connection gracefully: TLS close_notify (when the handshake completed), then
     /// the loop writes what is queued, half-closes and lingers before closing.
     func closeTransport(_ connection: Connection) {
-        noteClosing(by: "server")
+        noteClosing(by: .server)
         if let tls, tlsHandshakeDone {
             tls.shutdown()
             flushCiphertext(connection)

@@ -22,9 +22,17 @@ extension StaticFiles {
         try self.init(directory: directory.path, limits: limits, securityHeaders: securityHeaders)
     }
 
-    /// The `Public` directory shipped as the package's resource.
+    /// SwiftPM's name for this target's resources: `<package>_<target>.resources`.
+    static let resourceBundleName = "Mingle_MingleServer.resources"
+
+    /// The `Public` directory shipped as the package's resource, beside the executable (the build
+    /// directory, or wherever the binary was installed with its resources); nil when it is not there.
+    /// Not `Bundle.module`: when the bundle is missing, its generated accessor traps instead of
+    /// letting the start say what is wrong.
     static func bundledPublicDirectory() -> String? {
-        Bundle.module.url(forResource: "Public", withExtension: nil)?.path
+        let path = Bundle.main.bundleURL.appendingPathComponent(resourceBundleName).appendingPathComponent("Public").path
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue ? path : nil
     }
 
     static func loadFiles(in directory: String, limits: Limits) throws -> [String: File] {

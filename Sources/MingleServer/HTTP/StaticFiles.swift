@@ -62,6 +62,10 @@ final class StaticFiles: Sendable {
         state.withLock { Array($0.files.keys) }.sorted()
     }
 
+    var count: Int { state.withLock { $0.files.count } }
+
+    func has(_ path: String) -> Bool { state.withLock { $0.files[path] != nil } }
+
     /// The response for a static file, or nil when `head.path` names none (so another route, or a
     /// 404, can answer). Traversal attempts get a 404 here, never nil.
     func response(for head: HTTPRequestHead) -> HTTPResponse? {

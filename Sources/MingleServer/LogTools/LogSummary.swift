@@ -12,6 +12,10 @@ public struct LogSummary: Sendable, Equatable {
     public var medianSessionSeconds = 0
     public var p90SessionSeconds = 0
     public var closeCodes: [Int: Int] = [:]
+    /// `closed` lines by `closedBy` (client, server, network, error, crash).
+    public var closedBy: [String: Int] = [:]
+    /// `accepted` lines without their `closed` line (a log cut short, or written before recovery existed).
+    public var neverClosed = 0
     /// Attendee connections beyond each attendee's first (from the log), and resumes (journal).
     public var reconnects = 0
     public var resumes = 0
@@ -41,6 +45,8 @@ public struct LogSummary: Sendable, Equatable {
         var joinsByAttendee: [Int: Int] = [:]
         var sessionMs: [Int64] = []
         var perMinute: [String: Int] = [:]
+        // Ids repeat across runs, and files may come in any order: count, do not pair in order.
+        var openings: [String: Int] = [:]
         for path in logFiles {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
@@ -51,6 +57,7 @@ public struct LogSummary: Sendable, Equatable {
                 switch event {
                 case "accepted":
                     s.connections += 1
+                    if let c = o["conn"] as? String { openings[c, default: 0] += 1 }
                     if let t = o["time"] as? String, t.count >= 16 { perMinute[String(t.prefix(16)), default: 0] += 1 }
                 case "upgrade":
                     if (o["status"] as? Int) == 101 { s.webSockets += 1 }
@@ -60,6 +67,8 @@ public struct LogSummary: Sendable, Equatable {
                 case "room":
                     if let r = o["room"] as? String { s.entriesByRoom[r, default: 0] += 1 }
                 case "closed":
+                    if let c = o["conn"] as? String { openings[c, default: 0] -= 1 }
+                    if let who = o["closedBy"] as? String { s.closedBy[who, default: 0] += 1 }
                     if let code = o["code"] as? Int { s.closeCodes[code, default: 0] += 1 }
                     if o["attendee"] != nil, let ms = o["durationMs"] as? Int { sessionMs.append(Int64(ms)) }
                 case "call":
@@ -68,6 +77,7 @@ public struct LogSummary: Sendable, Equatable {
                 }
             }
         }
+        s.neverClosed = openings.values.reduce(0) { $0 + max(0, $1) }
         s.uniqueAttendees = joinsByAttendee.count
         s.reconnects = joinsByAttendee.values.reduce(0) { $0 + max(0, $1 - 1) }
         sessionMs.sort()
@@ -168,6 +178,12 @@ public struct LogSummary: Sendable, Equatable {
         row("Attendee session length", "median \(Self.duration(medianSessionSeconds)), p90 \(Self.duration(p90SessionSeconds))")
         row("Reconnects", "\(reconnects) extra connections" + (resumes > 0 ? ", \(resumes) resumes in the journal" : ""))
         if let busiestMinute { row("Busiest minute", "\(busiestMinute): \(busiestMinuteConnections) new connections") }
+        if !closedBy.isEmpty {
+            let order = ["client", "server", "network", "error", "crash"]
+            let names = closedBy.keys.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+            row("Closed by", names.map { "\($0) \(closedBy[$0]!)" }.joined(separator: ", "))
+        }
+        if neverClosed > 0 { row("Never closed", "\(neverClosed) connections (no closed line: the log is cut short)") }
         lines.append("Close codes:")
         for (code, n) in closeCodes.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(code) \(Self.closeName(code).padding(toLength: 20, withPad: " ", startingAt: 0)) \(n)")

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import EventLoop
 import Mingling
 import Synchronization
@@ -18,14 +21,24 @@ final class ConnectionLog: Sendable {
     let eventsQueued = Atomic<Int>(0)
     static let flushInterval: Duration = .milliseconds(250)
     static let handOffDelay: Duration = .milliseconds(50)
+    /// Connections the previous server left open (an unclean stop), closed in the log at this start.
+    let closedAfterUncleanStop: Int
 
     /// `reportFailure` hears every write, rotation and fsync failure (on the writer thread).
     init(path: String, maxFileBytes: Int, privacy: Privacy, wallClock: @escaping @Sendable () -> Timestamp,
          reportFailure: @escaping @Sendable (FileError) -> Void) throws {
         self.path = path
         // Open on this thread so a bad path is a start error, then hand the file to the writer.
+        let now = wallClock()
         let file = try ConnectionLogFile(path: path, maxFileBytes: maxFileBytes, retentionDays: privacy.retentionDays,
-                                         now: wallClock())
+                                         now: now)
+        // Every `accepted` gets its `closed`, even after a kill -9; then this server's first line.
+        closedAfterUncleanStop = try file.closeConnectionsLeftOpen(now: now)
+        var started = ConnectionLogEvent(.started, at: now, connection: nil)
+        started.pid = getpid()
+        var noAddresses = AddressPrivacy(mode: .off)
+        try file.append(started.jsonLine(privacy: &noAddresses), now: now)
+        try file.flush()
         let box = Locked<ConnectionLogFile?>(file)
         var config = LoopGroupConfiguration()
         config.loops = 1
@@ -79,11 +92,13 @@ final class ConnectionLog: Sendable {
         }
     }
 
-    /// Flushes, closes the file and stops the writer thread. Call after the connection loops stopped.
+    /// Writes what is queued and the `stopped` line, closes the file and stops the writer thread.
+    /// Call after the connection loops stopped (so every `closed` line is already queued).
     func close() {
         let pending = self.pending
         group.executeOnAll { loop, writer in
             Self.writePending(pending, to: writer)
+            writer.write(ConnectionLogEvent(.stopped, at: writer.wallClock(), connection: nil))
             writer.attempt { () throws(FileError) in try writer.file.close() }
             loop.stop()
         }

@@ -1,9 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EventLoop
 import Mingling
 
 /// One line of the connection log (see README.md, "Connection log"). Built on the connection's
 /// loop from values it already has; encoded to JSON on the log's own thread.
 struct ConnectionLogEvent: Sendable {
-    enum Kind: String, Sendable {
+    enum Kind: String, Sendable, CaseIterable {
         /// TCP accepted: remote address (per the privacy setting), local port, listener.
         case accepted
         /// TLS handshake finished (version, cipher) or failed (`error`).
@@ -16,16 +20,43 @@ struct ConnectionLogEvent: Sendable {
         case joined
         /// The attendee entered another room (no `room`: back in the event's lobby).
         case room
-        /// Connection gone: who closed, code and reason, duration, bytes and messages each way.
+        /// Connection gone: who closed (`ClosedBy`), code and reason, duration, bytes and messages each way.
         case closed
         /// A call report from the attendee's browser (`call_report`): the partner, the outcome, direct or relay,
         /// milliseconds, the failure reason. Never an address.
         case call
+        /// The server began writing this log (`pid`); every connection before it is closed.
+        case started
+        /// The server stopped cleanly: every connection it accepted has its `closed` line above.
+        case stopped
+    }
+
+    /// Who ended a connection (`closedBy`).
+    enum ClosedBy: String, Sendable, CaseIterable {
+        /// The peer closed cleanly: a WebSocket close frame, or TCP's end of an HTTP connection.
+        case client
+        /// This server closed it (a close frame it sent, a timeout, a limit, shutdown).
+        case server
+        /// The transport ended without a close: a WebSocket dropped without a close frame (code 1006),
+        /// a reset or a network timeout (`error` names it).
+        case network
+        /// A local failure (`error` names the syscall and errno).
+        case error
+        /// The server stopped without closing it (`kill -9`, a crash, a power loss); written at the
+        /// next start with the time of the last line the stopped server wrote.
+        case crash
+
+        /// Errors that mean the peer or the path between us went away, not that we failed.
+        static func of(_ error: SystemError) -> ClosedBy {
+            [ECONNRESET, EPIPE, ETIMEDOUT, ECONNABORTED, EHOSTUNREACH, ENETUNREACH, ENETDOWN, EHOSTDOWN].contains(error.errno)
+                ? .network : .error
+        }
     }
 
     var kind: Kind
     var at: Timestamp
-    var connection: UInt64
+    /// nil on the server's own lines (`started`, `stopped`).
+    var connection: UInt64?
     var remote: String?
     var listener: String?
     var tlsVersion: String?
@@ -53,8 +84,9 @@ struct ConnectionLogEvent: Sendable {
     var outcome: String?
     var route: String?
     var milliseconds: Int?
+    var pid: Int32?
 
-    init(_ kind: Kind, at: Timestamp, connection: UInt64) {
+    init(_ kind: Kind, at: Timestamp, connection: UInt64?) {
         self.kind = kind
         self.at = at
         self.connection = connection
@@ -69,7 +101,7 @@ struct ConnectionLogEvent: Sendable {
         w.beginObject()
         w.field("time", UTCTime.format(at))
         w.field("event", kind.rawValue)
-        w.field("conn", String(connection, radix: 16))
+        if let connection { w.field("conn", String(connection, radix: 16)) }
         if let remote, let shown = privacy.show(remote, at: at) { w.field("remote", shown) }
         if let forwardedFor, let shown = privacy.show(forwardedFor, at: at) { w.field("forwardedFor", shown) }
         func text(_ k: String, _ v: String?) {
@@ -100,6 +132,7 @@ struct ConnectionLogEvent: Sendable {
         text("outcome", outcome)
         text("route", route)
         number("ms", milliseconds)
+        if let pid { w.field("pid", Int(pid)) }
         w.endObject()
         return w.text
     }

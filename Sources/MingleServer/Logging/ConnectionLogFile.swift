@@ -48,6 +48,11 @@ final class ConnectionLogFile {
         if pending.count >= 64 * 1024 { try flush() }
     }
 
+    /// Queues bytes as they are (recovery ends a torn last line with them).
+    func appendRaw(_ bytes: [UInt8]) {
+        pending += bytes
+    }
+
     /// Writes the queued lines (one write(2) for the batch). On failure the batch is dropped.
     func flush() throws(FileError) {
         guard !pending.isEmpty else { return }
@@ -111,7 +116,7 @@ final class ConnectionLogFile {
 
     // MARK: Names
 
-    private var directory: String {
+    var directory: String {
         let d = (path as NSString).deletingLastPathComponent
         return d.isEmpty ? "." : d
     }

@@ -4,8 +4,9 @@ import WebSocket
 
 /// The server's routes in one place.
 enum Routes {
+    /// `staticFiles` were loaded once at start (a failure there stops the start) and are shared by every loop.
     static func install(on router: Router, settings: ServerSettings, stats: ServerStats, hub: HubHandle?,
-                        adminAuth: AdminAuth?) {
+                        adminAuth: AdminAuth?, staticFiles: StaticFiles) {
         router.add("/healthz") { head, _, _ in
             .onlyGet(head) { .text("ok\n", status: 200) }
         }
@@ -22,9 +23,7 @@ enum Routes {
             router.addWebSocket("/echo", EchoEndpoint(config: settings.echoWebSocketConfig))
         }
         router.basePath = settings.base
-        if let directory = settings.publicDirectory ?? StaticFiles.bundledPublicDirectory() {
-            router.staticFiles = try? StaticFiles(directory: directory)
-        }
+        router.staticFiles = staticFiles
     }
 }
 

@@ -23,6 +23,8 @@ public final class Server: Sendable {
     private let hubGroup: LoopGroup<MinglingHub>?
     let hub: HubHandle?
     let connectionLog: ConnectionLog?
+    /// `<stateDirectory>/mingle.lock`, held while this server runs: one server per state directory.
+    private let stateLock: FileLock
 
     /// Kernel thread ids of every loop (connection loops and the hub), for tests and diagnostics.
     var loopKernelThreadIDs: [Int32] { group.kernelThreadIDs + (hubGroup?.kernelThreadIDs ?? []) }
@@ -50,11 +52,16 @@ public final class Server: Sendable {
         public let description: String
     }
 
-    /// Binds and starts serving; throws with a clear message when it cannot.
-    public init(settings: ServerSettings, log: Log) throws(StartError) {
+    /// Binds (or takes `sockets` from the service manager) and starts serving; throws with a clear
+    /// message when it cannot.
+    public init(settings: ServerSettings, log: Log, sockets: HandedOverSockets = .none) throws(StartError) {
         self.settings = settings
         self.log = log
+        // Before anything in the directory is read or written: two processes never append to one journal.
+        stateLock = try Self.lockStateDirectory(settings.stateDirectory)
         var adminTokenSource: String?
+        // The web client is part of the server: without it every page would answer 404.
+        let staticFiles = try Self.loadStaticFiles(settings, log: log)
         let tlsConfiguration: TLSConfiguration? = settings.plain ? nil : try Self.resolveCertificate(settings, log)
         self.tlsConfiguration = tlsConfiguration
         // Check the certificate once here so a bad file is one clear error at start.
@@ -66,12 +73,20 @@ public final class Server: Sendable {
                 throw StartError(description: "\(error)")
             }
         }
-        guard let address = SocketAddress(host: settings.host, port: settings.port) else {
+        guard var address = SocketAddress(host: settings.host, port: settings.port) else {
             throw StartError(description: "--host \(settings.host): not a numeric IPv4 or IPv6 address")
         }
         var config = LoopGroupConfiguration()
         if settings.loops > 0 { config.loops = settings.loops }
-        config.listeners = [ListenerConfiguration(address: address, tag: settings.plain ? "plain" : "tls")]
+        let tag = settings.plain ? "plain" : "tls"
+        if sockets.sockets.isEmpty {
+            config.listeners = [ListenerConfiguration(address: address, tag: tag)]
+        } else {
+            config.listeners = sockets.sockets.map { ListenerConfiguration(inherited: $0, tag: tag) }
+            address = sockets.sockets[0].address
+            log.info("socket_activation", ["sockets": sockets.sockets.map { "\($0.name) \($0.address)" }.joined(separator: ", "),
+                                           "note": "listening on the sockets the service manager passed; listen.host and listen.port are not used"])
+        }
         config.maxConnections = settings.maxConnections
         config.limits.softOutboundBytes = settings.outboundSoftLimitBytes
         config.limits.hardOutboundBytes = settings.outboundHardLimitBytes
@@ -109,7 +124,8 @@ public final class Server: Sendable {
         do {
             group = try LoopGroup(configuration: config) { [hub, adminAuth] loop, handle in
                 let context = Self.setUpLoop(loop, handle: handle, settings: settings, log: log, stats: stats,
-                                             tls: tlsConfiguration, hub: hub, adminAuth: adminAuth, setupFailures: setupFailures)
+                                             tls: tlsConfiguration, hub: hub, adminAuth: adminAuth, staticFiles: staticFiles,
+                                             setupFailures: setupFailures)
                 context.connectionLog = connectionLog
                 let probe = LoopLagProbe.make(on: loop, recorder: stats.loopLag, isBusy: { [unowned loop] in loop.connectionCount > 0 }) {
                     [unowned context] _ in context.reportSocketBytes()
@@ -121,7 +137,7 @@ public final class Server: Sendable {
             connectionLog?.close()
             hubGroup?.stopNow()
             hubGroup?.join()
-            throw StartError(description: "cannot listen on \(address): \(error)")
+            throw StartError(description: Self.listenFailure(address, error))
         }
         connectionLoops.set(group.handles)
         // Serve only once every loop is set up, and not at all if one could not be.
@@ -135,11 +151,12 @@ public final class Server: Sendable {
             throw StartError(description: failure)
         }
         let scheme = settings.plain ? "http" : "https"
-        let shownHost = address.isIPv6 ? "[\(settings.host)]" : settings.host
+        let host = address.hostText
+        let shownHost = address.isIPv6 ? "[\(host)]" : host
         log.info("listening", ["url": "\(scheme)://\(shownHost):\(port)/", "port": "\(port)",
                                "loops": "\(group.handles.count)", "tls": settings.plain ? "off" : "on"])
         if hub != nil {
-            let visible = settings.host == "0.0.0.0" || settings.host == "::" ? "localhost" : shownHost
+            let visible = host == "0.0.0.0" || host == "::" ? "localhost" : shownHost
             log.info("attendees_url", ["url": "\(scheme)://\(visible):\(port)/"])
             log.info("admin_url", ["url": "\(scheme)://\(visible):\(port)/admin", "token": adminTokenSource ?? "",
                                    "note": "the admin token is in the file named by token (or the variable)"])
@@ -167,7 +184,7 @@ public final class Server: Sendable {
 
     private static func setUpLoop(_ loop: EventLoop, handle: LoopHandle<LoopContext>, settings: ServerSettings, log: Log,
                                   stats: ServerStats, tls: TLSConfiguration?, hub: HubHandle?, adminAuth: AdminAuth?,
-                                  setupFailures: SetupFailures) -> LoopContext {
+                                  staticFiles: StaticFiles, setupFailures: SetupFailures) -> LoopContext {
         var context: TLSContext?
         if let tls {
             // The files were checked at start, but they may change before every loop has read
@@ -177,7 +194,7 @@ public final class Server: Sendable {
             }
         }
         let router = Router()
-        Routes.install(on: router, settings: settings, stats: stats, hub: hub, adminAuth: adminAuth)
+        Routes.install(on: router, settings: settings, stats: stats, hub: hub, adminAuth: adminAuth, staticFiles: staticFiles)
         let headers = SecurityHeaders(strictTransportSecurity: settings.plain ? nil : "max-age=63072000")
         let shared = LoopContext(settings: settings, log: log, stats: stats, router: router, tlsContext: context,
                                  loopHandle: handle, securityHeaders: headers)
@@ -284,6 +301,7 @@ public final class Server: Sendable {
             hubGroup.join()
         }
         connectionLog?.close()
+        stateLock.release()
         log.info("stopped", [:])
     }
 }
@@ -292,10 +310,15 @@ extension Server {
     static func openConnectionLog(_ settings: ServerSettings, privacy: Privacy, log: Log) throws(StartError) -> ConnectionLog? {
         guard let path = settings.resolvedConnectionLogPath else { return nil }
         do {
-            return try ConnectionLog(path: path, maxFileBytes: settings.connectionLogMaxFileBytes, privacy: privacy,
-                                     wallClock: WallClock.now) { failure in
+            let connectionLog = try ConnectionLog(path: path, maxFileBytes: settings.connectionLogMaxFileBytes, privacy: privacy,
+                                                  wallClock: WallClock.now) { failure in
                 log.error("connection_log_write_failed", ["reason": "\(failure)", "note": "that batch of lines is lost"])
             }
+            if connectionLog.closedAfterUncleanStop > 0 {
+                log.warning("connection_log_recovered", ["closed": "\(connectionLog.closedAfterUncleanStop)", "path": path,
+                                                         "note": "connections the previous server left open (it did not stop cleanly) are closed in the log with closedBy crash"])
+            }
+            return connectionLog
         } catch {
             throw StartError(description: "cannot open the connection log \(path): \(error)")
         }

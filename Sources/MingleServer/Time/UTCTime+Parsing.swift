@@ -82,3 +82,14 @@ extension UTCTime {
         return Timestamp(secondsSinceEpoch: Int64(days) * 86_400 + Int64(hh * 3600 + mm * 60 + ss))
     }
 }
+
+extension UTCTime {
+    /// The inverse of `format`: "2026-11-30T09:12:03.114Z" (the connection log's `time`).
+    static func parseFormatted(_ text: Substring) -> Timestamp? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 24, bytes[19] == UInt8(ascii: "."), bytes[23] == UInt8(ascii: "Z"),
+              let whole = parseRFC3339(String(decoding: bytes[0..<19], as: UTF8.self) + "Z"),
+              let milliseconds = Int64(String(decoding: bytes[20..<23], as: UTF8.self)) else { return nil }
+        return whole.adding(milliseconds: milliseconds)
+    }
+}
