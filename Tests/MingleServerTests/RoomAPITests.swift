@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MingleTestSupport
+import Mingling
 @testable import MingleServer
 
 /// The admin API per room, the rooms' public links and their display pages, against a real server.
@@ -115,5 +116,27 @@ import MingleTestSupport
         #expect(!text.contains("Kari"), "no names on the room's screen")
         #expect(text.components(separatedBy: "\"session\":{").count == 2 && text.components(separatedBy: "\"session\":\"").count == 2,
                 "the session once (and once in nextMingling)")
+    }
+
+    /// The room list after `welcome` is reused for a moment during a join storm, but never with an old phase.
+    @Test func aGreetingShowsEveryRoomsPhaseAsItIsNow() throws {
+        let s = try F.server()
+        defer { s.stop() }
+        let kari = try TestAttendee(port: s.port, name: "Kari", region: "viken", room: "ws-a")
+        let before = try kari.expect("rooms")["rooms"] as? [[String: Any]] ?? []
+        #expect(before.first { $0["id"] as? String == "ws-a" }?["phase"] as? String == "session")
+        #expect(try F.call(s, "/api/rooms/ws-a/mingling/start").status == 200)
+        let lucia = try TestAttendee(port: s.port, name: "Lucía", region: "madrid")
+        let after = try lucia.expect("rooms")["rooms"] as? [[String: Any]] ?? []
+        #expect(after.first { $0["id"] as? String == "ws-a" }?["phase"] as? String == "mingling")
+    }
+
+    @Test func aRoomListSnapshotIsFreshForHalfASecondWhileNoPhaseChanges() {
+        let t0 = Timestamp(millisecondsSinceEpoch: 1_000_000)
+        let snapshot = RoomListSnapshot(bytes: [1], at: t0, phases: [.lobby])
+        #expect(snapshot.isFresh(at: t0.adding(milliseconds: 499), phases: [.lobby]))
+        #expect(!snapshot.isFresh(at: t0.adding(milliseconds: 500), phases: [.lobby]))
+        #expect(!snapshot.isFresh(at: t0.adding(milliseconds: 10), phases: [.session(SessionID("s1"))]))
+        #expect(!snapshot.isFresh(at: t0.adding(milliseconds: -1), phases: [.lobby]), "a clock that went back")
     }
 }

@@ -107,6 +107,7 @@ extension MinglingHub {
         for id in gone where links[id] == nil { run(.disconnect(id), now: now, replyTo: nil, request: "disconnect") }
         presenceDirty = true
         roomsDirty = true
+        forgetSnapshots()
         afterInput(now: now)
     }
 

@@ -52,10 +52,53 @@ extension MinglingHub {
     func roomsMessage(now: Timestamp) -> [UInt8] {
         JSONWriter.message("rooms") { w in
             w.key("rooms"); w.beginArray()
-            for summary in RoomSummary.all(engine) {
+            for summary in RoomSummary.all(engine, countingAttributes: false) {
                 w.beginObject(); summary.write(&w, now: now); w.endObject()
             }
             w.endArray()
         }
+    }
+
+    /// The room list for a page that just joined or resumed: every room's phase as it is now, its counts at most
+    /// `RoomListSnapshot.maxAge` old (the periodic list follows with fresh ones). Without this, a join storm of
+    /// N attendees costs N x N visits.
+    func greetingRoomsMessage(now: Timestamp) -> [UInt8] {
+        let phases = engine.rooms.map(\.phase)
+        if let cached = greetingRooms, cached.isFresh(at: now, phases: phases) { return cached.bytes }
+        let bytes = roomsMessage(now: now)
+        greetingRooms = RoomListSnapshot(bytes: bytes, at: now, phases: phases)
+        return bytes
+    }
+
+    /// Who is in `room`, for someone who just entered it (so that they need not wait for the next change),
+    /// reused the same way while many enter at once.
+    func enteringPresence(_ room: RoomID, now: Timestamp) -> [UInt8]? {
+        let phases = engine.rooms.map(\.phase)
+        if let cached = enteringPresences[room], cached.isFresh(at: now, phases: phases) { return cached.bytes }
+        guard let plan = engine.plan.room(room) else { return nil }
+        let bytes = Self.presence(RoomSummary(plan, engine))
+        enteringPresences[room] = RoomListSnapshot(bytes: bytes, at: now, phases: phases)
+        return bytes
+    }
+
+    /// After the plan or the engine was replaced: nothing computed before may be reused.
+    func forgetSnapshots() {
+        greetingRooms = nil
+        enteringPresences = [:]
+    }
+}
+
+/// A room list (or a room's presence) computed at `at` while the rooms had `phases`.
+struct RoomListSnapshot {
+    /// How old the counts a newcomer gets may be.
+    static let maxAge = 500 // milliseconds
+
+    let bytes: [UInt8]
+    let at: Timestamp
+    let phases: [Phase]
+
+    func isFresh(at now: Timestamp, phases current: [Phase]) -> Bool {
+        let age = at.milliseconds(until: now)
+        return age >= 0 && age < Self.maxAge && phases == current
     }
 }

@@ -95,7 +95,7 @@ extension MinglingHub {
     /// room list.
     private func greet(_ id: AttendeeID, link: AttendeeLink, now: Timestamp) {
         enqueue(link, .text(welcome(id, now: now), droppable: false))
-        enqueue(link, .text(roomsMessage(now: now), droppable: false))
+        enqueue(link, .text(greetingRoomsMessage(now: now), droppable: false))
     }
 
     func welcome(_ id: AttendeeID, now: Timestamp) -> [UInt8] {

@@ -70,6 +70,11 @@ final class MinglingHub {
     var lastRooms: [UInt8] = []
     var lastRoomsSentAt: Timestamp?
     var lastRoomPhases: [Phase] = []
+    /// The room list a page gets right after its `welcome`, reused for `RoomListSnapshot.maxAge` while no room's
+    /// phase changes: computing it visits every attendee, and in a join storm every join asks for it.
+    var greetingRooms: RoomListSnapshot?
+    /// The same for the `presence` a newcomer to a room gets at once, per room.
+    var enteringPresences: [RoomID: RoomListSnapshot] = [:]
     /// Attendees back in a room's lobby since the last room list: they get the list at the next tick even if it
     /// did not change (they could not see it while in their breakout).
     var roomsWanted: Set<AttendeeID> = []
@@ -132,7 +137,7 @@ final class MinglingHub {
             reply(announce(text, scope: scope, room: room, by: by, now: now))
         case .replacePlan(let plan, let reply):
             let refusal = run(.replacePlan(plan), now: now, replyTo: nil, request: "reload")
-            if refusal == nil { greeting?.update(plan); roomsDirty = true }
+            if refusal == nil { greeting?.update(plan); roomsDirty = true; forgetSnapshots() }
             reply(refusal)
         }
         afterInput(now: now)
@@ -270,8 +275,7 @@ final class MinglingHub {
             case .roomEntered(let room):
                 for id in recipients { if let link = links[id] { enqueue(link, .room(room)) } }
                 // Who is in the room now: the newcomer should not wait for the next change to see it.
-                if let room, let plan = engine.plan.room(room) {
-                    let presence = Self.presence(RoomSummary(plan, engine))
+                if let room, let presence = enteringPresence(room, now: wallClock()) {
                     for id in recipients { send(id, presence, droppable: true) }
                 }
             case .roundEnded, .leftBreakout, .breakoutClosed:

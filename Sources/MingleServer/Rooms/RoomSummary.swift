@@ -19,7 +19,8 @@ struct RoomSummary {
     var isDone = false
     let totals: RoomTotals
 
-    init(_ room: Room, _ engine: MinglingEngine) {
+    /// `countingAttributes: false` leaves `byAttribute` empty (the room list does not show it).
+    init(_ room: Room, _ engine: MinglingEngine, countingAttributes: Bool = true) {
         self.room = room
         let state = engine.room(room.id)
         phase = state?.phase ?? .lobby
@@ -28,6 +29,7 @@ struct RoomSummary {
             guard let a = engine.attendee(id), a.isPresent else { continue }
             if a.connection == .connected { connected += 1 } else { reconnecting += 1 }
             if a.breakout != nil { inBreakouts += 1 }
+            guard countingAttributes else { continue }
             for (k, values) in a.profile.attributes { for v in values { byAttribute[k, default: [:]][v, default: 0] += 1 } }
         }
         waiting = state?.waitingAttendees.count ?? 0
@@ -94,8 +96,8 @@ struct RoomSummary {
         w.field("minglingDone", isDone)
     }
 
-    static func all(_ engine: MinglingEngine) -> [RoomSummary] {
-        engine.plan.rooms.map { RoomSummary($0, engine) }
+    static func all(_ engine: MinglingEngine, countingAttributes: Bool = true) -> [RoomSummary] {
+        engine.plan.rooms.map { RoomSummary($0, engine, countingAttributes: countingAttributes) }
     }
 
     /// The fields every view of a room shares (`rooms` message, status API, display page).
