@@ -7,6 +7,7 @@ import sys
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -340,11 +341,18 @@ def partner_ids(d):
 
 
 def click(d, testid):
-    """Scrolls the element to the middle of the viewport (clear of the sticky header), then clicks."""
-    el = tid(d, testid)
-    d.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", el)
-    el.click()
-    return el
+    """Scrolls the element to the middle of the viewport (clear of the sticky header), then clicks. The
+    lobby redraws itself when its numbers change, which can replace the element between finding it and
+    clicking it: then the new one (same test id) is found and clicked."""
+    for attempt in range(5):
+        el = tid(d, testid)
+        try:
+            d.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", el)
+            el.click()
+            return el
+        except StaleElementReferenceException:
+            if attempt == 4:
+                raise
 
 
 def assert_clean_console(drivers, expected=()):
