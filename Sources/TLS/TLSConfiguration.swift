@@ -13,18 +13,23 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// PEM private key matching the leaf certificate.
     public var privateKeyPath: String
     public var profile: TLSProfile
-    /// Sessions kept for resumption per context. About 1 KiB each while cached.
+    /// Sessions kept for resumption by session ID per context, about 1 KiB each while cached: only for
+    /// TLS 1.2 clients that send no session ticket extension; tickets (TLS 1.2 and 1.3) keep nothing here.
     public var sessionCacheEntries: Int
-    /// How long a cached session may be resumed. Mozilla suggests one day; nginx uses 5 minutes.
+    /// How long a session (cached or in a ticket) may be resumed. Mozilla suggests one day; nginx uses 5 minutes.
     public var sessionLifetime: Duration
+    /// Seal the session tickets; every context built from this configuration shares them.
+    public var sessionTicketKeys: SessionTicketKeys
 
     public init(certificateChainPath: String, privateKeyPath: String, profile: TLSProfile = .intermediate,
-                sessionCacheEntries: Int = 20_000, sessionLifetime: Duration = .seconds(86_400)) {
+                sessionCacheEntries: Int = 20_000, sessionLifetime: Duration = .seconds(86_400),
+                sessionTicketKeys: SessionTicketKeys = .random()) {
         self.certificateChainPath = certificateChainPath
         self.privateKeyPath = privateKeyPath
         self.profile = profile
         self.sessionCacheEntries = sessionCacheEntries
         self.sessionLifetime = sessionLifetime
+        self.sessionTicketKeys = sessionTicketKeys
     }
 }
 

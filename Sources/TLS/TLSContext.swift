@@ -57,7 +57,9 @@ public final class TLSContext {
         _ = mingle_ctx_set_modes(context)
         _ = mingle_ctx_session_cache(context, configuration.sessionCacheEntries)
         SSL_CTX_set_timeout(context, Int(configuration.sessionLifetime.components.seconds))
-        // One resumption ticket per TLS 1.3 handshake instead of two: each is a cache entry.
+        try check(configuration.sessionTicketKeys.install(in: context), "session ticket keys")
+        // One resumption ticket per TLS 1.3 handshake instead of OpenSSL's two: a browser resumes with one,
+        // and each ticket costs an encryption and a record on every full handshake.
         SSL_CTX_set_num_tickets(context, 1)
         let idContext = MozillaGuideline.sessionIDContext
         try check(SSL_CTX_set_session_id_context(context, idContext, UInt32(idContext.count)) == 1,

@@ -115,12 +115,42 @@ import TLS
         let session = SSL_get1_session(first.ssl)
         defer { SSL_SESSION_free(session) }
         #expect(!firstServer.isResumed)
-        #expect(context.cachedSessionCount == 1)
+        #expect(SSL_SESSION_is_resumable(session) == 1)
+        // A stateless ticket in both versions (TLS 1.2: RFC 5077, no session ID): nothing kept on the server.
+        #expect(context.cachedSessionCount == 0)
 
         let second = TestClient(caPath: caPath, options: .init(maxVersion: version, session: session))
         let secondServer = context.makeSession()
         #expect(pump(second, secondServer) == .complete)
         #expect(secondServer.isResumed)
         #expect(SSL_session_reused(second.ssl) == 1)
+    }
+
+    /// Each loop builds its own context from the server's one configuration: a ticket issued on one loop
+    /// resumes on another (the reconnect lands on any loop), and a context with other keys refuses it and
+    /// falls back to a full handshake.
+    @Test(arguments: [TLS1_2_VERSION, TLS1_3_VERSION])
+    func ticketResumesOnAnotherContextOfTheSameConfiguration(version: Int32) throws {
+        let (issuing, caPath) = try makeServer()
+        let client = TestClient(caPath: caPath, options: .init(maxVersion: version))
+        #expect(pump(client, issuing.makeSession()) == .complete)
+        _ = client.read()
+        let session = SSL_get1_session(client.ssl)
+        defer { SSL_SESSION_free(session) }
+
+        let otherLoop = try TLSContext(configuration: issuing.configuration)
+        let resumed = TestClient(caPath: caPath, options: .init(maxVersion: version, session: session))
+        let resumedServer = otherLoop.makeSession()
+        #expect(pump(resumed, resumedServer) == .complete)
+        #expect(resumedServer.isResumed)
+
+        var otherKeys = issuing.configuration
+        otherKeys.sessionTicketKeys = .random()
+        let otherServer = try TLSContext(configuration: otherKeys)
+        let full = TestClient(caPath: caPath, options: .init(maxVersion: version, session: session))
+        let fullServer = otherServer.makeSession()
+        #expect(pump(full, fullServer) == .complete)
+        #expect(!fullServer.isResumed)
+        #expect(SSL_session_reused(full.ssl) == 0)
     }
 }

@@ -24,13 +24,21 @@ static inline int mingle_ctx_set_groups(SSL_CTX *c, const char *groups) {
 static inline uint64_t mingle_ctx_set_hardening_options(SSL_CTX *c) {
     return SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION       /* CRIME */
                                 | SSL_OP_NO_RENEGOTIATION      /* no TLS 1.2 renegotiation, either side */
-                                | SSL_OP_IGNORE_UNEXPECTED_EOF /* browsers close without close_notify */
-                                | SSL_OP_NO_TICKET);           /* stateful resumption through the cache */
+                                | SSL_OP_IGNORE_UNEXPECTED_EOF);/* browsers close without close_notify */
+    /* Session tickets stay on (no SSL_OP_NO_TICKET): TLS 1.3 resumption is stateless, sealed with the
+       process's ticket keys (mingle_ctx_set_ticket_keys), so every loop's context accepts every ticket
+       and the server keeps nothing per departed client. OpenSSL 3.0 refuses psk_ke-only resumption
+       unless SSL_OP_ALLOW_NO_DHE_KEX is set, so a resumed TLS 1.3 handshake stays forward secret. */
 }
 
 static inline long mingle_ctx_set_modes(SSL_CTX *c) {
     return SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS /* idle connections drop their record buffers */
-                             | SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+                             | SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
+                             /* The chain file is sent as it is (leaf first, then its intermediates):
+                                without this flag OpenSSL builds a chain from the empty trust store
+                                on every handshake of a leaf-only file (an X509_STORE_CTX and a
+                                failed X509_verify_cert each time). nginx sets it too. */
+                             | SSL_MODE_NO_AUTO_CHAIN);
 }
 
 static inline long mingle_ctx_session_cache(SSL_CTX *c, long entries) {
@@ -39,6 +47,11 @@ static inline long mingle_ctx_session_cache(SSL_CTX *c, long entries) {
 }
 
 static inline long mingle_ctx_session_count(SSL_CTX *c) { return SSL_CTX_sess_number(c); }
+
+/* 80 bytes: key name (16), HMAC-SHA256 key (32), AES-256-CBC key (32). */
+static inline long mingle_ctx_set_ticket_keys(SSL_CTX *c, const unsigned char *keys, long length) {
+    return SSL_CTX_set_tlsext_ticket_keys(c, (void *)keys, length);
+}
 
 static const unsigned char mingle_alpn_http11[] = { 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
 
