@@ -2,8 +2,9 @@ import COpenSSL
 
 /// Client side of TLS for the load tool: OpenSSL over two memory BIOs, so the event loop keeps
 /// owning the socket. The certificate is not verified (the tool measures the server's cost of a
-/// full handshake, not the client's trust decisions), and session tickets are not kept, so every
-/// connection is a full handshake.
+/// full handshake, not the client's trust decisions). Every connection is a full handshake unless
+/// the scenario hands it a `ClientTLSResumption` taken from an earlier connection, as a browser
+/// offers the ticket it kept.
 public final class ClientTLSContext {
     let context: OpaquePointer
     /// Decrypted bytes land here; shared by the context's sessions, all on one loop thread.
@@ -31,15 +32,30 @@ final class ClientTLSSession {
     private let toServer: OpaquePointer
     private(set) var isEstablished = false
 
-    init(context: ClientTLSContext) {
+    init(context: ClientTLSContext, resuming: ClientTLSResumption? = nil) {
         ssl = SSL_new(context.context)!
         fromServer = BIO_new(BIO_s_mem())!
         toServer = BIO_new(BIO_s_mem())!
         SSL_set_bio(ssl, fromServer, toServer)
         SSL_set_connect_state(ssl)
+        if let resuming { _ = SSL_set_session(ssl, resuming.session) }
     }
 
     deinit { SSL_free(ssl) }
+
+    /// Whether the server accepted the offered session (an abbreviated handshake).
+    var isResumed: Bool { isEstablished && SSL_session_reused(ssl) == 1 }
+
+    /// The session to offer next time, once the server's ticket has been read (TLS 1.3 tickets
+    /// arrive after the handshake, so call this after reading application data); nil before.
+    func resumption() -> ClientTLSResumption? {
+        guard isEstablished, let session = SSL_get1_session(ssl) else { return nil }
+        defer { SSL_SESSION_free(session) }
+        // A copy: SSL_free of a connection that ended without close_notify (the tool aborts, as a
+        // browser losing its network does) marks its own session not resumable.
+        guard SSL_SESSION_is_resumable(session) == 1, let copy = SSL_SESSION_dup(session) else { return nil }
+        return ClientTLSResumption(session: copy)
+    }
 
     func feed(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
@@ -104,4 +120,11 @@ final class ClientTLSSession {
         ERR_error_string_n(code, &buf, buf.count)
         return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+}
+
+/// A session (with its ticket) kept from one connection to offer on the next.
+public final class ClientTLSResumption {
+    let session: OpaquePointer
+    init(session: OpaquePointer) { self.session = session }
+    deinit { SSL_SESSION_free(session) }
 }

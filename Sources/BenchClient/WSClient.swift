@@ -48,14 +48,22 @@ public final class WSClient: ConnectionHandler {
     var inflater: Inflater?
     var key = ""
 
-    public init(tag: Int, options: WSClientOptions, delegate: any WSClientDelegate, now: ContinuousClock.Instant) {
+    /// `resuming`: a TLS session kept from an earlier connection, offered for resumption.
+    public init(tag: Int, options: WSClientOptions, delegate: any WSClientDelegate, now: ContinuousClock.Instant,
+                resuming: ClientTLSResumption? = nil) {
         self.tag = tag
         self.options = options
         self.delegate = delegate
         self.startedAt = now
         mask = UInt32(truncatingIfNeeded: tag &* 2_654_435_761) | 1
-        if let ctx = options.tls { tls = ClientTLSSession(context: ctx) }
+        if let ctx = options.tls { tls = ClientTLSSession(context: ctx, resuming: resuming) }
     }
+
+    /// Whether the TLS handshake resumed the offered session.
+    public var tlsResumed: Bool { tls?.isResumed ?? false }
+
+    /// The TLS session to offer on a later connection (nil without TLS or before the server's ticket).
+    public func tlsResumption() -> ClientTLSResumption? { tls?.resumption() }
 
     /// Opens the TCP connection on `loop` (from `source` when given).
     public func start(on loop: EventLoop, to address: SocketAddress, from source: SocketAddress?) throws(SystemError) {

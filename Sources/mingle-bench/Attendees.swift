@@ -22,6 +22,8 @@ struct Attendees: ParsableCommand {
     @Option(help: "Announcements to send (one second apart).") var announcements = 3
     @Option(help: "Comma-separated values of the event's `region` attribute.") var regions = "viken,innlandet,madrid,lombardia,dublin"
     @Option(help: "Rooms room-0...room-(K-1) (the event must have them): attendee i joins room i mod K, and every room's mingling is started at once. 1: the event's only room.") var rooms = 1
+    @Flag(help: "A network blip once everyone is placed: every attendee drops at once and reconnects with its resume token (and, with --tls, its TLS session ticket, as a browser does); all must be back in their breakouts.")
+    var blip = false
 
     func run() throws {
         let target = try common.validated()
@@ -33,7 +35,7 @@ struct Attendees: ParsableCommand {
             count: n, concurrency: concurrency, adminToken: adminToken, session: session,
             chatSeconds: .milliseconds(Int64(chatSeconds * 1000)), chatInterval: .milliseconds(Int64(chatInterval * 1000)),
             reconnectFraction: reconnect, announcements: announcements,
-            regions: regions.split(separator: ",").map(String.init), rooms: rooms)
+            regions: regions.split(separator: ",").map(String.init), rooms: rooms, blip: blip)
         print(try Runner.run { loop, finish in
             AttendeesScenario(loop: loop, target: target, settings: settings, finish: finish)
         })
@@ -51,6 +53,7 @@ struct AttendeeSettings: Sendable {
     let announcements: Int
     let regions: [String]
     let rooms: Int
+    let blip: Bool
 
     /// The room attendee `tag` joins (nil with one room: the event's only room takes everyone).
     func room(of tag: Int) -> String? { rooms > 1 ? "room-\(tag % rooms)" : nil }
@@ -66,6 +69,10 @@ final class Attendee {
     var welcomed = false
     var partners: [Int] = []
     var breakoutAt: ContinuousClock.Instant?
+    /// The breakout's id as text (ids are compared, not interpreted).
+    var breakoutID: String?
+    /// The TLS session kept from the last connection, offered when reconnecting.
+    var resumption: ClientTLSResumption?
     var chatSent: [ContinuousClock.Instant] = []
     var resuming = false
     var contacts = 0

@@ -15,6 +15,7 @@ extension AttendeesScenario {
             }
             guard a.breakoutAt == nil, stage == .pairing else { return }
             a.partners = members.compactMap { $0["id"] as? Int }.filter { $0 != a.id }
+            a.breakoutID = json["id"].map { "\($0)" }
             if let mine = s.room(of: a.tag), a.partners.contains(where: { byID[$0].map { s.room(of: $0.tag) != mine } ?? false }) {
                 note("cross_room_pairing", "attendee \(a.tag) in \(mine) was paired with someone from another room")
             }
@@ -50,6 +51,12 @@ extension AttendeesScenario {
         let a = attendees[client.tag]
         if client !== a.client { return }  // our own drop before a resume
         guard stage != .done else { return }
+        if stage == .blip && a.resuming {
+            blipState.failed += 1
+            blipState.inProgress -= 1
+            note("blip_closed", "attendee \(client.tag) closed while reconnecting (\(error ?? "clean"))")
+            return blipArrived(now: .now)
+        }
         if client.openedAt == nil { inProgress -= 1; fill() }
         note("closed", "attendee \(client.tag) closed (\(error ?? "clean")) during \(stage.rawValue)")
     }
@@ -63,7 +70,7 @@ extension AttendeesScenario {
     // MARK: Chatting, staying in touch, reconnecting
 
     func startChatting() {
-        guard stage == .pairing else { return }
+        guard stage == .pairing || stage == .blip else { return }
         stage = .chatting
         let now = ContinuousClock.now
         for a in attendees where a.breakoutAt != nil {
@@ -147,6 +154,14 @@ extension AttendeesScenario {
         r.add("chats_delivered", chatsDelivered)
         r.add("chat_us", chatLatency.summary([50, 99]))
         r.add("contacts", contacts)
+        if let cpu = joinCPU, joined > 0 {
+            // What one server core could do if the load tool were not the limit: full TLS handshake,
+            // upgrade, join and welcome, over the whole arrival (nothing else ran then).
+            let perJoin = Double(cpu) / Double(joined)
+            r.add("join_server_cpu_us_per_join", perJoin)
+            r.add("join_capacity_per_core_s", perJoin > 0 ? 1e6 / perJoin : 0)
+        }
+        if s.blip { blipState.report(into: &r) }
         r.add("resumed", resumed)
         r.add("resume_us", resumeLatency.summary([50, 99]))
         r.add("announcements", s.announcements)

@@ -4,7 +4,7 @@ import Foundation
 
 /// Drives the attendees timeline on one loop (see `Attendees`).
 final class AttendeesScenario: Scenario, WSClientDelegate {
-    enum Stage: String { case joining, pairing, chatting, announcing, done }
+    enum Stage: String { case joining, pairing, blip, chatting, announcing, done }
 
     let loop: EventLoop
     let target: BenchTarget
@@ -33,6 +33,10 @@ final class AttendeesScenario: Scenario, WSClientDelegate {
     var allPairedAfter: Duration?
     var joinStartedAt = ContinuousClock.now
     var joinSeconds = 0.0
+    /// Server CPU (µs, /proc) at the first connect and when the last attendee was welcomed.
+    var joinCPUStart: Int64?
+    var joinCPU: Int64?
+    var blipState = BlipState()
     var chatsSent = 0
     var chatsDelivered = 0
     var contacts = 0
@@ -52,6 +56,7 @@ final class AttendeesScenario: Scenario, WSClientDelegate {
         options = target.clientOptions(tls: tlsContext)
         options.origin = (target.tls ? "https://" : "http://") + target.hostHeader
         attendees = (0..<s.count).map(Attendee.init(tag:))
+        joinCPUStart = target.proc?.cpuMicroseconds()
         joinStartedAt = .now
         fill()
         loop.schedule(at: .now + target.timeout) { [weak self] in
@@ -80,7 +85,7 @@ final class AttendeesScenario: Scenario, WSClientDelegate {
     }
 
     func connect(_ a: Attendee) {
-        let client = WSClient(tag: a.tag, options: options, delegate: self, now: .now)
+        let client = WSClient(tag: a.tag, options: options, delegate: self, now: .now, resuming: a.resumption)
         a.client = client
         do { try client.start(on: loop, to: target.address, from: target.source(for: a.tag)) } catch {
             note("connect", "\(error)")
@@ -90,6 +95,7 @@ final class AttendeesScenario: Scenario, WSClientDelegate {
     func clientOpened(_ client: WSClient, now: ContinuousClock.Instant) {
         let a = attendees[client.tag]
         a.joinSentAt = now
+        if stage == .blip && client.tlsResumed { blipState.tlsResumed += 1 }
         if a.resuming, let token = a.token {
             client.sendText("{\"type\":\"resume\",\"token\":\"\(token)\"}")
         } else {
@@ -102,11 +108,21 @@ final class AttendeesScenario: Scenario, WSClientDelegate {
 
     func welcomed(_ a: Attendee, _ json: [String: Any], now: ContinuousClock.Instant) {
         let latency = now - (a.joinSentAt ?? now)
+        // Keep the TLS session with the ticket that came before this welcome, for the next reconnect.
+        if let fresh = a.client?.tlsResumption() { a.resumption = fresh }
         if a.resuming {
             a.resuming = false
             resumed += 1
             resumeLatency.record(latency)
-            if json["breakout"] is NSNull || json["breakout"] == nil { note("resume_without_breakout", "resumed without its breakout") }
+            let breakout = json["breakout"] as? [String: Any]
+            if breakout == nil { note("resume_without_breakout", "resumed without its breakout") }
+            if stage == .blip {
+                blipState.latency.record(now - blipState.startedAt)
+                if let id = breakout?["id"], a.breakoutID != nil, "\(id)" == a.breakoutID { blipState.backInBreakout += 1 }
+                blipState.welcomed += 1
+                blipState.inProgress -= 1
+                blipArrived(now: now)
+            }
             return
         }
         guard !a.welcomed else { return }
@@ -121,6 +137,7 @@ final class AttendeesScenario: Scenario, WSClientDelegate {
         inProgress -= 1
         if joined == s.count {
             joinSeconds = (now - joinStartedAt).secondsDouble
+            if let start = joinCPUStart, let end = target.proc?.cpuMicroseconds() { joinCPU = end - start }
             Runner.progress("attendees: all \(joined) joined in \(joinSeconds) s")
             loop.schedule(at: now + .seconds(1)) { [weak self] in self?.startMingling() }
         } else {
@@ -172,7 +189,11 @@ final class AttendeesScenario: Scenario, WSClientDelegate {
         if stage == .pairing && paired + unplaced >= joined {
             allPairedAfter = now - (roundStartSentAt ?? now)
             Runner.progress("attendees: everyone placed \(allPairedAfter!) after the start request")
-            startChatting()
+            if s.blip {
+                loop.schedule(at: now + .seconds(1)) { [weak self] in self?.startBlip() }
+            } else {
+                startChatting()
+            }
         }
     }
 }

@@ -4,16 +4,19 @@ import EventLoop
 
 struct Handshake: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Connect + upgrade + close, over and over: handshakes/s (TLS: full handshakes).")
+        abstract: "Connect + upgrade + close, over and over: handshakes/s (TLS: full handshakes, or resumed with --resume).")
     @OptionGroup var common: CommonOptions
     @Option(name: .short, help: "Handshakes in progress at once.") var c = 16
+    @Flag(help: "With --tls: offer the session ticket of the last connection, as a returning browser does (TLS 1.3 resumption with a fresh X25519 exchange).")
+    var resume = false
 
     func run() throws {
         let target = try common.validated()
         guard (1...1000).contains(c) else { throw ValidationError("-c must be 1...1000") }
-        let c = c
+        guard !resume || target.tls else { throw ValidationError("--resume needs --tls") }
+        let c = c, resume = resume
         print(try Runner.run { loop, finish in
-            HandshakeScenario(loop: loop, target: target, concurrency: c, finish: finish)
+            HandshakeScenario(loop: loop, target: target, concurrency: c, resume: resume, finish: finish)
         })
     }
 }
@@ -22,7 +25,11 @@ final class HandshakeScenario: Scenario, WSClientDelegate {
     let loop: EventLoop
     let target: BenchTarget
     let concurrency: Int
+    let resume: Bool
     let finish: (JSONLine) -> Void
+    /// The newest session kept (with --resume), offered by every new connection.
+    var resumption: ClientTLSResumption?
+    var resumedHandshakes = 0
     var options = WSClientOptions()
     var next = 0
     var live: [Int: WSClient] = [:]
@@ -36,10 +43,11 @@ final class HandshakeScenario: Scenario, WSClientDelegate {
     var measureStart = ContinuousClock.now
     var ticker: Ticker?
 
-    init(loop: EventLoop, target: BenchTarget, concurrency: Int, finish: @escaping (JSONLine) -> Void) {
+    init(loop: EventLoop, target: BenchTarget, concurrency: Int, resume: Bool, finish: @escaping (JSONLine) -> Void) {
         self.loop = loop
         self.target = target
         self.concurrency = concurrency
+        self.resume = resume
         self.finish = finish
     }
 
@@ -50,6 +58,7 @@ final class HandshakeScenario: Scenario, WSClientDelegate {
             guard let self else { return }
             self.measuring = true
             self.completed = 0
+            self.resumedHandshakes = 0
             self.latencies = Latencies()
             self.cpuStart = self.target.proc?.cpuMicroseconds()
             self.measureStart = .now
@@ -62,7 +71,7 @@ final class HandshakeScenario: Scenario, WSClientDelegate {
 
     func launch() {
         guard !done else { return }
-        let client = WSClient(tag: next, options: options, delegate: self, now: .now)
+        let client = WSClient(tag: next, options: options, delegate: self, now: .now, resuming: resume ? resumption : nil)
         next += 1
         live[client.tag] = client
         do {
@@ -78,6 +87,11 @@ final class HandshakeScenario: Scenario, WSClientDelegate {
 
     func clientOpened(_ client: WSClient, now: ContinuousClock.Instant) {
         if measuring { latencies.record(now - client.startedAt) }
+        if resume {
+            // The server's ticket came before its 101, so it has been read by now.
+            if measuring && client.tlsResumed { resumedHandshakes += 1 }
+            if let fresh = client.tlsResumption() { resumption = fresh }
+        }
         client.close()
     }
 
@@ -108,6 +122,8 @@ final class HandshakeScenario: Scenario, WSClientDelegate {
         r.add("label", target.label)
         r.add("tls", target.tls)
         r.add("concurrency", concurrency)
+        r.add("resume", resume)
+        if resume { r.add("resumed", resumedHandshakes) }
         r.add("handshakes", completed)
         r.add("seconds", seconds)
         r.add("handshakes_per_s", Double(completed) / max(seconds, 0.001))

@@ -57,7 +57,7 @@ def proc_figures(pid):
     return out
 
 
-def run(paths, tmp, n, quick=False, tls=False, runner=None, rooms=1):
+def run(paths, tmp, n, quick=False, tls=False, runner=None, rooms=1, blip=False, concurrency=200):
     from bench import run_load  # noqa: late import, bench imports this module lazily
     state = os.path.join(tmp, "attendees-state-%d-%d" % (n, rooms))
     os.makedirs(state, exist_ok=True)
@@ -68,11 +68,13 @@ def run(paths, tmp, n, quick=False, tls=False, runner=None, rooms=1):
     server = servers.Server("mingle", "wss" if tls else "ws", p, tmp)
     before = proc_figures(server.pid)
     try:
-        args = ["attendees", "-n", str(n), "--admin-token", token, "--sources", "8", "--concurrency", "200",
+        args = ["attendees", "-n", str(n), "--admin-token", token, "--sources", "8", "--concurrency", str(concurrency),
                 "--chat-seconds", "4" if quick else "8", "--timeout", "240",
                 "--regions", ",".join(REGIONS), "--path", "/ws", "--duration", "1", "--warmup", "0", "--rooms", str(rooms)]
         if tls:
             args.append("--tls")
+        if blip:
+            args.append("--blip")
         result = run_load(p, server, args, extra_timeout=120)
         after = proc_figures(server.pid)
         # Sizing figures (docs/sizing.md): the server's peak memory above its idle start per attendee, and

@@ -16,7 +16,8 @@ import servers  # noqa: E402
 
 ROOT = servers.ROOT
 BASELINE = os.path.join(ROOT, "scripts", "bench-baseline.json")
-PEERS = ["hummingbird", "flyingfox", "python"]
+PEERS = ["hummingbird", "flyingfox", "python", "nginx"]
+TITLES = {"hummingbird": "Hummingbird", "flyingfox": "FlyingFox", "python": "Python", "nginx": "nginx"}
 
 
 def cases(quick, big):
@@ -38,6 +39,10 @@ def cases(quick, big):
          [("handshakes_per_s", "higher"), ("server_cpu_us_per_handshake", "lower"), ("capacity_per_s", "higher")]),
         ("handshake_wss", "wss", ["handshake", "-c", "16", "--sources", "8", "--tls"] + d,
          [("handshakes_per_s", "higher"), ("server_cpu_us_per_handshake", "lower"), ("capacity_per_s", "higher")]),
+        # Returning browsers: each connection offers the ticket of the one before (TLS 1.3 resumption,
+        # psk_dhe_ke as browsers send it, so still one X25519 exchange).
+        ("handshake_wss_resumed", "wss", ["handshake", "-c", "16", "--sources", "8", "--tls", "--resume"] + d,
+         [("handshakes_per_s", "higher"), ("server_cpu_us_per_handshake", "lower"), ("capacity_per_s", "higher")]),
     ]
     if big:
         out.append(("idle_wss_19k", "wss", ["idle", "-n", "19000", "--sources", "8", "--tls", "--concurrency", "100",
@@ -56,7 +61,8 @@ def build(skip):
              "bench": os.path.join(ROOT, ".build/release/mingle-bench"),
              "hummingbird": os.path.join(ROOT, "scripts/peers/.build/release/HummingbirdEcho"),
              "flyingfox": os.path.join(ROOT, "scripts/peers/.build/release/FlyingFoxEcho"),
-             "python": os.environ.get("PY", sys.executable)}
+             "python": os.environ.get("PY", sys.executable),
+             "nginx": shutil.which("nginx") or "/usr/sbin/nginx"}
     if not skip:
         for product in ("mingle", "mingle-bench"):
             sh(["swift", "build", "-c", "release", "--product", product], stdout=sys.stderr)
@@ -152,6 +158,17 @@ def measured_noise(results, rat, selected):
     return worst
 
 
+def resumption_ratios(med):
+    """Per server: server CPU per resumed TLS handshake over that of a full one (medians, same run)."""
+    full, resumed = med.get("handshake_wss", {}), med.get("handshake_wss_resumed", {})
+    out = {}
+    for name, r in resumed.items():
+        a, b = r.get("server_cpu_us_per_handshake"), full.get(name, {}).get("server_cpu_us_per_handshake")
+        if a and b:
+            out[name] = a / b
+    return out
+
+
 def fmt(v):
     if v is None:
         return "-"
@@ -165,8 +182,8 @@ def fmt(v):
 
 
 def table(med, rat, selected):
-    lines = ["| case | metric | better | Mingle | Hummingbird | ratio | FlyingFox | ratio | Python | ratio |",
-             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| case | metric | better | Mingle | " + " | ".join("%s | ratio" % TITLES[p] for p in PEERS) + " |",
+             "|---|---|---|---:|" + "---:|---:|" * len(PEERS)]
     for cid, _, _, metrics in selected:
         if cid not in med:
             continue
@@ -232,6 +249,10 @@ def main():
     ap.add_argument("--attendees", type=int, default=0, help="run the attendees scenario with N attendees")
     ap.add_argument("--rooms", type=int, default=1, help="attendees spread over this many rooms whose rounds start at once")
     ap.add_argument("--attendees-tls", action="store_true", help="the attendees scenario over wss (a full TLS handshake each)")
+    ap.add_argument("--storm", action="store_true",
+                    help="the wss join storm: the attendees scenario over wss (a full TLS 1.3 handshake each), joins as fast as "
+                         "the load tool can (1,000 in progress), then a network blip in which all reconnect at once with their "
+                         "TLS session tickets and resume tokens (default 10,000 attendees; --attendees N to change)")
     ap.add_argument("--loops", type=int, default=1, help="Mingle's connection loops (pinned to CPUs 0..N-1; default 1)")
     ap.add_argument("--haproxy", action="store_true",
                     help="also TLS at HAProxy in front of plain Mingle: HAProxy's CPU per handshake and KiB per wss connection")
@@ -247,6 +268,9 @@ def main():
 
     servers.MINGLE_LOOPS = a.loops
     names = [n for n in a.servers.split(",") if n]
+    if "nginx" in names and not shutil.which("nginx") and not os.path.exists("/usr/sbin/nginx"):
+        print("[nginx] skipped: not installed (apt-get install nginx-light)", file=sys.stderr)
+        names.remove("nginx")
     selected = [c for c in cases(a.quick, a.big) if not a.cases or c[0] in a.cases.split(",")]
     started = time.time()
     tmp = tempfile.mkdtemp(prefix="mingle-bench-")
@@ -261,9 +285,10 @@ def main():
         paths["cert"], paths["key"] = make_certificate(tmp)
         paths["state_dir"] = os.path.join(tmp, "state")
         results = measure(paths, selected, names, a.runs, tmp) if selected else {}
-    if not a.from_results and (a.attendees or (a.big and (not a.cases or "attendees" in a.cases))):
+    if not a.from_results and (a.attendees or a.storm or (a.big and (not a.cases or "attendees" in a.cases))):
         import attendees as att
-        attendees = att.run(paths, tmp, a.attendees or 10000, quick=a.quick, rooms=a.rooms, tls=a.attendees_tls)
+        attendees = att.run(paths, tmp, a.attendees or 10000, quick=a.quick, rooms=a.rooms, tls=a.attendees_tls or a.storm,
+                            blip=a.storm, concurrency=1000 if a.storm else 200)
     proxied = None
     if a.haproxy and not a.from_results:
         import haproxy_tls
@@ -278,6 +303,10 @@ def main():
     print("ratio = Mingle / peer (below 1 is better for 'lower', above 1 for 'higher')\n")
     if med:
         print(table(med, rat, selected))
+    resumption = resumption_ratios(med)
+    if resumption:
+        print("\nresumed / full TLS handshake, server CPU, same run: " +
+              ", ".join("%s %.2fx" % (TITLES.get(n, n), r) for n, r in resumption.items()))
     if attendees:
         print("\nattendees: " + json.dumps(attendees))
     if proxied:
@@ -286,7 +315,7 @@ def main():
     if a.out:
         with open(a.out, "w") as f:
             json.dump({"date": when, "machine": machine(), "runs": a.runs, "results": results, "medians": med,
-                       "ratios": rat, "attendees": attendees, "loops": a.loops, "haproxy": proxied}, f, indent=1)
+                       "ratios": rat, "resumption": resumption, "attendees": attendees, "loops": a.loops, "haproxy": proxied}, f, indent=1)
     status = 0
     if a.check:
         failures = check(rat, selected)

@@ -4,6 +4,7 @@ import os
 import re
 import resource
 import signal
+import socket
 import subprocess
 import time
 
@@ -20,18 +21,64 @@ def server_cpus(name):
         return SERVER_CPU
     return ",".join(str(c) for c in range(min(MINGLE_LOOPS, os.cpu_count() or 1)))
 
-# Which transport modes each server takes part in.
+# Which transport modes each server takes part in. nginx is a TLS peer only: it terminates TLS in front
+# of a plain echo server (Mingle --plain --echo), and its own process is the one measured.
 MODES = {
     "mingle": ("ws", "wss", "deflate"),
     "hummingbird": ("ws", "wss", "deflate"),
     "flyingfox": ("ws",),
     "python": ("ws", "wss", "deflate"),
+    "nginx": ("wss",),
 }
+
+# nginx as Debian ships it, one process (no master), the bench's certificate, TLS 1.2 and 1.3 with
+# Mozilla's intermediate suites (as Mingle), WebSocket upgrades proxied to the echo backend. Everything
+# else is nginx's default: session tickets on (two per full TLS 1.3 handshake), no session cache.
+NGINX_CONFIG = """daemon off;
+master_process off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+worker_rlimit_nofile 65536;
+events {{ worker_connections 30000; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+    upstream echo {{ server 127.0.0.1:{backend}; }}
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;
+        ssl_prefer_server_ciphers off;
+        location / {{
+            proxy_pass http://echo;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 1h;
+            proxy_send_timeout 1h;
+        }}
+    }}
+}}
+"""
 
 
 def raise_nofile():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class Server:
@@ -40,6 +87,12 @@ class Server:
     def __init__(self, name, mode, paths, log_dir):
         self.name, self.mode = name, mode
         self.log_path = os.path.join(log_dir, "%s-%s.log" % (name, mode))
+        self.backend = None
+        if name == "nginx":
+            # The plain echo server behind nginx shares CPU 0 with it; only nginx's process is measured.
+            self.backend = Server("mingle", "ws", paths, log_dir)
+            self.nginx_port = free_port()
+            paths = dict(paths, nginx_dir=log_dir, nginx_port=self.nginx_port, nginx_backend=self.backend.port)
         cmd = self.command(name, mode, paths)
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(["taskset", "-c", server_cpus(name)] + cmd, cwd=ROOT, stdout=self.log,
@@ -56,6 +109,14 @@ class Server:
                    "--state-dir", p["state_dir"]]
             cmd += ["--event", p["event"]] if p.get("event") else ["--no-event"]
             return cmd + (["--cert", p["cert"], "--key", p["key"]] if tls else ["--plain"])
+        if name == "nginx":
+            conf = os.path.join(p["nginx_dir"], "nginx-bench.conf")
+            for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+                os.makedirs(os.path.join(p["nginx_dir"], sub), exist_ok=True)
+            with open(conf, "w") as f:
+                f.write(NGINX_CONFIG.format(dir=p["nginx_dir"], port=p["nginx_port"], backend=p["nginx_backend"],
+                                            cert=p["cert"], key=p["key"]))
+            return [p.get("nginx", "nginx"), "-c", conf, "-p", p["nginx_dir"]]
         if name == "hummingbird":
             cmd = [p["hummingbird"], "0"]
         elif name == "flyingfox":
@@ -79,6 +140,14 @@ class Server:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("%s exited with %s:\n%s" % (self.name, self.proc.returncode, self.read_log()[-2000:]))
+            if self.name == "nginx":
+                port = self.nginx_port
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    return port
+                except OSError:
+                    time.sleep(0.05)
+                    continue
             m = re.search(r"listening .*?port=(\d+)|listening port=(\d+)", self.read_log())
             if m:
                 return int(m.group(1) or m.group(2))
@@ -95,3 +164,5 @@ class Server:
                 self.proc.kill()
                 self.proc.wait(5)
         self.log.close()
+        if self.backend:
+            self.backend.stop()
