@@ -16,6 +16,23 @@ import Testing
         #expect(scheme.verify(token) == SignedToken.Claims(subject: "42", issuedAtSeconds: 1_796_032_800))
     }
 
+    /// RFC 4648 §10's vectors, in the URL-safe alphabet (§5) and without padding, plus bytes that use
+    /// the two letters that differ from base64 (- and _) and one input of every residue.
+    @Test func base64urlKnownAnswers() {
+        let vectors: [([UInt8], String)] = [
+            ([], ""),
+            ([0x66], "Zg"),
+            ([0x66, 0x6f], "Zm8"),
+            ([0x66, 0x6f, 0x6f], "Zm9v"),
+            ([0x66, 0x6f, 0x6f, 0x62], "Zm9vYg"),
+            ([0x66, 0x6f, 0x6f, 0x62, 0x61], "Zm9vYmE"),
+            ([0x66, 0x6f, 0x6f, 0x62, 0x61, 0x72], "Zm9vYmFy"),
+            ([0xfb, 0xff, 0xbf], "-_-_"),
+            ([0x00, 0x10, 0x83, 0x10, 0x51, 0x87, 0x20, 0x92, 0x8b, 0x30, 0xd3, 0x8f], "ABCDEFGHIJKLMNOP"),
+        ]
+        for (bytes, text) in vectors { #expect(SignedToken.base64url(bytes) == text, "\(bytes)") }
+    }
+
     @Test func aTamperedTokenIsRefused() {
         let token = scheme.sign(subject: "42", issuedAtSeconds: 1_796_032_800)
         #expect(scheme.verify(token.replacingOccurrences(of: "42.", with: "43.")) == nil, "another subject")

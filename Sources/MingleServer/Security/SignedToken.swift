@@ -1,4 +1,3 @@
-import Foundation
 import TLS
 
 /// The one signed-token scheme, for resume tokens and admin session cookies:
@@ -36,11 +35,26 @@ struct SignedToken: Sendable {
         return Claims(subject: parts[0], issuedAtSeconds: issued)
     }
 
-    /// RFC 4648 §5 base64url without padding.
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// RFC 4648 §5 base64url without padding. Written out because Foundation's base64 plus three
+    /// `replacingOccurrences` was a tenth of the server's own work for a join (every welcome signs a token).
     static func base64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var i = 0
+        while i + 3 <= bytes.count {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            for shift in [18, 12, 6, 0] as [UInt32] { out.append(alphabet[Int(n >> shift & 0x3F)]) }
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest > 0 {
+            let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+            out.append(alphabet[Int(n >> 18 & 0x3F)])
+            out.append(alphabet[Int(n >> 12 & 0x3F)])
+            if rest == 2 { out.append(alphabet[Int(n >> 6 & 0x3F)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
