@@ -4,7 +4,8 @@
 #   scripts/bench.d/profile.sh OUT_DIR plain|tls -- mingle-bench arguments (without --port)
 # e.g. scripts/bench.d/profile.sh /tmp/prof plain -- echo -c 50 -p 1 -s 32 --duration 3 --warmup 1
 # With PROFILE_EVENT=FILE the server runs that event instead of --no-event (for the attendees
-# scenario; pass the admin token in MINGLE_ADMIN_TOKEN and to mingle-bench).
+# scenario; pass the admin token in MINGLE_ADMIN_TOKEN and to mingle-bench). PROFILE_BINARY=PATH
+# profiles another build of mingle (e.g. one made from an older commit) with the same load tool.
 # Writes OUT_DIR/callgrind.out and OUT_DIR/annotate.txt (inclusive, then self cost).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +22,7 @@ ulimit -n "$(ulimit -Hn)"
 event_args=(--no-event)
 [ -n "${PROFILE_EVENT:-}" ] && event_args=(--event "$PROFILE_EVENT")
 # valgrind 3.19 cannot read this toolchain's DWARF 5; the symbol table is enough for function costs.
-objcopy --strip-debug .build/release/mingle "$out/mingle"
+objcopy --strip-debug "${PROFILE_BINARY:-.build/release/mingle}" "$out/mingle"
 taskset -c 0 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/callgrind.out" \
     "$out/mingle" serve --echo "${event_args[@]}" --host 127.0.0.1 --port 0 --loops 1 --state-dir "$out/state" \
     "${transport[@]}" >"$out/server.log" 2>&1 &
@@ -43,7 +44,12 @@ callgrind_control -i off "$pid" >/dev/null
 cat "$out/result.json"
 kill -TERM "$pid"; wait "$pid" || true
 data="$out/callgrind.out"
-callgrind_annotate --inclusive=yes "$data" 2>/dev/null | head -70 > "$out/annotate.txt"
+# `|| true`: head closes the pipe early, and under pipefail callgrind_annotate's SIGPIPE ended the script.
+callgrind_annotate --inclusive=yes "$data" 2>/dev/null | head -70 > "$out/annotate.txt" || true
+# Per operation: the instruction total over what the load tool counted in the same window.
+total=$(callgrind_annotate "$data" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+ops=$(grep -o '"\(handshakes\|messages\|joined\)":[0-9]*' "$out/result.json" | head -1 | cut -d: -f2)
+[ -n "$ops" ] && [ "$ops" -gt 0 ] && echo "instructions per operation: $((total / ops)) ($total over $ops)" | tee -a "$out/annotate.txt"
 echo "--- self" >> "$out/annotate.txt"
-callgrind_annotate "$data" 2>/dev/null | head -50 >> "$out/annotate.txt"
+callgrind_annotate "$data" 2>/dev/null | head -50 >> "$out/annotate.txt" || true
 echo "profile: $out/annotate.txt"
