@@ -123,6 +123,15 @@ extension ServerConnection {
         }
     }
 
+    /// Applies several of the hub's decisions, then sends what they wrote in one flush.
+    func deliver(_ deliveries: some Sequence<Delivery>) {
+        let corked = handlingLoopCall
+        handlingLoopCall = true
+        for delivery in deliveries { deliver(delivery) }
+        handlingLoopCall = corked
+        if !corked, case .websocket(let ws, _) = phase, let connection { afterWebSocketIO(ws, connection) }
+    }
+
     /// Applies what the hub decided for this connection.
     func deliver(_ delivery: Delivery) {
         guard case .websocket(_, let session) = phase, let connection else { return }

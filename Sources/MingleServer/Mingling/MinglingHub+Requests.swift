@@ -98,13 +98,21 @@ extension MinglingHub {
         enqueue(link, .text(greetingRoomsMessage(now: now), droppable: false))
     }
 
+    private func eventJSON() -> String {
+        if let encodedEvent { return encodedEvent }
+        var w = JSONWriter()
+        ServerMessage.event(&w, engine.plan)
+        encodedEvent = w.text
+        return w.text
+    }
+
     func welcome(_ id: AttendeeID, now: Timestamp) -> [UInt8] {
         let state = engine.attendee(id)!
         return JSONWriter.message("welcome") { w in
             w.key("attendee"); ServerMessage.attendee(&w, id, state.profile, engine.plan)
             w.field("resumeToken", tokens.issue(for: id, at: now))
             w.field("serverTime", now.millisecondsSinceEpoch)
-            w.key("event"); ServerMessage.event(&w, engine.plan)
+            w.key("event"); w.raw(eventJSON())
             w.field("room", optional: state.room?.rawValue)
             w.key("phase"); w.beginObject(); ServerMessage.phaseFields(&w, of: id, engine); w.endObject()
             w.key("breakout")

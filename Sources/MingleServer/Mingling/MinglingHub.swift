@@ -75,6 +75,9 @@ final class MinglingHub {
     var greetingRooms: RoomListSnapshot?
     /// The same for the `presence` a newcomer to a room gets at once, per room.
     var enteringPresences: [RoomID: RoomListSnapshot] = [:]
+    /// The plan's `event` object as JSON, made once per plan (every welcome carries it); only `.replacePlan`
+    /// changes the plan, and it clears this.
+    var encodedEvent: String?
     /// Attendees back in a room's lobby since the last room list: they get the list at the next tick even if it
     /// did not change (they could not see it while in their breakout).
     var roomsWanted: Set<AttendeeID> = []
@@ -137,7 +140,7 @@ final class MinglingHub {
             reply(announce(text, scope: scope, room: room, by: by, now: now))
         case .replacePlan(let plan, let reply):
             let refusal = run(.replacePlan(plan), now: now, replyTo: nil, request: "reload")
-            if refusal == nil { greeting?.update(plan); roomsDirty = true; forgetSnapshots() }
+            if refusal == nil { greeting?.update(plan); roomsDirty = true; forgetSnapshots(); encodedEvent = nil }
             reply(refusal)
         }
         afterInput(now: now)
@@ -301,8 +304,16 @@ final class MinglingHub {
         outgoing = [:]
         for (index, items) in batches {
             connectionLoops[index].execute { _, context in
-                for (id, delivery) in items {
-                    context.withConnection(id, for: "hub delivery") { $0.deliver(delivery) }
+                // Consecutive deliveries to one connection leave in one flush (one TLS record, one send):
+                // a joiner's welcome, room list and presence together.
+                var start = 0
+                while start < items.count {
+                    let id = items[start].0
+                    var end = start + 1
+                    while end < items.count && items[end].0 == id { end += 1 }
+                    let run = items[start..<end].lazy.map(\.1)
+                    context.withConnection(id, for: "hub delivery", deliveries: end - start) { $0.deliver(run) }
+                    start = end
                 }
             }
         }

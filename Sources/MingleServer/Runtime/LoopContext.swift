@@ -41,9 +41,9 @@ extension LoopContext {
 
     /// Runs `body` with connection `id`. One that has closed since the job was posted (an
     /// attendee who left while the hub answered) is counted and logged, never skipped silently.
-    func withConnection(_ id: ConnectionID, for purpose: String, _ body: (ServerConnection) -> Void) {
+    func withConnection(_ id: ConnectionID, for purpose: String, deliveries: Int = 1, _ body: (ServerConnection) -> Void) {
         guard let connection = connections[id] else {
-            stats.deliveryMissed()
+            for _ in 0..<deliveries { stats.deliveryMissed() }
             log.debug("delivery_to_closed_connection", ["conn": "\(id)", "what": purpose])
             return
         }
