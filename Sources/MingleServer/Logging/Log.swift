@@ -57,6 +57,17 @@ public struct Log: Sendable {
 
 /// Minimal JSON string quoting for hand-built lines (logs, journal).
 public enum JSONText {
+    /// `quote(s)` appended as UTF-8, without making a String when nothing needs escaping.
+    static func appendQuoted(_ s: String, to bytes: inout [UInt8]) {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: s.utf8)
+            bytes.append(UInt8(ascii: "\""))
+        } else {
+            bytes.append(contentsOf: quote(s).utf8)
+        }
+    }
+
     public static func quote(_ s: String) -> String {
         // Most strings need no escaping: check the bytes once and copy the whole string.
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
