@@ -23,6 +23,9 @@ event_args=(--no-event)
 [ -n "${PROFILE_EVENT:-}" ] && event_args=(--event "$PROFILE_EVENT")
 # valgrind 3.19 cannot read this toolchain's DWARF 5; the symbol table is enough for function costs.
 objcopy --strip-debug "${PROFILE_BINARY:-.build/release/mingle}" "$out/mingle"
+# The web files travel with the binary (a start without them stops, saying so).
+binary_dir=$(dirname "${PROFILE_BINARY:-.build/release/mingle}")
+rm -rf "$out"/*.resources; cp -r "$binary_dir"/*.resources "$out/"
 taskset -c 0 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/callgrind.out" \
     "$out/mingle" serve --echo "${event_args[@]}" --host 127.0.0.1 --port 0 --loops 1 --state-dir "$out/state" \
     "${transport[@]}" >"$out/server.log" 2>&1 &
