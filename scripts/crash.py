@@ -13,6 +13,7 @@ import asyncio
 import datetime
 import json
 import os
+import re
 import random
 import shutil
 import signal
@@ -77,7 +78,7 @@ class Crash:
         self.binary, self.workdir, self.n, self.kills, self.rng = binary, workdir, n, kills, rng
         self.port = mingle_proc.free_port()
         self.people = []
-        self.figures = {"restarts": 0, "restart_s": [], "resume_s": [], "checked": 0, "acked_requests": 0,
+        self.figures = {"restarts": 0, "restart_s": [], "resume_s": [], "replayed": [], "checked": 0, "acked_requests": 0,
                         "acked_contacts": 0, "acked_moves": 0, "rounds_started": 0}
         self.server = None
         self.admin = None
@@ -89,6 +90,20 @@ class Crash:
         self.server.wait_listening()
         token = open(os.path.join(self.workdir, "var", "admin-token")).read().strip()
         self.admin = Admin("https://127.0.0.1:%d" % self.port, token)
+
+    def compactions(self):
+        total = 0
+        for i in range(self.figures["restarts"] + 1):
+            path = os.path.join(self.workdir, "server-%d.log" % i)
+            if os.path.exists(path):
+                total += open(path, errors="replace").read().count("journal_compacted")
+        return total
+
+    def replayed_lines(self):
+        """What the last start replayed after the journal's snapshot (its `journal_replayed` line)."""
+        path = os.path.join(self.workdir, "server-%d.log" % self.figures["restarts"])
+        found = re.findall(r'journal_replayed.*?events="?(\d+)', open(path, errors="replace").read())
+        return int(found[-1]) if found else 0
 
     @property
     def url(self):
@@ -260,8 +275,11 @@ class Crash:
                     self.figures["rounds_started"] += 1
                 except Exception:
                     pass
-            print("  kill %d/%d: restart %.2f s, %d resumed in %.2f s" % (k + 1, self.kills, self.figures["restart_s"][-1],
-                  len(self.people), self.figures["resume_s"][-1]), flush=True)
+            replayed = self.replayed_lines()
+            self.figures["replayed"].append(replayed)
+            print("  kill %d/%d: restart %.2f s (%d journal lines after the snapshot replayed), %d resumed in %.2f s"
+                  % (k + 1, self.kills, self.figures["restart_s"][-1], replayed, len(self.people), self.figures["resume_s"][-1]),
+                  flush=True)
         status = self.admin.call("/api/status")
         check(status["attendees"]["registered"] == self.n, "all %d registrations survived %d kills" % (self.n, self.kills))
         # The power-loss window as this server measured it since its last start (the kills show nothing about
@@ -328,6 +346,8 @@ def main():
           "every announced breakout (ids up to %d) in the journal"
           % (time.monotonic() - started, f["restarts"], max(f["restart_s"]), a.attendees, sorted(f["resume_s"])[len(f["resume_s"]) // 2],
              max(f["resume_s"]), f["checked"], f["acked_requests"], f["acked_contacts"], f["acked_moves"], f.get("highest_breakout", 0)))
+    print("journal lines replayed per start (after the last snapshot): %s; compactions: %d"
+          % (" ".join(str(n) for n in f["replayed"]), crash.compactions()))
     print("connection log: %d connections accepted, each closed once; %d of them closed by the start after a kill -9"
           % (f.get("log_accepted", 0), f.get("log_crash_closed", 0)))
     print("power-loss window since the last restart: longest wait for fsync %.0f ms, longest fsync %.1f ms"

@@ -55,6 +55,12 @@ import Testing
         #expect(Set(documented).count == documented.count, "each code once")
     }
 
+    @Test func theJournalsCompactionThresholdIsTheOneDocumented() throws {
+        let readme = try Self.text("README.md").replacingOccurrences(of: "\n  ", with: " ")
+        let minimum = MinglingHub.compactionMinimumLines.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
+        #expect(readme.contains("pass \(MinglingHub.compactionLinesPerAttendee) per attendee (at least \(minimum);"))
+    }
+
     @Test func everyConnectionLogClosedByAndEventIsDocumented() throws {
         let readme = try Self.text("README.md")
         let closedBy = Self.tables(readme, header: ["`closedBy`", "meaning"]).map { $0[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")) }

@@ -50,4 +50,39 @@ import Testing
         #expect(throws: FileError.self) { try journal.append([JournalCodec.encode(.joiningResumed(at: Self.t), at: Self.t)]) }
         #expect(try Files.status(path)?.sizeBytes == size)
     }
+
+    /// A crash loop restarts before the journal reaches its threshold again and again: the lines a start
+    /// replays count towards the next compaction, and a start that replayed more than the threshold compacts
+    /// at once, so what a restart replays stays bounded (it grew by every restart's reconnects before).
+    @Test func aStartAfterALongTailCompactsItAtOnce() throws {
+        let s = try RoomsFixture.server()
+        s.stop()
+        let path = s.settings.stateDirectory + "/journal.jsonl"
+        let threshold = MinglingHub.compactionThreshold(attendees: 0)
+        let journal = try Journal(path: path)
+        let lines = (0...threshold).map { i in
+            let at = Self.t.adding(seconds: i)
+            return JournalCodec.encode(i % 2 == 0 ? .joiningPaused(at: at) : .joiningResumed(at: at), at: at)
+        }
+        try journal.append(lines)
+        try journal.close()
+        #expect(try Journal.read(path: path).events.count > threshold)
+        let restarted = try s.restart()
+        defer { restarted.stop() }
+        // The hub answers only once its start (replay, recovery, compaction) is done.
+        _ = try RoomsFixture.get(restarted, "/api/status")
+        let after = try Journal.read(path: path)
+        #expect(after.snapshot != nil && after.events.count < 10, "compacted at start: the snapshot and what followed it")
+        #expect(restarted.logLines.all.contains { $0.contains("journal_compacted") })
+    }
+
+    @Test func theReplayedTailCountsTowardsTheNextCompaction() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.path + "/journal.jsonl"
+        let journal = try Journal(path: path, linesAfterSnapshot: 7)
+        #expect(journal.linesSinceCompaction == 7)
+        try journal.append([JournalCodec.encode(.joiningPaused(at: Self.t), at: Self.t)])
+        #expect(journal.linesSinceCompaction == 8)
+        try journal.close()
+    }
 }

@@ -16,8 +16,10 @@ final class Journal {
     private var file: AppendFile
     /// Bytes in the file, as far as this process wrote them.
     private(set) var sizeBytes: Int
-    /// Lines appended since the file was last compacted (or opened).
-    private(set) var linesSinceCompaction = 0
+    /// Lines after the file's last snapshot: those it held when opened (the tail a restart replayed) and those
+    /// appended since. Counting the opened tail too keeps a crash loop from growing the journal, and the replay
+    /// that every restart does, without bound.
+    private(set) var linesSinceCompaction: Int
     /// When the oldest write not yet fsynced was made: what a power loss now would lose starts there.
     private var oldestUnsynced: ContinuousClock.Instant?
     /// The power-loss window as measured: the longest a written line waited for its fsync to complete, and
@@ -31,9 +33,11 @@ final class Journal {
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    init(path: String, syncInterval: Duration = .milliseconds(200)) throws(FileError) {
+    /// `linesAfterSnapshot`: the events the file already holds after its snapshot (`Contents.events.count`).
+    init(path: String, syncInterval: Duration = .milliseconds(200), linesAfterSnapshot: Int = 0) throws(FileError) {
         self.path = path
         self.syncInterval = syncInterval
+        linesSinceCompaction = linesAfterSnapshot
         file = try AppendFile(path: path, permissions: 0o600)
         sizeBytes = try file.size()
     }

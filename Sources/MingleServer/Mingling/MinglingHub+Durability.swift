@@ -132,10 +132,11 @@ extension MinglingHub {
     }
 
     /// Rewrites the journal as one snapshot when personal data were deleted (so they are gone from the disk
-    /// too) or when it has grown far past the state it describes (reconnects add lines for ever).
+    /// too) or when it has grown far past the state it describes (reconnects add lines for ever). Also right
+    /// after a start whose replayed tail was that long: what a restart replays stays bounded.
     func compactIfDue(now: Timestamp) {
         guard durability.failure == nil else { return }
-        let grown = journal.linesSinceCompaction > max(Self.compactionMinimumLines, 20 * engine.allAttendees.count)
+        let grown = journal.linesSinceCompaction > Self.compactionThreshold(attendees: engine.allAttendees.count)
         guard durability.compactionDue || grown else { return }
         do {
             try journal.compact(to: SnapshotCodec.encode(engine.snapshot(), at: now))
@@ -148,5 +149,12 @@ extension MinglingHub {
         }
     }
 
-    static let compactionMinimumLines = 50_000
+    /// Lines after the last snapshot that make a compaction due: 10 per attendee, at least 10,000. A start
+    /// replays at most that many lines (scripts/crash.py prints how many each restart replayed), and a
+    /// snapshot, whose size follows the attendees, is written at most once per 10 lines per attendee.
+    static func compactionThreshold(attendees: Int) -> Int {
+        max(compactionMinimumLines, compactionLinesPerAttendee * attendees)
+    }
+    static let compactionMinimumLines = 10_000
+    static let compactionLinesPerAttendee = 10
 }

@@ -65,7 +65,7 @@ struct MinglingStartup {
             group = try LoopGroup(configuration: config) { loop, _ in
                 let engine = replayed.engine(plan: plan, settings: engineSettings, seed: seed)
                 let journal: Journal
-                do { journal = try Journal(path: journalPath) } catch {
+                do { journal = try Journal(path: journalPath, linesAfterSnapshot: replayed.events.count) } catch {
                     preconditionFailure("\(error)")
                 }
                 let hub = MinglingHub(engine: engine, journal: journal, tokens: tokens, log: log,
