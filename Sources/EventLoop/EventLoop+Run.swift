@@ -161,7 +161,7 @@ extension EventLoop {
             c.releaseStorageWhenEmpty = false
             c.outbound = []
         } else {
-            c.outbound.removeAll(keepingCapacity: c.outbound.capacity <= 16 * 1024)
+            c.outbound.removeAll(keepingCapacity: c.outbound.capacity <= Connection.retainedBufferCapacity)
         }
         c.outboundStart = 0
         if c.watchingWritable {

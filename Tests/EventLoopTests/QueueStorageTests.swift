@@ -46,3 +46,31 @@ final class ObservingEchoHandler: ConnectionHandler, Sendable {
         #expect(capacity == 0)
     }
 }
+
+/// Replies 10,000 bytes to a read starting with "L", 100 to any other.
+final class SizedReplyHandler: ConnectionHandler, Sendable {
+    func connectionOpened(_ connection: Connection, now: ContinuousClock.Instant) {}
+    func connection(_ connection: Connection, received bytes: UnsafeRawBufferPointer, now: ContinuousClock.Instant) {
+        let reply = [UInt8](repeating: 1, count: bytes.first == UInt8(ascii: "L") ? 10_000 : 100)
+        _ = connection.write(reply)
+    }
+    func connectionClosed(_ connection: Connection, error: SystemError?) {}
+}
+
+@Suite struct RetainedQueueStorageTests {
+    /// A small reply's storage is reused; a large one's goes once sent, so an idle connection does not keep what
+    /// its largest message needed (a welcome, a room list of many rooms).
+    @Test func aLargeReplysStorageGoesOnceSentASmallOneIsKept() throws {
+        let group = try startGroup { SizedReplyHandler() }
+        defer { group.shutdown() }
+        let client = try BlockingClient(port: group.boundPorts[0])
+        func capacity() -> Int { group.onLoop { loop in loop.connections.values.first?.outbound.capacity ?? -1 } }
+        try client.send([UInt8(ascii: "S")])
+        #expect(try client.receive(exactly: 100).count == 100)
+        let small = capacity()
+        #expect(small >= 100 && small <= Connection.retainedBufferCapacity, "kept for the next small reply")
+        try client.send([UInt8(ascii: "L")])
+        #expect(try client.receive(exactly: 10_000).count == 10_000)
+        #expect(capacity() == 0, "the large reply's storage is freed")
+    }
+}

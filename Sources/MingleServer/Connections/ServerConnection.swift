@@ -164,9 +164,16 @@ final class ServerConnection: ConnectionHandler {
             } else {
                 write(plaintextOut, connection)
             }
-            plaintextOut.removeAll(keepingCapacity: plaintextOut.capacity <= 65536)
+            plaintextOut.removeAll(keepingCapacity: plaintextOut.capacity <= Connection.retainedBufferCapacity)
         }
         flushCiphertext(connection)
+        trimScratch()
+    }
+
+    /// `scratch` carries one read's plaintext or one flush's ciphertext; the storage a large one needed does
+    /// not stay with the connection.
+    private func trimScratch() {
+        if scratch.capacity > Connection.retainedBufferCapacity { scratch = [] }
     }
 
     private func releaseHandshakeBuffers(_ connection: Connection) {
@@ -182,6 +189,7 @@ final class ServerConnection: ConnectionHandler {
         scratch.removeAll(keepingCapacity: true)
         tls.takeCiphertext(into: &scratch)
         write(scratch, connection)
+        trimScratch()
     }
 
     /// Bytes are never silently dropped from a stream: a peer whose queue is past the hard
