@@ -22,20 +22,6 @@ public struct LoopHandle<Context>: Sendable {
     }
 }
 
-/// The context of one loop. Audited `@unchecked Sendable`: `value` is written on the loop's
-/// thread, once before the loop serves anything and once (to nil) after it stopped, and read
-/// only by jobs `LoopHandle.execute` runs on that thread; the slot only travels between threads
-/// inside handles, untouched.
-final class LoopContextSlot<Context>: @unchecked Sendable {
-    var value: Context?
-
-    /// Set before the loop's first pass; a job cannot run before it or after the loop ended.
-    var context: Context {
-        guard let value else { preconditionFailure("a loop job ran outside its loop's lifetime") }
-        return value
-    }
-}
-
 /// Settings for a group of loops.
 public struct LoopGroupConfiguration: Sendable {
     /// Number of loop threads; one per core by default.

@@ -2,6 +2,10 @@
 import Glibc
 #endif
 
+// The module's only `@unchecked Sendable` types, kept together so they are audited together: `Locked`
+// (a value behind a mutex) and `LoopContextSlot` (a value confined to one loop's thread). Nothing else in
+// the sources opts out of the compiler's checks.
+
 /// A value guarded by a pthread mutex: the one lock type the server uses between threads.
 ///
 /// It has the shape of the standard library's `Mutex` (`withLock`, `sending` in and out) but
@@ -37,5 +41,19 @@ public final class Locked<Value: ~Copyable>: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&value)
+    }
+}
+
+/// The context of one loop. Audited `@unchecked Sendable`: `value` is written on the loop's
+/// thread, once before the loop serves anything and once (to nil) after it stopped, and read
+/// only by jobs `LoopHandle.execute` runs on that thread; the slot only travels between threads
+/// inside handles, untouched.
+final class LoopContextSlot<Context>: @unchecked Sendable {
+    var value: Context?
+
+    /// Set before the loop's first pass; a job cannot run before it or after the loop ended.
+    var context: Context {
+        guard let value else { preconditionFailure("a loop job ran outside its loop's lifetime") }
+        return value
     }
 }
