@@ -15,7 +15,6 @@ Run inside the test venv (scripts/test does): python scripts/e2e_pairing.py
 """
 import asyncio
 import datetime
-import json
 import os
 import re
 import subprocess
@@ -23,7 +22,7 @@ import sys
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from e2e_clients import CTX, Admin, Attendee, ScriptedServer, check, run_main  # noqa: E402
+from e2e_clients import CTX, Admin, Attendee, ScriptedServer, check, write_event_files, run_main  # noqa: E402
 
 SEED = 20261216
 ROUNDS = 3
@@ -69,12 +68,7 @@ def write_files(workdir, port):
                                              {"attribute": "region", "policy": "mix"},
                                              {"attribute": "attendance", "policy": "mix"}]}}],
     }
-    with open(os.path.join(workdir, "event.json"), "w") as f:
-        json.dump(event, f)
-    settings = {"event": "event.json", "stateDirectory": "var", "listen": {"host": "127.0.0.1", "port": port},
-                "tls": {"devCertificateDirectory": "certs"}, "mingling": {"pauseBetweenRoundsSeconds": 1}}
-    with open(os.path.join(workdir, "server.json"), "w") as f:
-        json.dump(settings, f)
+    write_event_files(workdir, port, event)
 
 
 async def take(p, *types, timeout=20):

@@ -17,7 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from e2e_clients import run_main, Admin, Attendee, ScriptedServer, check  # noqa: E402
+from e2e_clients import run_main, Admin, Attendee, ScriptedServer, check, write_event_files  # noqa: E402
 
 ROOMS = ["r1", "r2", "r3"]
 PER_ROOM = 30
@@ -46,12 +46,7 @@ def write_files(workdir, port):
                         "values": [{"id": r, "label": r.title()} for r in REGIONS]}],
         "rooms": rooms,
     }
-    with open(os.path.join(workdir, "event.json"), "w") as f:
-        json.dump(event, f)
-    settings = {"event": "event.json", "stateDirectory": "var", "listen": {"host": "127.0.0.1", "port": port},
-                "tls": {"devCertificateDirectory": "certs"}, "mingling": {"pauseBetweenRoundsSeconds": 1}}
-    with open(os.path.join(workdir, "server.json"), "w") as f:
-        json.dump(settings, f)
+    write_event_files(workdir, port, event)
 
 
 def normalise(message):

@@ -119,6 +119,17 @@ def check(cond, what, quiet=False):
         print("  ok: " + what)
 
 
+def write_event_files(workdir, port, event):
+    """The event file and the settings every scripted run uses: TLS with a development certificate on
+    127.0.0.1:`port`, state in `var`, one second between rounds."""
+    with open(os.path.join(workdir, "event.json"), "w") as f:
+        json.dump(event, f)
+    settings = {"event": "event.json", "stateDirectory": "var", "listen": {"host": "127.0.0.1", "port": port},
+                "tls": {"devCertificateDirectory": "certs"}, "mingling": {"pauseBetweenRoundsSeconds": 1}}
+    with open(os.path.join(workdir, "server.json"), "w") as f:
+        json.dump(settings, f)
+
+
 class ScriptedServer:
     """`mingle serve --config <workdir>/server.json --seed SEED` on `port`, its log in the work directory."""
 

@@ -153,13 +153,7 @@ enum ServerMessage {
         w.field("accessCodeRequired", plan.access != .open)
         w.key("iceServers")
         w.beginArray()
-        for ice in plan.iceServers {
-            w.beginObject()
-            w.key("urls"); w.beginArray(); for u in ice.urls { w.string(u) }; w.endArray()
-            w.fieldIfPresent("username", ice.username)
-            w.fieldIfPresent("credential", ice.credential)
-            w.endObject()
-        }
+        for ice in plan.iceServers { iceServer(&w, urls: ice.urls, username: ice.username, credential: ice.credential) }
         w.endArray()
         w.endObject()
     }
@@ -227,13 +221,18 @@ enum ServerMessage {
     private static func turnFields(_ w: inout JSONWriter, _ c: TurnCredential) {
         w.key("iceServers")
         w.beginArray()
-        w.beginObject()
-        w.key("urls"); w.beginArray(); for u in c.urls { w.string(u) }; w.endArray()
-        w.field("username", c.username)
-        w.field("credential", c.credential)
-        w.endObject()
+        iceServer(&w, urls: c.urls, username: c.username, credential: c.credential)
         w.endArray()
         w.field("expiresAt", c.expiresAt.millisecondsSinceEpoch)
+    }
+
+    /// One `RTCIceServer` object: the event file's servers and the short-lived TURN credentials alike.
+    private static func iceServer(_ w: inout JSONWriter, urls: [String], username: String?, credential: String?) {
+        w.beginObject()
+        w.key("urls"); w.beginArray(); for u in urls { w.string(u) }; w.endArray()
+        w.fieldIfPresent("username", username)
+        w.fieldIfPresent("credential", credential)
+        w.endObject()
     }
 
     static func turnCredentials(_ c: TurnCredential) -> [UInt8] {
