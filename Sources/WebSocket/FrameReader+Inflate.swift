@@ -33,7 +33,7 @@ extension FrameReader {
         }
         messageCompressedBytes = 0
         inflater?.finishMessage()
-        if deflate?.clientNoContextTakeover == true { inflater?.reset() }
+        if inflate?.resetAfterEachMessage == true { inflater?.reset() }
         compressedScratch.clear(retainBytes: Self.retainedBufferBytes)
     }
 
@@ -69,7 +69,7 @@ extension FrameReader {
     private mutating func inflaterForUse() throws(FrameError) -> Inflater {
         if let inflater { return inflater }
         do {
-            let created = try Inflater(windowBits: deflate?.inflateWindowBits ?? 15)
+            let created = try Inflater(windowBits: Int(inflate?.windowBits ?? 15))
             inflater = created
             return created
         } catch {

@@ -32,7 +32,21 @@ struct FrameReader: ~Copyable {
     static let retainedBufferBytes = 4 * 1024
 
     let limits: Limits
-    let deflate: PerMessageDeflateParameters?
+    /// What inflating needs of the negotiated permessage-deflate parameters; nil when compression
+    /// is off (then a frame with RSV1 set is an error).
+    let inflate: InflateSetting?
+
+    struct InflateSetting {
+        /// The client's window (`client_max_window_bits`, 8-15).
+        let windowBits: UInt8
+        /// `client_no_context_takeover`: each message starts a new inflate stream.
+        let resetAfterEachMessage: Bool
+
+        init(_ parameters: PerMessageDeflateParameters) {
+            windowBits = UInt8(clamping: parameters.inflateWindowBits)
+            resetAfterEachMessage = parameters.clientNoContextTakeover
+        }
+    }
 
     // Frame being parsed.
     var readingHeader = true
@@ -58,7 +72,7 @@ struct FrameReader: ~Copyable {
 
     init(limits: Limits, deflate: PerMessageDeflateParameters?) {
         self.limits = limits
-        self.deflate = deflate
+        self.inflate = deflate.map(InflateSetting.init)
     }
 
     /// Parses from `base[offset..<count]`, advancing `offset`, until a message or control frame
@@ -137,7 +151,7 @@ struct FrameReader: ~Copyable {
         let isControl = opcode & 0x08 != 0
         // §5.2: RSV1-3 "MUST be 0 unless an extension is negotiated that defines meanings".
         let reserved = (b0 >> 4) & 0x07
-        if reserved & 0x03 != 0 || (reserved & 0x04 != 0 && deflate == nil) { throw .reservedBitsSet(bits: reserved) }
+        if reserved & 0x03 != 0 || (reserved & 0x04 != 0 && inflate == nil) { throw .reservedBitsSet(bits: reserved) }
         // RFC 7692 §6.1: RSV1 is the "Per-Message Compressed" bit of the first frame of a data message;
         // control frames and continuations must not set it.
         if reserved & 0x04 != 0 && (isControl || opcode == 0) { throw .unexpectedCompressionBit }

@@ -57,6 +57,6 @@ extension WebSocketConnection {
         FrameWriter.writeClose(code: sendable, reason: FrameWriter.truncatedReason(reason), into: &output)
         sentCloseCode = sendable
         phase = .closing
-        closeDeadline = now + config.closeTimeout
+        closeDeadline = now + timing.closeTimeout
     }
 }

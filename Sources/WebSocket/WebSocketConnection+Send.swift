@@ -29,23 +29,15 @@ extension WebSocketConnection {
     private func send(opcode: Opcode, payload: UnsafeRawBufferPointer, output: inout [UInt8]) -> Bool {
         // §5.5.1: "The application MUST NOT send any more data frames after sending a Close frame."
         guard phase == .open else { return false }
-        if deflate != nil, payload.count >= minimumMessageBytesToCompress, let deflater = deflaterForUse() {
+        if let compression = outboundDeflate, payload.count >= compression.policy.minimumMessageBytesToCompress,
+           let deflater = compression.deflaterForUse() {
             deflater.withCompressedMessage(payload) { compressed in
                 FrameWriter.write(opcode: opcode, compressed: true, payload: compressed, into: &output)
             }
-            if deflate?.serverNoContextTakeover == true { deflater.reset() }
+            if compression.parameters.serverNoContextTakeover { deflater.reset() }
         } else {
             FrameWriter.write(opcode: opcode, payload: payload, into: &output)
         }
         return true
-    }
-
-    private func deflaterForUse() -> Deflater? {
-        if let deflater { return deflater }
-        guard let parameters = deflate else { return nil }
-        let policy = config.compression ?? PerMessageDeflatePolicy()
-        deflater = try? Deflater(
-            level: policy.compressionLevel, windowBits: parameters.deflateWindowBits, memoryLevel: policy.memoryLevel)
-        return deflater
     }
 }

@@ -10,7 +10,7 @@ extension WebSocketConnection {
             return closeDeadline
         case .open:
             if let pongDeadline { return pongDeadline }
-            guard let interval = config.pingInterval else { return nil }
+            guard let interval = timing.pingInterval else { return nil }
             return lastReceivedAt + interval
         }
     }
@@ -35,9 +35,9 @@ extension WebSocketConnection {
                 phase = .closed
                 return .closed(code: code, reason: "pong timeout", initiatedByPeer: false)
             }
-            if let interval = config.pingInterval, now >= lastReceivedAt + interval {
+            if let interval = timing.pingInterval, now >= lastReceivedAt + interval {
                 FrameWriter.write(opcode: .ping, payload: UnsafeRawBufferPointer(start: nil, count: 0), into: &output)
-                pongDeadline = now + config.pongTimeout
+                pongDeadline = now + timing.pongTimeout
             }
             return nil
         }

@@ -24,11 +24,15 @@ public final class WebSocketConnection {
         case open, closing, closed
     }
 
-    public let config: WebSocketServerConfig
+    /// The keepalive and close timing, copied from the config (the rest of the config was needed
+    /// only for the handshake: an idle connection does not carry it).
+    let timing: Timing
     public let subprotocol: String?
+    /// What sending compressed needs; nil when permessage-deflate was not negotiated, so a
+    /// connection without compression carries one pointer for it.
+    let outboundDeflate: OutboundDeflate?
     /// The negotiated permessage-deflate parameters; nil when compression is off.
-    public let deflate: PerMessageDeflateParameters?
-    let minimumMessageBytesToCompress: Int
+    public var deflate: PerMessageDeflateParameters? { outboundDeflate?.parameters }
     /// Where the close handshake stands.
     public var state: State { phase }
     /// Internal storage for `state`: not visible outside the module, so whole-module optimisation
@@ -42,7 +46,6 @@ public final class WebSocketConnection {
     let readerStorage: UnsafeMutablePointer<FrameReader>
     /// A message's bytes were returned by the last `receive`: its buffer is reused by the next.
     @exclusivity(unchecked) var messageHandedOut = false
-    @exclusivity(unchecked) var deflater: Deflater?
 
     // Exclusivity: `phase`, the timers and the reader's bookkeeping are read and written on every
     // message in short accesses that never call out (nothing here calls back); their dynamic
@@ -55,11 +58,13 @@ public final class WebSocketConnection {
     @exclusivity(unchecked) var sentCloseCode: UInt16?
 
     public init(config: WebSocketServerConfig, acceptance: HandshakeAcceptance, now: ContinuousClock.Instant) {
-        self.config = config
+        self.timing = Timing(
+            pingInterval: config.pingInterval, pongTimeout: config.pongTimeout, closeTimeout: config.closeTimeout)
         self.subprotocol = acceptance.subprotocol
-        self.deflate = acceptance.deflate
+        self.outboundDeflate = acceptance.deflate.map {
+            OutboundDeflate(parameters: $0, policy: config.compression ?? PerMessageDeflatePolicy())
+        }
         self.lastReceivedAt = now
-        self.minimumMessageBytesToCompress = config.compression?.minimumMessageBytesToCompress ?? 0
         readerStorage = UnsafeMutablePointer<FrameReader>.allocate(capacity: 1)
         readerStorage.initialize(to: FrameReader(
             limits: FrameReader.Limits(
@@ -73,12 +78,40 @@ public final class WebSocketConnection {
         readerStorage.deallocate()
     }
 
+    struct Timing {
+        let pingInterval: Duration?
+        let pongTimeout: Duration
+        let closeTimeout: Duration
+    }
+
+    /// The send side of permessage-deflate: the negotiated parameters, the server's policy and the
+    /// compressor, made on the first message large enough to compress.
+    final class OutboundDeflate {
+        let parameters: PerMessageDeflateParameters
+        let policy: PerMessageDeflatePolicy
+        var deflater: Deflater?
+
+        init(parameters: PerMessageDeflateParameters, policy: PerMessageDeflatePolicy) {
+            self.parameters = parameters
+            self.policy = policy
+        }
+
+        /// The compressor, made when first needed; nil if zlib could not make one (the message is
+        /// then sent uncompressed, which is always valid).
+        func deflaterForUse() -> Deflater? {
+            if let deflater { return deflater }
+            deflater = try? Deflater(
+                level: policy.compressionLevel, windowBits: parameters.deflateWindowBits, memoryLevel: policy.memoryLevel)
+            return deflater
+        }
+    }
+
     /// True once the transport should be closed (after flushing any output).
     public var isClosed: Bool { phase == .closed }
 
     /// Whether `send` compresses. When false, a broadcast can be encoded once with `encodeFrame`
     /// and shared; uncompressed frames are also valid on a connection that negotiated deflate.
-    public var compressesOutbound: Bool { deflate != nil }
+    public var compressesOutbound: Bool { outboundDeflate != nil }
 
     /// Encodes one final, uncompressed frame, e.g. a broadcast encoded once for many connections.
     public static func encodeFrame(opcode: Opcode, payload: UnsafeRawBufferPointer, into output: inout [UInt8]) {
