@@ -98,14 +98,14 @@ let package = Package(
         .target(name: "MingleTestSupport", dependencies: ["EventLoop", "TLS", "COpenSSL", "Mingling"], swiftSettings: strict),
 
         .testTarget(name: "BenchClientTests", dependencies: ["BenchClient"], swiftSettings: strict),
-        .testTarget(name: "ByteTextTests", dependencies: ["ByteText"], swiftSettings: strict),
+        .testTarget(name: "ByteTextTests", dependencies: ["ByteText", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "ByteText", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "DeflateTests", dependencies: ["Deflate", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "Deflate", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(name: "MinglingTests", dependencies: ["Mingling", "MingleTestSupport"], swiftSettings: strict),
-        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "MingleTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MingleServerTests",
             dependencies: ["MingleServer", "MingleTestSupport", "HTTP1", "WebSocket", "TLS", "EventLoop", "Mingling"],

@@ -113,12 +113,39 @@ public enum ASCII {
         value.split(separator: ",", omittingEmptySubsequences: true).map(trimmed).filter { !$0.isEmpty }
     }
 
-    /// Whether a comma-separated header value contains `token`, compared case-insensitively.
+    /// Whether a comma-separated header value contains `token`, compared case-insensitively
+    /// (elements trimmed of OWS, empty ones skipped). Works on the UTF-8 bytes: a header value is
+    /// ASCII, and splitting it as Characters cost more than the rest of the upgrade's checks.
     public static func listContains(_ value: String, token: String) -> Bool {
-        for element in value.split(separator: ",", omittingEmptySubsequences: true)
-        where equalsIgnoringCase(trimmed(element).utf8, token.utf8) {
-            return true
+        var value = value, token = token
+        return value.withUTF8 { v in token.withUTF8 { t in listContains(UnsafeRawBufferPointer(v), token: UnsafeRawBufferPointer(t)) } }
+    }
+
+    public static func listContains(_ value: UnsafeRawBufferPointer, token: UnsafeRawBufferPointer) -> Bool {
+        guard !token.isEmpty else { return false }
+        var start = 0
+        while start < value.count {
+            var end = start
+            while end < value.count && value[end] != comma { end += 1 }
+            var first = start, last = end
+            while first < last && isWhitespace(value[first]) { first += 1 }
+            while last > first && isWhitespace(value[last - 1]) { last -= 1 }
+            if last - first == token.count
+                && equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: value[first..<last]), token) {
+                return true
+            }
+            start = end + 1
         }
         return false
+    }
+
+    /// Case-insensitive comparison of two ASCII byte runs.
+    @inlinable
+    public static func equalsIgnoringCase(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        for index in 0..<a.count where a[index] != b[index] && lowercased(a[index]) != lowercased(b[index]) {
+            return false
+        }
+        return true
     }
 }

@@ -45,11 +45,9 @@ extension EventLoop {
 
     func waitTimeout(now: ContinuousClock.Instant) -> Int32 {
         guard let first = timers.first else { return -1 }
-        if first.deadline <= now { return 0 }
-        let d = first.deadline - now
-        let (s, atto) = d.components
-        let ms = s * 1000 + atto / 1_000_000_000_000_000 + 1
-        return Int32(clamping: ms)
+        let elapsed = TimerHeap.elapsed(now)
+        if first.due <= elapsed { return 0 }
+        return Int32(clamping: (first.due - elapsed) / 1_000_000 + 1)
     }
 
     private func dispatch(token: UInt64, events: UInt32) {
@@ -186,8 +184,8 @@ extension EventLoop {
             closeNow(c, error: nil)
             return
         }
-        timers.push(.init(deadline: ContinuousClock.now + limits.lingerTimeout,
-                          token: c.id.rawValue & ((1 << 56) - 1), kind: TimerKind.linger.rawValue))
+        timers.push(at: ContinuousClock.now + limits.lingerTimeout,
+                    token: c.id.rawValue & ((1 << 56) - 1), kind: TimerKind.linger.rawValue)
     }
 
     func closeNow(_ c: Connection, error: SystemError?) {

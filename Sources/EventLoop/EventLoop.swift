@@ -221,30 +221,32 @@ public final class EventLoop {
         let id = nextID
         nextID += 1
         tasks[id] = body
-        timers.push(.init(deadline: deadline, token: id, kind: TimerKind.task.rawValue))
+        timers.push(at: deadline, token: id, kind: TimerKind.task.rawValue)
         return id
     }
 
     public func cancel(_ taskID: UInt64) { tasks[taskID] = nil }
 
     func armDeadline(for c: Connection, at deadline: ContinuousClock.Instant) {
-        timers.push(.init(deadline: deadline, token: c.id.rawValue & ((1 << 56) - 1), kind: TimerKind.deadline.rawValue))
+        timers.push(at: deadline, token: c.id.rawValue & ((1 << 56) - 1), kind: TimerKind.deadline.rawValue)
     }
 
     func runTimers(now: ContinuousClock.Instant) {
-        while let top = timers.first, top.deadline <= now {
+        let elapsed = TimerHeap.elapsed(now)
+        while let top = timers.first, top.due <= elapsed {
             _ = timers.popFirst()
             switch TimerKind(rawValue: top.kind)! {
             case .task:
                 if let body = tasks.removeValue(forKey: top.token) { body() }
             case .deadline:
-                guard let c = connections[top.token], c.state != .closed, c.armedDeadline == top.deadline else { continue }
+                guard let c = connections[top.token], c.state != .closed, let armed = c.armedDeadline,
+                      TimerHeap.due(armed) == top.due else { continue }
                 c.armedDeadline = nil
-                guard let due = c.deadline else { continue }
-                if due > now {
+                guard let deadline = c.deadline else { continue }
+                if deadline > now {
                     // The deadline moved later since this entry was armed: re-arm once.
-                    c.armedDeadline = due
-                    armDeadline(for: c, at: due)
+                    c.armedDeadline = deadline
+                    armDeadline(for: c, at: deadline)
                     continue
                 }
                 c.deadline = nil
@@ -268,7 +270,7 @@ public final class EventLoop {
     func armStallCheck(_ c: Connection) {
         guard !c.stallCheckArmed else { return }
         c.stallCheckArmed = true
-        timers.push(.init(deadline: c.lastWriteProgress + limits.stalledWriteTimeout,
-                          token: c.id.rawValue & ((1 << 56) - 1), kind: TimerKind.stall.rawValue))
+        timers.push(at: c.lastWriteProgress + limits.stalledWriteTimeout,
+                    token: c.id.rawValue & ((1 << 56) - 1), kind: TimerKind.stall.rawValue)
     }
 }

@@ -30,20 +30,20 @@ enum Base64 {
         var index = 0
         while index < chars.count {
             let isLast = index + 4 == chars.count
-            var values: [UInt8] = []
+            // The four symbols' 6-bit values, first in the high bits (padding counts as 0).
+            var n: UInt32 = 0
             var padding = 0
             for c in chars[index..<index + 4] {
+                n <<= 6
                 if c == UInt8(ascii: "=") {
                     guard isLast else { return nil }
                     padding += 1
-                    values.append(0)
                 } else {
                     guard padding == 0, let v = value(of: c) else { return nil }
-                    values.append(v)
+                    n |= UInt32(v)
                 }
             }
             guard padding <= 2 else { return nil }
-            let n = UInt32(values[0]) << 18 | UInt32(values[1]) << 12 | UInt32(values[2]) << 6 | UInt32(values[3])
             out.append(UInt8(truncatingIfNeeded: n >> 16))
             if padding < 2 { out.append(UInt8(truncatingIfNeeded: n >> 8)) }
             if padding < 1 { out.append(UInt8(truncatingIfNeeded: n)) }

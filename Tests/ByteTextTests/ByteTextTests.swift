@@ -1,5 +1,6 @@
 import Testing
 import ByteText
+import MingleTestSupport
 
 @Suite struct PercentDecodingTests {
     private func decode(_ s: String, plusAsSpace: Bool = false) -> String? {
@@ -34,6 +35,24 @@ import ByteText
         #expect(ASCII.listElements(" a , ,b,,  c ") == ["a", "b", "c"])
         #expect(ASCII.listContains("keep-alive, Upgrade", token: "upgrade"))
         #expect(!ASCII.listContains("keep-alive, Upgraded", token: "upgrade"))
+    }
+
+    @Test func listMembershipMatchesTheElementsOfTheList() {
+        for (value, found) in [("upgrade", true), (",,Upgrade,,", true), (" \tUPGRADE\t ", true), ("a,upgrade", true),
+                               ("upgrade ,b", true), ("", false), (",", false), ("up grade", false), ("xupgrade", false),
+                               ("upgradex,upgrad", false), (" , ", false)] {
+            #expect(ASCII.listContains(value, token: "upgrade") == found, "\(value)")
+        }
+        #expect(!ASCII.listContains("a,,b", token: ""))
+        // Against the definition (split on commas, trim OWS, compare ignoring case) over random ASCII lists.
+        var random = SplitMix64(seed: 14)
+        let alphabet = Array("uUpPgGrRaAdDeE, \t-x".utf8)
+        for _ in 0..<2_000 {
+            let value = String(decoding: (0..<Int.random(in: 0...24, using: &random)).map { _ in alphabet.randomElement(using: &random)! },
+                               as: UTF8.self)
+            let expected = ASCII.listElements(value).contains { ASCII.equalsIgnoringCase(String($0), "upgrade") }
+            #expect(ASCII.listContains(value, token: "upgrade") == expected, "\(value)")
+        }
     }
 
     @Test func byteClassesFollowRFC9110() {

@@ -98,6 +98,11 @@ import Testing
         var off = AddressPrivacy(mode: .off)
         #expect(off.show("203.0.113.57", at: Self.t0) == nil)
         #expect(AddressPrivacy.truncate("203.0.113.57") == "203.0.113.0")
+        #expect(AddressPrivacy.truncate("10.0.0.0") == "10.0.0.0")
+        #expect(AddressPrivacy.truncate("255.255.255.255") == "255.255.255.0")
+        #expect(AddressPrivacy.truncate("1.2.3.04") == "invalid")
+        #expect(AddressPrivacy.truncate("1.2.3") == "invalid")
+        #expect(AddressPrivacy.truncate("::ffff:198.51.100.7") == "::")
         #expect(AddressPrivacy.truncate("2001:db8:1:2:3:4:5:6") == "2001:db8:1::")
         #expect(AddressPrivacy.truncate("not an address") == "invalid")
         var salts: [UInt8] = [1, 2, 3]

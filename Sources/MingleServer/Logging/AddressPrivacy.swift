@@ -39,10 +39,9 @@ struct AddressPrivacy {
     /// 203.0.113.57 -> 203.0.113.0; 2001:db8:1:2:3:4:5:6 -> 2001:db8:1::. Not an address -> "invalid".
     static func truncate(_ address: String) -> String {
         var v4 = in_addr()
-        if inet_pton(AF_INET, address, &v4) == 1 {
-            var bytes = withUnsafeBytes(of: &v4) { Array($0) }
-            bytes[3] = 0
-            return bytes.map(String.init).joined(separator: ".")
+        if inet_pton(AF_INET, address, &v4) == 1, let lastDot = address.utf8.lastIndex(of: UInt8(ascii: ".")) {
+            // inet_pton took it, so it is four decimal octets without leading zeros: keep the first three.
+            return String(address[..<lastDot]) + ".0"
         }
         var v6 = in6_addr()
         if inet_pton(AF_INET6, address, &v6) == 1 {

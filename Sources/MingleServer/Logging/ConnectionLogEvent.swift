@@ -105,7 +105,10 @@ struct ConnectionLogEvent: Sendable {
         if let remote, let shown = privacy.show(remote, at: at) { w.field("remote", shown) }
         if let forwardedFor, let shown = privacy.show(forwardedFor, at: at) { w.field("forwardedFor", shown) }
         func text(_ k: String, _ v: String?) {
-            if let v { w.field(k, v.count > Self.maxFieldCharacters ? String(v.prefix(Self.maxFieldCharacters)) : v) }
+            // A value of at most that many bytes has at most that many characters: count them only beyond.
+            guard let v else { return }
+            let long = v.utf8.count > Self.maxFieldCharacters && v.count > Self.maxFieldCharacters
+            w.field(k, long ? String(v.prefix(Self.maxFieldCharacters)) : v)
         }
         func number(_ k: String, _ v: Int?) { if let v { w.field(k, v) } }
         text("listener", listener)

@@ -57,40 +57,48 @@ public struct Log: Sendable {
 
 /// Minimal JSON string quoting for hand-built lines (logs, journal).
 public enum JSONText {
-    /// `quote(s)` appended as UTF-8, without making a String when nothing needs escaping.
+    /// `quote(s)` appended as UTF-8, without making a String.
     static func appendQuoted(_ s: String, to bytes: inout [UInt8]) {
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: s.utf8)
-            bytes.append(UInt8(ascii: "\""))
-        } else {
-            bytes.append(contentsOf: quote(s).utf8)
+        var s = s
+        s.withUTF8 { appendQuoted(UnsafeRawBufferPointer($0), to: &bytes) }
+    }
+
+    /// The UTF-8 text `utf8` as a JSON string: `"` and `\` escaped, control characters as `\n`,
+    /// `\r`, `\t` or `\u00XX`, everything else as it is. Most strings need no escaping: the bytes
+    /// are checked once and copied whole.
+    static func appendQuoted(_ utf8: UnsafeRawBufferPointer, to bytes: inout [UInt8]) {
+        bytes.append(0x22)
+        var clean = 0, index = 0
+        let count = utf8.count
+        while index < count {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else {
+                index += 1
+                continue
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[clean..<index]))
+            index += 1
+            clean = index
+            bytes.append(0x5C)
+            switch byte {
+            case 0x22, 0x5C: bytes.append(byte)
+            case 0x0A: bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "t"))
+            default:
+                // U+0000-U+001F as \u00XX, lowercase hex.
+                let low = byte & 0x0F
+                bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, 0x30 + (byte >> 4), low < 10 ? 0x30 + low : 0x57 + low])
+            }
         }
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[clean..<count]))
+        bytes.append(0x22)
     }
 
     public static func quote(_ s: String) -> String {
-        // Most strings need no escaping: check the bytes once and copy the whole string.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            return "\"" + s + "\""
-        }
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 2)
+        appendQuoted(s, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
