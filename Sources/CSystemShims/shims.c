@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include "CSystemShims.h"
 
@@ -26,3 +27,11 @@ int mingle_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len) {
 #include <unistd.h>
 #include <sys/syscall.h>
 int mingle_gettid(void) { return (int)syscall(SYS_gettid); }
+
+const void *mingle_memrchr(const void *s, int c, size_t n) {
+    return memrchr(s, c, n);
+}
+
+const void *mingle_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len) {
+    return memmem(haystack, haystack_len, needle, needle_len);
+}

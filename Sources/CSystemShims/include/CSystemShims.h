@@ -36,4 +36,10 @@ int mingle_gettid(void);
 
 /* Names the calling thread (visible in top -H); ignores errors. */
 void mingle_set_thread_name(const char *name);
+
+#include <stddef.h>
+/* glibc's memrchr and memmem (GNU extensions, so they live in C): the last `c` in the first `n`
+   bytes, and the first occurrence of a byte string. */
+const void *mingle_memrchr(const void *s, int c, size_t n);
+const void *mingle_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len);
 #endif

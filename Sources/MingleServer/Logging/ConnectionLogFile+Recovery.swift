@@ -1,42 +1,157 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystemShims
 import EventLoop
-import Foundation
 import Mingling
 
 /// Reading back what the previous server wrote, at start, before this one writes anything (the state
 /// directory's lock says no other server writes here). `ConnectionLogRecovery` decides; this reads
 /// the files and appends its lines.
+///
+/// A log holds a day of connections (up to `maxFileBytes`, 64 MiB by default, before it rotates), and
+/// the stopped server's run usually began with the day. Nothing here holds a whole file: the previous
+/// server's `started` line is searched for backwards from the end, a chunk at a time, and the lines
+/// from there on stream through `ConnectionLogRecovery.Replay`. (Reading the whole file and splitting
+/// it into Strings took 6 s and 165 MB for a 60 MB log.)
 extension ConnectionLogFile {
+    static let recoveryChunkBytes = 1 << 20
+
     /// Closes the connections the previous server left open (`ConnectionLogRecovery`) and returns how
     /// many. Reads the active file, then rotated ones newest first, back to the previous server's
     /// `started` line; a log whose newest line is `stopped` (a clean stop) costs one look at its end.
     func closeConnectionsLeftOpen(now: Timestamp) throws(FileError) -> Int {
-        let files = [path] + rotatedFiles().reversed().map { directory + "/" + $0.name }
-        var newestFirst: [[Substring]] = []
-        for (index, file) in files.enumerated() {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                // Listed a moment ago: gone since (retention), or unreadable. Either way it tells nothing more.
-                if index == 0 { continue } else { break }
-            }
-            let text = String(decoding: data, as: UTF8.self)
-            if index == 0, !text.isEmpty, !text.hasSuffix("\n") {
-                // A power loss tore the last line: end it, so the lines below do not run into it.
-                appendRaw([10])
-            }
-            var lines = text.split(separator: "\n")
-            if newestFirst.allSatisfy(\.isEmpty), let newest = lines.last(where: { ConnectionLogRecovery.parse($0) != nil }) {
-                if ConnectionLogRecovery.parse(newest)?.event == ConnectionLogEvent.Kind.stopped.rawValue { return 0 }
-            }
-            if let start = lines.lastIndex(where: { $0.contains("\"event\":\"started\"") }) {
-                lines = Array(lines[start...])
-                newestFirst.append(lines)
-                break
-            }
-            newestFirst.append(lines)
+        let paths = [path] + rotatedFiles().reversed().map { directory + "/" + $0.name }
+        // Newest first. A rotated file listed a moment ago may be gone since (retention): it and
+        // the older ones tell nothing more.
+        var files: [ReadableFile] = []
+        for (index, file) in paths.enumerated() {
+            if let opened = try ReadableFile(path: file) { files.append(opened) } else if index > 0 { break }
         }
-        let lines = newestFirst.reversed().flatMap { $0 }.compactMap(ConnectionLogRecovery.parse)
-        let closures = ConnectionLogRecovery.closures(for: lines)
+        if let active = files.first, active.path == path, active.sizeBytes > 0, try active.read(at: active.sizeBytes - 1, count: 1) != [10] {
+            // A power loss tore the last line: end it, so the lines below do not run into it.
+            appendRaw([10])
+        }
+        if try Self.newestLine(in: files)?.event == ConnectionLogEvent.Kind.stopped.rawValue { return 0 }
+
+        // Where the previous server started: that file from that line, then the newer ones whole.
+        var replay = ConnectionLogRecovery.Replay()
+        let start = try Self.lastStart(in: files)
+        for index in stride(from: start?.file ?? files.count - 1, through: 0, by: -1) {
+            try Self.forEachLine(in: files[index], from: index == start?.file ? start?.offset ?? 0 : 0) { line in
+                if let parsed = ConnectionLogRecovery.parse(line) { replay.take(parsed) }
+            }
+        }
+        let closures = replay.finish()
         var privacy = AddressPrivacy(mode: .off)  // the lines carry no address
         for event in closures { try append(event.jsonLine(privacy: &privacy), now: now) }
         return closures.count
+    }
+
+    /// The newest line that parses, looking through the files newest first.
+    static func newestLine(in files: [ReadableFile]) throws(FileError) -> ConnectionLogRecovery.Line? {
+        for file in files {
+            var found: ConnectionLogRecovery.Line?
+            try forEachLineBackwards(in: file) { line in
+                found = ConnectionLogRecovery.parse(line)
+                return found == nil
+            }
+            if let found { return found }
+        }
+        return nil
+    }
+
+    /// The newest `started` line: which file (index in `files`) and the offset of its first byte.
+    static func lastStart(in files: [ReadableFile], chunkBytes: Int = recoveryChunkBytes) throws(FileError) -> (file: Int, offset: Int)? {
+        let marker = Array("\"event\":\"started\"".utf8)
+        for (index, file) in files.enumerated() {
+            var offset: Int?
+            try forEachLineBackwards(in: file, at: &offset, chunkBytes: chunkBytes) { line in
+                // The marker never appears inside a value: there its quotes are escaped.
+                !contains(line, marker)
+            }
+            if let offset { return (index, offset) }
+        }
+        return nil
+    }
+
+    /// Each complete line from `offset` (the start of a line) to the end, oldest first, without its
+    /// newline; the bytes after the last newline (a torn line) too.
+    static func forEachLine(in file: ReadableFile, from offset: Int, chunkBytes: Int = recoveryChunkBytes,
+                            _ body: (UnsafeRawBufferPointer) -> Void) throws(FileError) {
+        var position = offset
+        var carry: [UInt8] = []
+        while position < file.sizeBytes {
+            let chunk = try file.read(at: position, count: chunkBytes)
+            if chunk.isEmpty { break }
+            position += chunk.count
+            chunk.withUnsafeBytes { bytes in
+                var lineStart = 0
+                while let newline = firstNewline(in: bytes, from: lineStart) {
+                    if carry.isEmpty {
+                        body(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<newline]))
+                    } else {
+                        carry += bytes[lineStart..<newline]
+                        carry.withUnsafeBytes { body($0) }
+                        carry.removeAll(keepingCapacity: true)
+                    }
+                    lineStart = newline + 1
+                }
+                carry += bytes[lineStart...]
+            }
+        }
+        if !carry.isEmpty { carry.withUnsafeBytes { body($0) } }
+    }
+
+    static func forEachLineBackwards(in file: ReadableFile, chunkBytes: Int = recoveryChunkBytes,
+                                     _ body: (UnsafeRawBufferPointer) -> Bool) throws(FileError) {
+        var ignored: Int?
+        try forEachLineBackwards(in: file, at: &ignored, chunkBytes: chunkBytes, body)
+    }
+
+    /// Each line newest first, while `body` returns true; `stoppedAt` is the offset of the line it
+    /// stopped at (nil when it went through the whole file).
+    static func forEachLineBackwards(in file: ReadableFile, at stoppedAt: inout Int?, chunkBytes: Int = recoveryChunkBytes,
+                                     _ body: (UnsafeRawBufferPointer) -> Bool) throws(FileError) {
+        stoppedAt = nil
+        var end = file.sizeBytes       // the file's bytes before `end` are not looked at yet
+        var tail: [UInt8] = []         // the start of the line that `end` cuts (read, not yet complete)
+        while end > 0 {
+            let from = max(0, end - chunkBytes)
+            var chunk = try file.read(at: from, count: end - from)
+            chunk += tail
+            var lineEnd = chunk.count
+            var stopped = false
+            chunk.withUnsafeBytes { bytes in
+                while lineEnd > 0 {
+                    let lineStart = lastNewline(in: bytes, before: lineEnd).map { $0 + 1 } ?? 0
+                    if lineStart == 0 && from > 0 { break }  // may go on in the chunk before
+                    if lineEnd > lineStart, !body(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])) {
+                        stoppedAt = from + lineStart
+                        stopped = true
+                        return
+                    }
+                    lineEnd = lineStart == 0 ? 0 : lineStart - 1
+                }
+            }
+            if stopped { return }
+            tail = Array(chunk[0..<lineEnd])
+            end = from
+        }
+    }
+
+    private static func firstNewline(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < bytes.count, let found = memchr(bytes.baseAddress! + start, 10, bytes.count - start) else { return nil }
+        return bytes.baseAddress!.distance(to: UnsafeRawPointer(found))
+    }
+
+    private static func lastNewline(in bytes: UnsafeRawBufferPointer, before end: Int) -> Int? {
+        guard end > 0, let found = mingle_memrchr(bytes.baseAddress!, 10, end) else { return nil }
+        return bytes.baseAddress!.distance(to: UnsafeRawPointer(found))
+    }
+
+    private static func contains(_ line: UnsafeRawBufferPointer, _ pattern: [UInt8]) -> Bool {
+        guard line.count >= pattern.count else { return false }
+        return pattern.withUnsafeBytes { mingle_memmem(line.baseAddress!, line.count, $0.baseAddress!, $0.count) != nil }
     }
 }

@@ -28,33 +28,51 @@ enum ConnectionLogRecovery {
     }
 
     static func parse(_ line: Substring) -> Line? {
-        guard let time = string("time", in: line).flatMap(UTCTime.parseFormatted), let event = string("event", in: line) else {
-            return nil
+        var text = String(line)
+        return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A line's fields from its bytes. `time` and `event` lead every line the log writes (read at
+    /// their place, else searched for); `conn`, `attendee` and `status` are looked for only in
+    /// the events that use them. A line whose `time` is not the log's own form is no line.
+    static func parse(_ line: UnsafeRawBufferPointer) -> Line? {
+        guard let timeText = string("time", in: line, at: 1), timeText.count == 24,
+              let time = UTCTime.parseFormatted(timeText),
+              let eventText = string("event", in: line, at: 35) else { return nil }
+        let event = String(decoding: eventText, as: UTF8.self)
+        var parsed = Line(time: time, event: event, connection: nil, attendee: nil, status: nil)
+        switch event {
+        case "accepted", "upgrade", "joined", "closed":
+            parsed.connection = string("conn", in: line, at: 46 + eventText.count).map { String(decoding: $0, as: UTF8.self) }
+            if event == "upgrade" { parsed.status = number("status", in: line) }
+            if event == "joined" { parsed.attendee = number("attendee", in: line) }
+        default:
+            break
         }
-        return Line(time: time, event: String(event), connection: string("conn", in: line).map(String.init),
-                    attendee: number("attendee", in: line), status: number("status", in: line))
+        return parsed
     }
 
     /// The `closed` events for the connections `lines` leave open.
     static func closures(for lines: [Line]) -> [ConnectionLogEvent] {
-        var open: [String: (accepted: Timestamp, webSocket: Bool, attendee: Int?)] = [:]
-        var closures: [ConnectionLogEvent] = []
-        var last: Timestamp?
-        func closeAll(at time: Timestamp?) {
-            // In the order they were accepted, so the lines read like the rest of the log.
-            let left = open.sorted { ($0.value.accepted, $0.key) < ($1.value.accepted, $1.key) }
-            open.removeAll()
-            guard let time else { return }
-            for (id, state) in left { closures.append(closure(id, state, at: time)) }
-        }
-        for line in lines {
+        var replay = Replay()
+        for line in lines { replay.take(line) }
+        return replay.finish()
+    }
+
+    /// The lines in order, one at a time (a start streams a whole day's log through it).
+    struct Replay {
+        private var open: [String: (accepted: Timestamp, webSocket: Bool, attendee: Int?)] = [:]
+        private var closures: [ConnectionLogEvent] = []
+        private var last: Timestamp?
+
+        mutating func take(_ line: Line) {
             switch line.event {
             case "started":
                 closeAll(at: last)
             case "accepted":
                 guard let id = line.connection else { break }
                 if let leftover = open[id], let last {
-                    closures.append(closure(id, leftover, at: last))
+                    closures.append(ConnectionLogRecovery.closure(id, leftover, at: last))
                 }
                 open[id] = (line.time, false, nil)
             case "upgrade" where line.status == 101:
@@ -68,8 +86,20 @@ enum ConnectionLogRecovery {
             }
             last = max(last ?? line.time, line.time)
         }
-        closeAll(at: last)
-        return closures
+
+        /// The closures, once every line was taken.
+        mutating func finish() -> [ConnectionLogEvent] {
+            closeAll(at: last)
+            return closures
+        }
+
+        private mutating func closeAll(at time: Timestamp?) {
+            // In the order they were accepted, so the lines read like the rest of the log.
+            let left = open.sorted { ($0.value.accepted, $0.key) < ($1.value.accepted, $1.key) }
+            open.removeAll()
+            guard let time else { return }
+            for (id, state) in left { closures.append(ConnectionLogRecovery.closure(id, state, at: time)) }
+        }
     }
 
     private static func closure(_ id: String, _ state: (accepted: Timestamp, webSocket: Bool, attendee: Int?),
@@ -83,20 +113,40 @@ enum ConnectionLogRecovery {
         return e
     }
 
-    private static func value(_ key: String, in line: Substring) -> Substring? {
-        guard let range = line.range(of: "\"" + key + "\":") else { return nil }
-        return line[range.upperBound...]
+    /// Where `"key":` ends in `line`: looked at `expected` first (where the log writes it), else searched for.
+    private static func valueStart(_ key: StaticString, in line: UnsafeRawBufferPointer, at expected: Int? = nil) -> Int? {
+        let keyBytes = UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        func matches(at i: Int) -> Bool {
+            guard i >= 0, i + keyBytes.count + 3 <= line.count, line[i] == 0x22,
+                  line[i + 1 + keyBytes.count] == 0x22, line[i + 2 + keyBytes.count] == 0x3A else { return false }
+            for k in 0..<keyBytes.count where line[i + 1 + k] != keyBytes[k] { return false }
+            return true
+        }
+        if let expected, matches(at: expected) { return expected + keyBytes.count + 3 }
+        var i = 0
+        while i + keyBytes.count + 3 <= line.count {
+            if matches(at: i) { return i + keyBytes.count + 3 }
+            i += 1
+        }
+        return nil
     }
 
-    private static func string(_ key: String, in line: Substring) -> Substring? {
-        guard let rest = value(key, in: line), rest.first == "\"" else { return nil }
-        let body = rest.dropFirst()
-        guard let end = body.firstIndex(of: "\"") else { return nil }
-        return body[..<end]
+    /// The bytes of a string field (our values never hold an escaped quote where recovery looks).
+    private static func string(_ key: StaticString, in line: UnsafeRawBufferPointer, at expected: Int? = nil) -> UnsafeRawBufferPointer? {
+        guard let start = valueStart(key, in: line, at: expected), start < line.count, line[start] == 0x22 else { return nil }
+        var end = start + 1
+        while end < line.count && line[end] != 0x22 { end += 1 }
+        guard end < line.count else { return nil }
+        return UnsafeRawBufferPointer(rebasing: line[(start + 1)..<end])
     }
 
-    private static func number(_ key: String, in line: Substring) -> Int? {
-        guard let rest = value(key, in: line) else { return nil }
-        return Int(rest.prefix { $0.isASCII && $0.isNumber })
+    private static func number(_ key: StaticString, in line: UnsafeRawBufferPointer) -> Int? {
+        guard let start = valueStart(key, in: line) else { return nil }
+        var value = 0, end = start
+        while end < line.count, end - start < 18, line[end] >= 0x30 && line[end] <= 0x39 {
+            value = value * 10 + Int(line[end] - 0x30)
+            end += 1
+        }
+        return end > start ? value : nil
     }
 }

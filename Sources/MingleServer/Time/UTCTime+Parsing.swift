@@ -86,10 +86,28 @@ extension UTCTime {
 extension UTCTime {
     /// The inverse of `format`: "2026-11-30T09:12:03.114Z" (the connection log's `time`).
     static func parseFormatted(_ text: Substring) -> Timestamp? {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 24, bytes[19] == UInt8(ascii: "."), bytes[23] == UInt8(ascii: "Z"),
-              let whole = parseRFC3339(String(decoding: bytes[0..<19], as: UTF8.self) + "Z"),
-              let milliseconds = Int64(String(decoding: bytes[20..<23], as: UTF8.self)) else { return nil }
-        return whole.adding(milliseconds: milliseconds)
+        var text = String(text)
+        return text.withUTF8 { parseFormatted(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `parseFormatted` on bytes, without allocating (a start reads every line of the day's log).
+    static func parseFormatted(_ b: UnsafeRawBufferPointer) -> Timestamp? {
+        guard b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x74, b[13] == 0x3A, b[16] == 0x3A,
+              b[19] == 0x2E, b[23] == 0x5A else { return nil }
+        func digits(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for i in from..<(from + count) {
+                guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
+                value = value * 10 + Int(b[i] - 0x30)
+            }
+            return value
+        }
+        guard let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2), let hour = digits(11, 2),
+              let minute = digits(14, 2), let second = digits(17, 2), let milliseconds = digits(20, 3),
+              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+              hour <= 23, minute <= 59, second <= 59 else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return Timestamp(millisecondsSinceEpoch: seconds * 1000 + Int64(milliseconds))
     }
 }
