@@ -8,6 +8,9 @@ import CSystemShims
 /// read) or, for writes from jobs and timers, once at the end of the loop's pass (one
 /// syscall for many small messages); EPOLLOUT is watched only while bytes remain queued.
 public final class Connection {
+    // Stored properties are laid out in the order written, and this object is made for every
+    // connection: the flags fill the gaps the alignment of the larger fields leaves, so it stays at
+    // 200 bytes or less (glibc's 208-byte size class; 202 bytes took a 224-byte one).
     public let id: ConnectionID
     public let remoteAddress: SocketAddress?
     public let localPort: UInt16
@@ -22,19 +25,58 @@ public final class Connection {
     // docs/benchmarks.md "Exclusivity checks"), so they are off for these properties only (`@exclusivity(unchecked)`), not
     // for the module: everything else, the handlers included, is still checked.
     @exclusivity(unchecked) var fd: Int32
+    @exclusivity(unchecked) var state: State = .open
+    @exclusivity(unchecked) var readingEnabled = true
+    @exclusivity(unchecked) var pendingFlush = false
+    @exclusivity(unchecked) var watchingWritable = false
     @exclusivity(unchecked) var handler: (any ConnectionHandler)?
     @exclusivity(unchecked) var outbound: [UInt8] = []
     @exclusivity(unchecked) var outboundStart = 0
-    @exclusivity(unchecked) var pendingFlush = false
-    @exclusivity(unchecked) var watchingWritable = false
+    @exclusivity(unchecked) var lastWriteProgress: ContinuousClock.Instant
+    @exclusivity(unchecked) public private(set) var bytesReceived: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var bytesSent: UInt64 = 0
+
+    /// The earliest deadline entry this connection has in the loop's timer heap, when `armed`.
+    /// Instants with a flag beside them rather than optionals: an optional's tag byte would take
+    /// the object past 200 bytes, into the next size class.
+    @exclusivity(unchecked) var armedUntil: ContinuousClock.Instant
+    /// `deadline`, when `hasDeadline`.
+    @exclusivity(unchecked) var deadlineAt: ContinuousClock.Instant
+    @exclusivity(unchecked) var armed = false
+    @exclusivity(unchecked) var hasDeadline = false
     @exclusivity(unchecked) var notifyDrained = false
     /// Set by `releaseQueueStorage()`: the next time the queue empties, its storage goes too.
     @exclusivity(unchecked) var releaseStorageWhenEmpty = false
     @exclusivity(unchecked) var connecting = false
-    @exclusivity(unchecked) var lastWriteProgress: ContinuousClock.Instant
     @exclusivity(unchecked) var stallCheckArmed = false
-    @exclusivity(unchecked) var state: State = .open
-    @exclusivity(unchecked) var readingEnabled = true
+
+    /// The handler's single deadline. Moving it later costs nothing (the armed timer entry
+    /// stays and, when it fires early, re-arms itself at the current deadline); moving it
+    /// earlier arms a new entry. A WebSocket that pushes its keepalive deadline forward on
+    /// every message therefore does not grow the timer heap.
+    public var deadline: ContinuousClock.Instant? {
+        get { hasDeadline ? deadlineAt : nil }
+        set {
+            guard let d = newValue else {
+                hasDeadline = false
+                return
+            }
+            deadlineAt = d
+            hasDeadline = true
+            if armed && armedUntil <= d { return }
+            armedDeadline = d
+            loop.armDeadline(for: self, at: d)
+        }
+    }
+
+    /// `armedUntil` when `armed`.
+    var armedDeadline: ContinuousClock.Instant? {
+        get { armed ? armedUntil : nil }
+        set {
+            armed = newValue != nil
+            if let newValue { armedUntil = newValue }
+        }
+    }
 
     enum State { case open, closingAfterFlush, lingering, closed }
 
@@ -43,25 +85,6 @@ public final class Connection {
     /// grow to is freed instead of staying with every idle connection (with 20 rooms that kept about 20 KiB
     /// per attendee). Also used for the TLS and WebSocket layers' own output buffers.
     public static let retainedBufferCapacity = 2048
-
-    @exclusivity(unchecked) public private(set) var bytesReceived: UInt64 = 0
-    @exclusivity(unchecked) public internal(set) var bytesSent: UInt64 = 0
-
-    /// The handler's single deadline. Moving it later costs nothing (the armed timer entry
-    /// stays and, when it fires early, re-arms itself at the current deadline); moving it
-    /// earlier arms a new entry. A WebSocket that pushes its keepalive deadline forward on
-    /// every message therefore does not grow the timer heap.
-    @exclusivity(unchecked) public var deadline: ContinuousClock.Instant? {
-        didSet {
-            guard let d = deadline else { return }
-            if let armed = armedDeadline, armed <= d { return }
-            armedDeadline = d
-            loop.armDeadline(for: self, at: d)
-        }
-    }
-
-    /// The earliest deadline entry this connection has in the loop's timer heap.
-    @exclusivity(unchecked) var armedDeadline: ContinuousClock.Instant?
 
     init(id: ConnectionID, fd: Int32, remote: SocketAddress?, localPort: UInt16, listenerTag: String,
          loop: EventLoop, now: ContinuousClock.Instant) {
@@ -73,6 +96,8 @@ public final class Connection {
         self.loop = loop
         self.openedAt = now
         self.lastWriteProgress = now
+        self.armedUntil = now
+        self.deadlineAt = now
     }
 
     public var isOpen: Bool { state == .open }

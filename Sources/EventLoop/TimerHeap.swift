@@ -7,11 +7,23 @@
 /// copy and comparison of one inside the sift loops went through the Swift runtime (the heap was
 /// 13% of a WebSocket handshake's instructions under callgrind); an `Int64` is one instruction.
 struct TimerHeap {
+    /// 16 bytes: every open WebSocket keeps one entry (its keepalive deadline) in the heap.
     struct Entry {
         /// Nanoseconds after `TimerHeap.origin`, rounded up.
         var due: Int64
-        var token: UInt64
-        var kind: UInt8
+        /// The token (56 bits: connection and task ids stay below 2^56) and the kind (8 bits).
+        private var tokenAndKind: UInt64
+
+        static let tokenMask: UInt64 = (1 << 56) - 1
+
+        init(due: Int64, token: UInt64, kind: UInt8) {
+            precondition(token <= Self.tokenMask, "timer tokens are 56 bits")
+            self.due = due
+            tokenAndKind = token | UInt64(kind) << 56
+        }
+
+        var token: UInt64 { tokenAndKind & Self.tokenMask }
+        var kind: UInt8 { UInt8(truncatingIfNeeded: tokenAndKind >> 56) }
     }
 
     /// What `due` values count from: the first use in the process. A static rather than a stored

@@ -31,10 +31,35 @@ struct FrameReader: ~Copyable {
     /// Message buffers larger than this are freed after use.
     static let retainedBufferBytes = 4 * 1024
 
+    // Stored properties are laid out in the order written: the word-sized ones first, the bytes
+    // after them, so the reader (allocated for every WebSocket) takes 184 bytes, not 200.
     let limits: Limits
+
+    // Frame being parsed.
+    var headerScratch: (UInt64, UInt64) = (0, 0)
+    var headerCount = 0
+    var headerLength = 0
+    var frameRemaining = 0
+    var framePhase = 0
+
+    // Message being assembled (opcode 0 = none open).
+    var messageCompressedBytes = 0
+    var messageFragments = 0
+    var message = ByteStorage()
+    var control = ByteStorage()
+    var compressedScratch = ByteStorage()
+    var inflater: Inflater?
+
+    var frameMaskKey: UInt32 = 0
     /// What inflating needs of the negotiated permessage-deflate parameters; nil when compression
     /// is off (then a frame with RSV1 set is an error).
     let inflate: InflateSetting?
+    var readingHeader = true
+    var frameOpcode: UInt8 = 0
+    var frameFin = false
+    var messageOpcode: UInt8 = 0
+    var messageCompressed = false
+    var utf8 = UTF8Validator()
 
     struct InflateSetting {
         /// The client's window (`client_max_window_bits`, 8-15).
@@ -47,28 +72,6 @@ struct FrameReader: ~Copyable {
             resetAfterEachMessage = parameters.clientNoContextTakeover
         }
     }
-
-    // Frame being parsed.
-    var readingHeader = true
-    var headerScratch: (UInt64, UInt64) = (0, 0)
-    var headerCount = 0
-    var headerLength = 0
-    var frameOpcode: UInt8 = 0
-    var frameFin = false
-    var frameMaskKey: UInt32 = 0
-    var frameRemaining = 0
-    var framePhase = 0
-
-    // Message being assembled (opcode 0 = none open).
-    var messageOpcode: UInt8 = 0
-    var messageCompressed = false
-    var messageCompressedBytes = 0
-    var messageFragments = 0
-    var message = ByteStorage()
-    var utf8 = UTF8Validator()
-    var control = ByteStorage()
-    var compressedScratch = ByteStorage()
-    var inflater: Inflater?
 
     init(limits: Limits, deflate: PerMessageDeflateParameters?) {
         self.limits = limits

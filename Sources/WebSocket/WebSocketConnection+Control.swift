@@ -11,8 +11,10 @@ extension WebSocketConnection {
             if phase == .open { FrameWriter.write(opcode: .pong, payload: payload, into: &output) }
             return nil
         case .pong:
+            // While closing, the one wait left is for the answer to our Close: a pong ends nothing.
+            guard phase == .open else { return nil }
             pongDeadline = nil
-            return phase == .open ? .pong : nil
+            return .pong
         default:
             return try handleClose(payload, output: &output)
         }

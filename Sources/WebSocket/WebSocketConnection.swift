@@ -24,47 +24,74 @@ public final class WebSocketConnection {
         case open, closing, closed
     }
 
-    /// The keepalive and close timing, copied from the config (the rest of the config was needed
-    /// only for the handshake: an idle connection does not carry it).
-    let timing: Timing
-    public let subprotocol: String?
-    /// What sending compressed needs; nil when permessage-deflate was not negotiated, so a
-    /// connection without compression carries one pointer for it.
-    let outboundDeflate: OutboundDeflate?
-    /// The negotiated permessage-deflate parameters; nil when compression is off.
-    public var deflate: PerMessageDeflateParameters? { outboundDeflate?.parameters }
-    /// Where the close handshake stands.
-    public var state: State { phase }
-    /// Internal storage for `state`: not visible outside the module, so whole-module optimisation
-    /// can drop its dynamic exclusivity checks.
-    @exclusivity(unchecked) var phase: State = .open
+    // Stored properties are laid out in the order written: the flags fill the padding after the
+    // optional ping interval, so an idle connection's object fits a smaller malloc size class.
 
     /// The parser lives behind a pointer owned by this object: as a stored property every access
     /// from the hot loop paid a dynamic exclusivity check (measured: 40% of a 32-byte echo), and
     /// swapping it into a local cost a copy of the whole struct per `receive`. Only `receive`
     /// touches it, and nothing runs inside `receive` but the parser, so accesses never overlap.
     let readerStorage: UnsafeMutablePointer<FrameReader>
-    /// A message's bytes were returned by the last `receive`: its buffer is reused by the next.
-    @exclusivity(unchecked) var messageHandedOut = false
+    /// What sending compressed needs; nil when permessage-deflate was not negotiated, so a
+    /// connection without compression carries one pointer for it.
+    let outboundDeflate: OutboundDeflate?
+    public let subprotocol: String?
+    /// The keepalive and close timing, copied from the config (the rest of the config was needed
+    /// only for the handshake: an idle connection does not carry it).
+    let timing: Timing
+    /// The negotiated permessage-deflate parameters; nil when compression is off.
+    public var deflate: PerMessageDeflateParameters? { outboundDeflate?.parameters }
+    /// Where the close handshake stands.
+    public var state: State { phase }
 
     // Exclusivity: `phase`, the timers and the reader's bookkeeping are read and written on every
     // message in short accesses that never call out (nothing here calls back); their dynamic
     // checks showed in the echo profile (callgrind, docs/benchmarks.md), so they alone are
     // `@exclusivity(unchecked)`.
+    /// Internal storage for `state`: not visible outside the module, so whole-module optimisation
+    /// can drop its dynamic exclusivity checks.
+    @exclusivity(unchecked) var phase: State = .open
+    /// A message's bytes were returned by the last `receive`: its buffer is reused by the next.
+    @exclusivity(unchecked) var messageHandedOut = false
+    @exclusivity(unchecked) var sentCloseCode: UInt16?
+    /// Whether `waitUntil` holds a deadline (a flag here rather than an optional instant: an
+    /// optional's tag byte would push the object into the next malloc size class).
+    @exclusivity(unchecked) var waiting = false
     // Timers.
     @exclusivity(unchecked) var lastReceivedAt: ContinuousClock.Instant
-    @exclusivity(unchecked) var pongDeadline: ContinuousClock.Instant?
-    @exclusivity(unchecked) var closeDeadline: ContinuousClock.Instant?
-    @exclusivity(unchecked) var sentCloseCode: UInt16?
+    @exclusivity(unchecked) var waitUntil: ContinuousClock.Instant
+
+    /// One instant for the two waits, which never overlap: for a pong while open, for the answer to
+    /// our Close while closing (`pongDeadline`, `closeDeadline`).
+    var waitDeadline: ContinuousClock.Instant? {
+        get { waiting ? waitUntil : nil }
+        set {
+            waiting = newValue != nil
+            if let newValue { waitUntil = newValue }
+        }
+    }
+
+    /// The pong we wait for since our last ping (only while open).
+    var pongDeadline: ContinuousClock.Instant? {
+        get { phase == .open ? waitDeadline : nil }
+        set { waitDeadline = newValue }
+    }
+
+    /// When we stop waiting for the answer to our Close (only while closing).
+    var closeDeadline: ContinuousClock.Instant? {
+        get { phase == .closing ? waitDeadline : nil }
+        set { waitDeadline = newValue }
+    }
 
     public init(config: WebSocketServerConfig, acceptance: HandshakeAcceptance, now: ContinuousClock.Instant) {
         self.timing = Timing(
-            pingInterval: config.pingInterval, pongTimeout: config.pongTimeout, closeTimeout: config.closeTimeout)
+            pongTimeout: config.pongTimeout, closeTimeout: config.closeTimeout, pingInterval: config.pingInterval)
         self.subprotocol = acceptance.subprotocol
         self.outboundDeflate = acceptance.deflate.map {
             OutboundDeflate(parameters: $0, policy: config.compression ?? PerMessageDeflatePolicy())
         }
         self.lastReceivedAt = now
+        self.waitUntil = now
         readerStorage = UnsafeMutablePointer<FrameReader>.allocate(capacity: 1)
         readerStorage.initialize(to: FrameReader(
             limits: FrameReader.Limits(
@@ -79,9 +106,9 @@ public final class WebSocketConnection {
     }
 
     struct Timing {
-        let pingInterval: Duration?
         let pongTimeout: Duration
         let closeTimeout: Duration
+        let pingInterval: Duration?
     }
 
     /// The send side of permessage-deflate: the negotiated parameters, the server's policy and the

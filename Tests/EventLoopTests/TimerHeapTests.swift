@@ -58,4 +58,15 @@ import MingleTestSupport
         #expect(TimerHeap.due(t0 + .seconds(Int64.max / 2)) > TimerHeap.due(t0 + .seconds(100 * 365 * 86_400)))
         #expect(TimerHeap.due(t0 - .seconds(Int64.max / 2)) < 0)
     }
+
+    @Test func anEntryKeepsItsTokenAndKindInSixteenBytes() {
+        #expect(MemoryLayout<TimerHeap.Entry>.stride == 16)
+        var heap = TimerHeap()
+        let t0 = TimerHeap.origin
+        heap.push(at: t0 + .seconds(2), token: TimerHeap.Entry.tokenMask, kind: 255)
+        heap.push(at: t0 + .seconds(1), token: 0, kind: 3)
+        let first = heap.popFirst(), second = heap.popFirst()
+        #expect(first?.token == 0 && first?.kind == 3)
+        #expect(second?.token == TimerHeap.Entry.tokenMask && second?.kind == 255)
+    }
 }

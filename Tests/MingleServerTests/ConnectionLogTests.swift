@@ -35,6 +35,21 @@ import Testing
         #expect(conns == (1...100).map { String($0, radix: 16) })
     }
 
+    /// In a wave of joins a batch does not wait the 50 ms: at `handOffBatch` events it goes to the
+    /// writer at once, so the events (and the holes they leave in the connection loop's heap) stay few.
+    @Test func aFullBatchGoesToTheWriterAtOnce() throws {
+        let dir = TemporaryDirectory()
+        let log = try ConnectionLog(path: dir.path + "/connections.jsonl", maxFileBytes: 1 << 20, privacy: Privacy(),
+                                    wallClock: { Timestamp(secondsSinceEpoch: 1_796_032_800) },
+                                    reportFailure: { failure in Issue.record("\(failure)") })
+        defer { log.close() }
+        for connection in 1...ConnectionLog.handOffBatch {
+            log.record(ConnectionLogEvent(.accepted, at: Timestamp(secondsSinceEpoch: 1_796_032_800), connection: UInt64(connection)))
+        }
+        log.waitForWriter()
+        #expect(log.eventsWritten.load(ordering: .relaxed) == ConnectionLog.handOffBatch)
+    }
+
     @Test func oneAcceptedAndOneClosedLinePerConnectionWithExactCounts() throws {
         let s = try TestServer(echo: true)
         // 1: an HTTP request.

@@ -223,3 +223,49 @@ final class MutexBox<T: Sendable>: Sendable {
         #expect(s.logLines.all.contains { $0.contains("delivery_to_closed_connection") && $0.contains("\(gone)") })
     }
 }
+
+/// A connection's handler holds it `unowned` (no weak side table per connection): it must let go
+/// when the loop closes the connection, and nothing may keep either alive afterwards.
+@Suite struct ConnectionLifetimeTests {
+    final class Watch: @unchecked Sendable {
+        // Written and read only inside jobs on the server's one connection loop, one after another.
+        weak var connection: Connection?
+        weak var handler: ServerConnection?
+        var strongHandler: ServerConnection?
+    }
+
+    @Test(arguments: [true, false])
+    func aClosedConnectionIsReleasedAndItsHandlerNoLongerPointsAtIt(keepHandler: Bool) throws {
+        let s = try TestServer()
+        defer { s.stop() }
+        let handle = s.server.group.handles[0]
+        let tcp = try BlockingClient(port: s.port)
+        defer { tcp.close() }
+        let ws = TestWebSocket(stream: tcp)
+        _ = try ws.open(path: "/echo")
+        try ws.send(.text("hello"))
+        #expect(try ws.receiveFrame() == .text("hello"))
+        let watch = Watch()
+        let found = Locked(0)
+        handle.execute { _, context in
+            let server = context.connections.values.first
+            watch.handler = server
+            watch.connection = server?.connection
+            if keepHandler { watch.strongHandler = server }
+            found.withLock { $0 = context.connections.count }
+            // The server ends it (as on a reset or a timeout): the loop closes it within this job.
+            server?.connection?.abort()
+        }
+        s.server.barrier()
+        #expect(found.withLock { $0 } == 1)
+        let state = Locked((connectionAlive: true, handlerAlive: true, pointsAtConnection: true))
+        handle.execute { _, _ in
+            state.withLock { $0 = (watch.connection != nil, watch.handler != nil, watch.handler?.connection != nil) }
+            watch.strongHandler = nil
+        }
+        s.server.barrier()
+        #expect(state.withLock { $0.pointsAtConnection } == false)
+        #expect(state.withLock { $0.connectionAlive } == false, "the connection object is freed once closed")
+        #expect(state.withLock { $0.handlerAlive } == keepHandler, "nothing but the test keeps a closed connection's handler")
+    }
+}

@@ -52,7 +52,7 @@ extension ServerConnection {
             case .end:
                 guard let pending = exchange.request else { continue }
                 exchange.request = nil
-                requestsServed += 1
+                requestsServed &+= 1
                 let reply = deferredReply
                 switch shared.router.respond(to: pending.head, body: pending.body, connection: connection, reply: reply) {
                 case .now(let response):

@@ -5,15 +5,20 @@ import Mingling
 
 /// What the connection log needs to remember about one connection until it closes.
 struct ConnectionLogState {
-    var messagesIn = 0
-    var messagesOut = 0
-    var closedBy: ConnectionLogEvent.ClosedBy?
-    var code: Int?
-    var reason: String?
-    var attendee: UInt32?
+    /// Messages each way (saturating: a connection would need 4 billion to reach the top).
+    var messagesIn: UInt32 = 0
+    var messagesOut: UInt32 = 0
     /// Socket bytes already added to the process-wide counters.
     var reportedBytesIn: UInt64 = 0
     var reportedBytesOut: UInt64 = 0
+    var reason: String?
+    /// The close code (a WebSocket's, 1000-4999).
+    var code: Int32?
+    var attendee: UInt32?
+    var closedBy: ConnectionLogEvent.ClosedBy?
+
+    mutating func countMessageIn() { if messagesIn < .max { messagesIn += 1 } }
+    mutating func countMessageOut() { if messagesOut < .max { messagesOut += 1 } }
 }
 
 /// The connection log's hooks (README.md, "Connection log"). Each builds an event from what the
@@ -76,7 +81,7 @@ extension ServerConnection {
     func noteClosing(by who: ConnectionLogEvent.ClosedBy, code: Int? = nil, reason: String? = nil) {
         guard logState.closedBy == nil else { return }
         logState.closedBy = who
-        logState.code = code
+        logState.code = code.map { Int32(clamping: $0) }
         logState.reason = reason
     }
 
@@ -97,7 +102,7 @@ extension ServerConnection {
         // Nothing noted: a socket error says whether the network or we failed; without one, the loop
         // closed it (shutdown's last pass, an aborted write).
         e.closedBy = (logState.closedBy ?? error.map(ConnectionLogEvent.ClosedBy.of) ?? .server).rawValue
-        e.code = logState.code
+        e.code = logState.code.map(Int.init)
         e.reason = logState.reason
         if let error { e.error = "\(error)" }
         e.attendee = logState.attendee
@@ -105,8 +110,8 @@ extension ServerConnection {
         e.durationMilliseconds = lived.components.seconds * 1000 + lived.components.attoseconds / 1_000_000_000_000_000
         e.bytesIn = connection.bytesReceived
         e.bytesOut = connection.bytesSent
-        e.messagesIn = logState.messagesIn
-        e.messagesOut = logState.messagesOut
+        e.messagesIn = Int(logState.messagesIn)
+        e.messagesOut = Int(logState.messagesOut)
         log.record(e)
     }
 }

@@ -23,11 +23,11 @@ extension ServerConnection: WebSocketSender {
         switch event {
         case .text(let bytes):
             shared.stats.messageReceived(bytes: bytes.count)
-            logState.messagesIn += 1
+            logState.countMessageIn()
             session.received(text: bytes, from: self)
         case .binary(let bytes):
             shared.stats.messageReceived(bytes: bytes.count)
-            logState.messagesIn += 1
+            logState.countMessageIn()
             session.received(binary: bytes, from: self)
         case .pong:
             break
@@ -65,14 +65,14 @@ extension ServerConnection: WebSocketSender {
     func sendText(_ bytes: UnsafeRawBufferPointer) {
         guard let ws = openWebSocket else { return }
         shared.stats.messageSent(bytes: bytes.count)
-        logState.messagesOut += 1
+        logState.countMessageOut()
         writeFrames(ws) { _ = ws.send(text: bytes, output: &$0) }
     }
 
     func sendBinary(_ bytes: UnsafeRawBufferPointer) {
         guard let ws = openWebSocket else { return }
         shared.stats.messageSent(bytes: bytes.count)
-        logState.messagesOut += 1
+        logState.countMessageOut()
         writeFrames(ws) { _ = ws.send(binary: bytes, output: &$0) }
     }
 
