@@ -24,7 +24,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import mingle_proc  # noqa: E402
-from e2e_clients import CTX, Admin, Attendee, check  # noqa: E402
+from e2e_clients import CTX, Admin, Attendee, check, write_event_files  # noqa: E402
 
 ROOMS = ["r1", "r2", "r3"]
 REGIONS = ["viken", "innlandet", "madrid", "lombardia", "dublin"]
@@ -43,12 +43,7 @@ def write_files(workdir, port):
              "mingle": {"rounds": 20, "roundSeconds": 1800, "groupSize": 2, "start": "manual",
                         "lateJoinWindowSeconds": 5}}]} for r in ROOMS],
     }
-    with open(os.path.join(workdir, "event.json"), "w") as f:
-        json.dump(event, f)
-    settings = {"event": "event.json", "stateDirectory": "var", "listen": {"host": "127.0.0.1", "port": port},
-                "tls": {"devCertificateDirectory": "certs"}, "mingling": {"pauseBetweenRoundsSeconds": 1}}
-    with open(os.path.join(workdir, "server.json"), "w") as f:
-        json.dump(settings, f)
+    write_event_files(workdir, port, event)
 
 
 class Person(Attendee):

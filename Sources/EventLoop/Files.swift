@@ -52,20 +52,8 @@ public enum Files {
 
     /// Reads at most `maxBytes` from the start of a file (e.g. /proc/self/statm).
     public static func readPrefix(_ path: String, maxBytes: Int) throws(FileError) -> [UInt8] {
-        let fd = try retryingEINTR("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
-        defer { _ = close(fd) }
-        var buffer = [UInt8](repeating: 0, count: maxBytes)
-        var count = 0
-        while count < maxBytes {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, maxBytes - count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError("read", path: path, errno: errno)
-            }
-            if n == 0 { break }
-            count += n
-        }
-        return Array(buffer[0..<count])
+        guard let file = try ReadableFile(path: path) else { throw FileError("open", path: path, errno: ENOENT) }
+        return try file.read(at: 0, count: maxBytes)
     }
 
     /// Replaces `path` with `bytes` so that a crash or power loss at any moment leaves either the old file or

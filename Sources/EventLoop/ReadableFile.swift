@@ -31,9 +31,10 @@ public final class ReadableFile {
 
     deinit { _ = close(fd) }
 
-    /// Up to `count` bytes from `offset` (fewer only at the end of the file).
+    /// Up to `count` bytes from `offset`: fewer only at the end of the file. Reads until the end
+    /// rather than up to `sizeBytes`, so files whose size says nothing (/proc) read too.
     public func read(at offset: Int, count: Int) throws(FileError) -> [UInt8] {
-        let wanted = max(0, min(count, sizeBytes - offset))
+        let wanted = max(0, count)
         var buffer = [UInt8](repeating: 0, count: wanted)
         var done = 0
         while done < wanted {

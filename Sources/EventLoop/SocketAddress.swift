@@ -36,7 +36,6 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
             }
             return a6
         }
-        var bytes: [UInt8] { withUnsafeBytes(of: address) { Array($0) } }
     }
 
     /// Parses a numeric host ("127.0.0.1", "::1", "0.0.0.0", "::") and a port.

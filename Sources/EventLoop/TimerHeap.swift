@@ -65,7 +65,7 @@ struct TimerHeap {
         push(Entry(due: Self.due(deadline), token: token, kind: kind))
     }
 
-    mutating func push(_ entry: Entry) {
+    private mutating func push(_ entry: Entry) {
         entries.append(entry)
         var child = entries.count - 1
         while child > 0 {

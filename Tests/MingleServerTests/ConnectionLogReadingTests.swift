@@ -46,9 +46,8 @@ import Testing
                 #expect(backwards == expected.reversed(), "chunk \(chunk)")
                 // Stopping at a line gives its offset: reading forwards from there starts with it.
                 if let target = expected.indices.randomElement(using: &random) {
-                    var offset: Int?
                     var seen = 0
-                    try ConnectionLogFile.forEachLineBackwards(in: file, at: &offset, chunkBytes: chunk) { _ in
+                    let offset = try ConnectionLogFile.forEachLineBackwards(in: file, chunkBytes: chunk) { _ in
                         seen += 1
                         return seen < expected.count - target
                     }

@@ -61,6 +61,12 @@ import Testing
         #expect(readme.contains("pass \(MinglingHub.compactionLinesPerAttendee) per attendee (at least \(minimum);"))
     }
 
+    @Test func theConnectionLogIsReadBackInTheChunkSizeDocumented() throws {
+        let readme = try Self.text("README.md").replacingOccurrences(of: "\n", with: " ")
+        #expect(readme.contains("It reads the log a megabyte at a time"))
+        #expect(ConnectionLogFile.recoveryChunkBytes == 1 << 20)
+    }
+
     @Test func everyConnectionLogClosedByAndEventIsDocumented() throws {
         let readme = try Self.text("README.md")
         let closedBy = Self.tables(readme, header: ["`closedBy`", "meaning"]).map { $0[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")) }

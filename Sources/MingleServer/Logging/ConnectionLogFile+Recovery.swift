@@ -65,11 +65,8 @@ extension ConnectionLogFile {
     static func lastStart(in files: [ReadableFile], chunkBytes: Int = recoveryChunkBytes) throws(FileError) -> (file: Int, offset: Int)? {
         let marker = Array("\"event\":\"started\"".utf8)
         for (index, file) in files.enumerated() {
-            var offset: Int?
-            try forEachLineBackwards(in: file, at: &offset, chunkBytes: chunkBytes) { line in
-                // The marker never appears inside a value: there its quotes are escaped.
-                !contains(line, marker)
-            }
+            // The marker never appears inside a value: there its quotes are escaped.
+            let offset = try forEachLineBackwards(in: file, chunkBytes: chunkBytes) { !contains($0, marker) }
             if let offset { return (index, offset) }
         }
         return nil
@@ -82,7 +79,7 @@ extension ConnectionLogFile {
         var position = offset
         var carry: [UInt8] = []
         while position < file.sizeBytes {
-            let chunk = try file.read(at: position, count: chunkBytes)
+            let chunk = try file.read(at: position, count: min(chunkBytes, file.sizeBytes - position))
             if chunk.isEmpty { break }
             position += chunk.count
             chunk.withUnsafeBytes { bytes in
@@ -103,17 +100,11 @@ extension ConnectionLogFile {
         if !carry.isEmpty { carry.withUnsafeBytes { body($0) } }
     }
 
+    /// Each line newest first, while `body` returns true. Returns the offset of the line it stopped
+    /// at, or nil when it went through the whole file.
+    @discardableResult
     static func forEachLineBackwards(in file: ReadableFile, chunkBytes: Int = recoveryChunkBytes,
-                                     _ body: (UnsafeRawBufferPointer) -> Bool) throws(FileError) {
-        var ignored: Int?
-        try forEachLineBackwards(in: file, at: &ignored, chunkBytes: chunkBytes, body)
-    }
-
-    /// Each line newest first, while `body` returns true; `stoppedAt` is the offset of the line it
-    /// stopped at (nil when it went through the whole file).
-    static func forEachLineBackwards(in file: ReadableFile, at stoppedAt: inout Int?, chunkBytes: Int = recoveryChunkBytes,
-                                     _ body: (UnsafeRawBufferPointer) -> Bool) throws(FileError) {
-        stoppedAt = nil
+                                     _ body: (UnsafeRawBufferPointer) -> Bool) throws(FileError) -> Int? {
         var end = file.sizeBytes       // the file's bytes before `end` are not looked at yet
         var tail: [UInt8] = []         // the start of the line that `end` cuts (read, not yet complete)
         while end > 0 {
@@ -121,23 +112,22 @@ extension ConnectionLogFile {
             var chunk = try file.read(at: from, count: end - from)
             chunk += tail
             var lineEnd = chunk.count
-            var stopped = false
-            chunk.withUnsafeBytes { bytes in
+            let stoppedAt = chunk.withUnsafeBytes { bytes -> Int? in
                 while lineEnd > 0 {
                     let lineStart = lastNewline(in: bytes, before: lineEnd).map { $0 + 1 } ?? 0
-                    if lineStart == 0 && from > 0 { break }  // may go on in the chunk before
+                    if lineStart == 0 && from > 0 { return nil }  // may go on in the chunk before
                     if lineEnd > lineStart, !body(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])) {
-                        stoppedAt = from + lineStart
-                        stopped = true
-                        return
+                        return from + lineStart
                     }
                     lineEnd = lineStart == 0 ? 0 : lineStart - 1
                 }
+                return nil
             }
-            if stopped { return }
+            if let stoppedAt { return stoppedAt }
             tail = Array(chunk[0..<lineEnd])
             end = from
         }
+        return nil
     }
 
     private static func firstNewline(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
